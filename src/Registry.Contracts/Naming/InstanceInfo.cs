@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Registry.Contracts.Naming;
+
+/// <summary>One registered instance as the API returns it.</summary>
+public sealed record InstanceInfo
+{
+    /// <summary>Stable id derived from ip, port and cluster: <c>ip#port#cluster</c>.</summary>
+    public required string Id { get; init; }
+    public required string Namespace { get; init; }
+    public required string Group { get; init; }
+    public required string Service { get; init; }
+    public required string Ip { get; init; }
+    public required int Port { get; init; }
+    public required string Cluster { get; init; }
+    /// <summary>The weight the instance registered with (or an admin set).</summary>
+    public required double Weight { get; init; }
+    public required bool Enabled { get; init; }
+    public required bool Healthy { get; init; }
+    public required bool Ephemeral { get; init; }
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    public required long HeartbeatIntervalMs { get; init; }
+    public required long UnhealthyAfterMs { get; init; }
+    public required long EvictAfterMs { get; init; }
+    public required DateTimeOffset RegisteredAt { get; init; }
+    /// <summary>The revision of the last change to this instance.</summary>
+    public required long Revision { get; init; }
+    /// <summary>When the last heartbeat arrived; only on single-instance reads.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LastHeartbeatAt { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace Registry.Contracts.Naming;
+
+/// <summary>
+/// Body of <c>PATCH /v1/services/{service}/instances/{id}</c>: an admin change. Only the fields present
+/// are changed; <see cref="Metadata"/> replaces the whole map.
+/// </summary>
+public sealed record PatchInstanceRequest
+{
+    /// <summary>Enable or disable the instance for traffic.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>New weight, 0..10000.</summary>
+    public double? Weight { get; init; }
+
+    /// <summary>Health of a persistent instance; ephemeral instances get their health from heartbeats.</summary>
+    public bool? Healthy { get; init; }
+
+    /// <summary>Replacement metadata.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Registry.Contracts.Naming;
+
+namespace Registry.Contracts;
+
+/// <summary>Source-generated JSON metadata of every wire type (web defaults: camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(RegisterInstanceRequest))]
+[JsonSerializable(typeof(PatchInstanceRequest))]
+[JsonSerializable(typeof(InstanceInfo))]
+[JsonSerializable(typeof(InstanceList))]
+[JsonSerializable(typeof(HeartbeatResponse))]
+[JsonSerializable(typeof(ServiceRequest))]
+[JsonSerializable(typeof(ServiceInfo))]
+[JsonSerializable(typeof(Paged<ServiceInfo>))]
+[JsonSerializable(typeof(NamespaceRequest))]
+[JsonSerializable(typeof(NamespaceInfo))]
+[JsonSerializable(typeof(Paged<NamespaceInfo>))]
+[JsonSerializable(typeof(NamingTree))]
+public sealed partial class RegistryJsonContext : JsonSerializerContext;

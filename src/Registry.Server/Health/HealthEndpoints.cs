@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Registry.Server.Naming;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Health;
+
+/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: the store takes writes; self-preservation shown.</summary>
+internal static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services) =>
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<SelfPreservationHealthCheck>("selfPreservation", tags: [ReadyTag]);
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteAsync,
+        });
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new Dictionary<string, object?>
+        {
+            ["status"] = report.Status.ToString(),
+            ["checks"] = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => (object)new Dictionary<string, object?>
+                {
+                    ["status"] = entry.Value.Status.ToString(),
+                    ["description"] = entry.Value.Description,
+                    ["data"] = entry.Value.Data,
+                }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, HealthJson.Options));
+    }
+
+    private static class HealthJson
+    {
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    }
+}
+
+internal sealed class StoreHealthCheck(Committer committer) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(committer.IsHealthy
+            ? HealthCheckResult.Healthy("The store takes writes.", new Dictionary<string, object> { ["revision"] = committer.Revision })
+            : HealthCheckResult.Unhealthy("The last write could not be made durable."));
+}
+
+internal sealed class SelfPreservationHealthCheck(SelfPreservation selfPreservation) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var state = selfPreservation.State;
+        if (!state.Active)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Evictions run normally.",
+                new Dictionary<string, object> { ["active"] = false }));
+        }
+
+        return Task.FromResult(HealthCheckResult.Degraded(
+            "Self-preservation: evictions are held back because too many leases expired at once.",
+            data: new Dictionary<string, object>
+            {
+                ["active"] = true,
+                ["since"] = state.Since!.Value,
+                ["heldInstances"] = state.HeldInstances,
+                ["ephemeralInstances"] = state.EphemeralInstances,
+            }));
+    }
+}

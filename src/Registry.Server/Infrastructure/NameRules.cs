@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace Registry.Server.Infrastructure;
+
+/// <summary>
+/// The one rule set for names in the registry: namespaces, groups, services, clusters (and config data
+/// ids) use letters, digits and <c>. _ - :</c> only, within a length limit per kind.
+/// </summary>
+internal static partial class NameRules
+{
+    public const string DefaultNamespace = "public";
+    public const string DefaultGroup = "DEFAULT_GROUP";
+    public const string DefaultCluster = "DEFAULT";
+
+    public const int NamespaceMaxLength = 64;
+    public const int GroupMaxLength = 128;
+    public const int ServiceMaxLength = 256;
+    public const int ClusterMaxLength = 64;
+
+    public const string Characters = "letters, digits and . _ - :";
+
+    public static bool IsValid(string? name, int maxLength) =>
+        !string.IsNullOrEmpty(name) && name.Length <= maxLength && NamePattern().IsMatch(name);
+
+    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
+        rule.NotEmpty()
+            .MaximumLength(maxLength)
+            .Matches(NamePattern()).WithMessage($"'{{PropertyName}}' may contain only {Characters}.");
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,52 @@
+using Microsoft.OpenApi;
+
+namespace Registry.Server.Infrastructure;
+
+/// <summary>
+/// Swagger UI at <c>/swagger</c>; the document at <c>/swagger/v1/swagger.json</c> (and <c>.yaml</c>) is the
+/// one committed as <c>openapi.yaml</c>.
+/// </summary>
+internal static class OpenApi
+{
+    public const string DocumentName = "v1";
+
+    private static readonly string[] XmlDocumentation = ["Registry.Server.xml", "Registry.Contracts.xml"];
+
+    public static IServiceCollection AddRegistryOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "Registry",
+                Version = "v1",
+                Description = "Naming, config and metadata center. Namespace and group are optional query "
+                    + "parameters of every naming, metadata and config call (defaults 'public' and 'DEFAULT_GROUP'). "
+                    + "Every error is application/problem+json; every change returns its revision in the "
+                    + "X-Registry-Revision header.",
+            });
+            options.SupportNonNullableReferenceTypes();
+            foreach (var file in XmlDocumentation)
+            {
+                var path = Path.Combine(AppContext.BaseDirectory, file);
+                if (File.Exists(path))
+                {
+                    options.IncludeXmlComments(path);
+                }
+            }
+        });
+        return services;
+    }
+
+    public static WebApplication UseRegistryOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "Registry v1");
+            options.DocumentTitle = "Registry";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Registry.Server.Infrastructure;
+
+/// <summary>Maps use-case outcomes to typed HTTP results.</summary>
+internal static class OutcomeResults
+{
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value);
+
+    /// <summary>A 204 carrying the revision the change took, or the failure.</summary>
+    public static Results<NoContent, ProblemHttpResult> ToNoContent(this Outcome<long> outcome, HttpResponse response)
+    {
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        response.SetRevision(outcome.Value);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Registry.Contracts;
+using Registry.Server.Health;
+using Registry.Server.Naming;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Infrastructure;
+
+internal static class RegistryServices
+{
+    /// <summary>The address the server listens on when none is configured: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8848";
+
+    /// <summary>Listens on <see cref="DefaultUrl"/> unless --urls, ASPNETCORE_URLS or Kestrel endpoints say otherwise.</summary>
+    public static void UseDefaultUrl(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configured = !string.IsNullOrEmpty(configuration["urls"])
+            || !string.IsNullOrEmpty(configuration["http_ports"])
+            || !string.IsNullOrEmpty(configuration["https_ports"])
+            || configuration.GetSection("Kestrel:Endpoints").Exists();
+        if (!configured)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+    }
+
+    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        // Messages name fields as clients write them: 'port', not 'Port'.
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : Problems.FieldName(member.Name);
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
+        services.AddValidatedOptions<NamingOptions>(NamingOptions.Section);
+
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.GenerateTypesAsInternal = true;
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+        });
+
+        services.AddSingleton<IRegistryStore, LiteDbStore>();
+        services.AddSingleton<Committer>();
+        services.AddSingleton<NamingRegistry>();
+        services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<NamingRegistry>());
+        services.AddSingleton<LeasePolicy>();
+        services.AddSingleton<SelfPreservation>();
+        services.AddSingleton<HeartbeatSweeper>();
+
+        // Order matters: memory is loaded before the sweeper starts, and both before the server listens.
+        services.AddHostedService<StoreLoader>();
+        services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // A number sent as a string is a client bug worth reporting, not something to guess at.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
+        });
+        services.AddRegistryHealthChecks();
+        services.AddRegistryOpenApi();
+        return services;
+    }
+}

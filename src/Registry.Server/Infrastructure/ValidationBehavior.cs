@@ -1,0 +1,31 @@
+using FluentValidation;
+using Mediator;
+
+namespace Registry.Server.Infrastructure;
+
+/// <summary>
+/// The one validation step of every message: runs all of its validators and reports every failure at once
+/// as a <see cref="ValidationException"/>, which <see cref="ProblemExceptionHandler"/> turns into a 400.
+/// </summary>
+internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private readonly IValidator<TMessage>[] _validators = [.. validators];
+
+    public ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (_validators.Length > 0)
+        {
+            var context = new ValidationContext<TMessage>(message);
+            var failures = _validators.SelectMany(validator => validator.Validate(context).Errors).ToList();
+            if (failures.Count > 0)
+            {
+                throw new ValidationException(failures);
+            }
+        }
+
+        return next(message, cancellationToken);
+    }
+}

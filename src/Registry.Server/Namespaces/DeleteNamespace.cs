@@ -1,0 +1,45 @@
+using FluentValidation;
+using Mediator;
+using Registry.Server.Infrastructure;
+using Registry.Server.Naming;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Namespaces;
+
+/// <summary>Deletes an empty namespace; the default namespace always exists.</summary>
+internal sealed record DeleteNamespaceCommand(string Namespace) : ICommand<Outcome<long>>;
+
+internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespaceCommand>
+{
+    public DeleteNamespaceValidator() => RuleFor(c => c.Namespace).ValidName(NameRules.NamespaceMaxLength);
+}
+
+internal sealed class DeleteNamespaceHandler(NamingRegistry registry, Committer committer)
+    : ICommandHandler<DeleteNamespaceCommand, Outcome<long>>
+{
+    public async ValueTask<Outcome<long>> Handle(DeleteNamespaceCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes => Delete(changes, command.Namespace), cancellationToken);
+
+    private Outcome<long> Delete(ChangeSet changes, string ns)
+    {
+        if (ns == NameRules.DefaultNamespace)
+        {
+            return NamingFailures.DefaultNamespaceIsPermanent();
+        }
+
+        if (registry.FindNamespace(ns) is null)
+        {
+            return NamingFailures.NamespaceNotFound(ns);
+        }
+
+        var services = registry.Services.Count(s => s.Key.Namespace == ns);
+        if (services > 0)
+        {
+            return NamingFailures.NamespaceNotEmpty(ns, services);
+        }
+
+        var revision = changes.NextRevision();
+        registry.RemoveNamespace(changes, ns);
+        return revision;
+    }
+}

@@ -1,0 +1,51 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Contracts;
+using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Namespaces;
+
+internal static class NamespaceEndpoints
+{
+    public static IEndpointRouteBuilder MapNamespaces(this IEndpointRouteBuilder app)
+    {
+        var namespaces = app.MapGroup("/v1/namespaces").WithTags("Namespaces");
+        namespaces.MapGet("", ListNamespaces).WithName(nameof(ListNamespaces))
+            .WithSummary("List namespaces, paged and searchable, with service and instance counts.")
+            .ProducesValidationProblem();
+        namespaces.MapGet("/{namespace}", GetNamespace).WithName(nameof(GetNamespace))
+            .WithSummary("Read a namespace with its counts.")
+            .ProducesValidationProblem();
+        namespaces.MapPut("/{namespace}", PutNamespace).WithName(nameof(PutNamespace))
+            .WithSummary("Create a namespace or update its display name and description.")
+            .ProducesValidationProblem();
+        namespaces.MapDelete("/{namespace}", DeleteNamespace).WithName(nameof(DeleteNamespace))
+            .WithSummary("Delete an empty namespace; the default namespace 'public' always exists.")
+            .ProducesValidationProblem();
+        return app;
+    }
+
+    private static async Task<Ok<Paged<NamespaceInfo>>> ListNamespaces(
+        string? search, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListNamespacesQuery(search, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<Results<Ok<NamespaceInfo>, ProblemHttpResult>> GetNamespace(
+        string @namespace, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new GetNamespaceQuery(@namespace), ct)).ToOk();
+
+    private static async Task<Results<Created<NamespaceInfo>, Ok<NamespaceInfo>>> PutNamespace(
+        string @namespace, NamespaceRequest? request, IMediator mediator, HttpResponse response, CancellationToken ct)
+    {
+        var (info, created) = await mediator.Send(
+            new PutNamespaceCommand(@namespace, request?.DisplayName, request?.Description), ct);
+        response.SetRevision(info.Revision);
+        return created
+            ? TypedResults.Created($"/v1/namespaces/{Uri.EscapeDataString(info.Id)}", info)
+            : TypedResults.Ok(info);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteNamespace(
+        string @namespace, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+        (await mediator.Send(new DeleteNamespaceCommand(@namespace), ct)).ToNoContent(response);
+}

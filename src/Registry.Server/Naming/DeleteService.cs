@@ -1,0 +1,40 @@
+using FluentValidation;
+using Mediator;
+using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Naming;
+
+/// <summary>Deletes a service; refused while it still has instances.</summary>
+internal sealed record DeleteServiceCommand(string Namespace, string Group, string Service)
+    : ICommand<Outcome<long>>, IServiceAddress;
+
+internal sealed class DeleteServiceValidator : AbstractValidator<DeleteServiceCommand>
+{
+    public DeleteServiceValidator() => this.ValidateServiceAddress();
+}
+
+internal sealed class DeleteServiceHandler(NamingRegistry registry, Committer committer)
+    : ICommandHandler<DeleteServiceCommand, Outcome<long>>
+{
+    public async ValueTask<Outcome<long>> Handle(DeleteServiceCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes => Delete(changes, command), cancellationToken);
+
+    private Outcome<long> Delete(ChangeSet changes, DeleteServiceCommand command)
+    {
+        var key = command.ServiceKey();
+        if (registry.FindService(key) is not { } service)
+        {
+            return NamingFailures.ServiceNotFound(key);
+        }
+
+        if (!service.Instances.IsEmpty)
+        {
+            return NamingFailures.ServiceNotEmpty(key, service.Instances.Count);
+        }
+
+        var revision = changes.NextRevision();
+        registry.RemoveService(changes, service);
+        return revision;
+    }
+}

@@ -1,0 +1,31 @@
+using FluentValidation;
+using Mediator;
+using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Naming;
+
+/// <summary>One instance, with the time of its last heartbeat.</summary>
+internal sealed record GetInstanceQuery(string Namespace, string Group, string Service, string Id)
+    : IQuery<Outcome<InstanceInfo>>, IServiceAddress;
+
+internal sealed class GetInstanceValidator : AbstractValidator<GetInstanceQuery>
+{
+    public GetInstanceValidator()
+    {
+        this.ValidateServiceAddress();
+        RuleFor(q => q.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
+    }
+}
+
+internal sealed class GetInstanceHandler(NamingRegistry registry, LeasePolicy leases)
+    : IQueryHandler<GetInstanceQuery, Outcome<InstanceInfo>>
+{
+    public ValueTask<Outcome<InstanceInfo>> Handle(GetInstanceQuery query, CancellationToken cancellationToken)
+    {
+        var key = query.ServiceKey();
+        return ValueTask.FromResult<Outcome<InstanceInfo>>(registry.FindInstance(key, query.Id) is { } entry
+            ? entry.Record.ToInfo(key, leases, new DateTimeOffset(entry.LastBeatTicks, TimeSpan.Zero))
+            : NamingFailures.InstanceNotFound(key, query.Id));
+    }
+}

@@ -1,0 +1,77 @@
+using FluentValidation;
+using Mediator;
+using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Naming;
+
+/// <summary>
+/// Renews an ephemeral instance's lease. A beat only touches memory; it goes through the writer only when
+/// it brings an unhealthy instance back to health, which is a change with a revision.
+/// </summary>
+internal sealed record HeartbeatCommand(string Namespace, string Group, string Service, string Id)
+    : ICommand<Outcome<HeartbeatResponse>>, IServiceAddress;
+
+internal sealed class HeartbeatValidator : AbstractValidator<HeartbeatCommand>
+{
+    public HeartbeatValidator()
+    {
+        this.ValidateServiceAddress();
+        RuleFor(c => c.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
+    }
+}
+
+internal sealed partial class HeartbeatHandler(
+    NamingRegistry registry, Committer committer, LeasePolicy leases, TimeProvider time, ILogger<HeartbeatHandler> logger)
+    : ICommandHandler<HeartbeatCommand, Outcome<HeartbeatResponse>>
+{
+    public async ValueTask<Outcome<HeartbeatResponse>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
+    {
+        var key = command.ServiceKey();
+        if (registry.FindInstance(key, command.Id) is not { } entry)
+        {
+            return NamingFailures.InstanceNotFound(key, command.Id);
+        }
+
+        var record = entry.Record;
+        if (!record.Ephemeral)
+        {
+            return NamingFailures.PersistentInstanceBeat(command.Id);
+        }
+
+        entry.Beat(time.GetUtcNow());
+        if (!record.Healthy)
+        {
+            var outcome = await committer.ExecuteAsync(changes => Recover(changes, key, command.Id), cancellationToken);
+            if (outcome.Failure is not null)
+            {
+                return outcome.Failure;
+            }
+        }
+
+        return new HeartbeatResponse((long)leases.HeartbeatInterval(record).TotalMilliseconds);
+    }
+
+    private Outcome<bool> Recover(ChangeSet changes, ServiceKey key, string id)
+    {
+        // Re-read on the writer: the sweeper may have evicted the instance since the beat arrived.
+        if (registry.FindService(key) is not { } service || !service.Instances.TryGetValue(id, out var entry))
+        {
+            return NamingFailures.InstanceNotFound(key, id);
+        }
+
+        if (!entry.Record.Healthy)
+        {
+            var revision = changes.NextRevision();
+            registry.PutInstance(changes, service, entry.Record with { Healthy = true, Revision = revision }, time.GetUtcNow());
+            changes.OnCommitted(() => LogRecovered(key.Namespace, key.Group, key.Name, id, revision));
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+        Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} is beating again: healthy at revision {Revision}")]
+    private partial void LogRecovered(string @namespace, string group, string service, string instanceId, long revision);
+}

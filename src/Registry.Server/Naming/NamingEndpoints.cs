@@ -1,0 +1,153 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Registry.Contracts;
+using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Naming;
+
+internal static class NamingEndpoints
+{
+    public static IEndpointRouteBuilder MapNaming(this IEndpointRouteBuilder app)
+    {
+        var services = app.MapGroup("/v1/services").WithTags("Services");
+        services.MapGet("", ListServices).WithName(nameof(ListServices))
+            .WithSummary("List the services of a group, paged and searchable, with instance counts.")
+            .ProducesValidationProblem();
+        services.MapGet("/{service}", GetService).WithName(nameof(GetService))
+            .WithSummary("Read a service with its instance counts per cluster.")
+            .ProducesValidationProblem();
+        services.MapPut("/{service}", PutService).WithName(nameof(PutService))
+            .WithSummary("Create a service or update its protect threshold and metadata.")
+            .ProducesValidationProblem();
+        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService))
+            .WithSummary("Delete a service; refused while it has instances.")
+            .ProducesValidationProblem();
+
+        var instances = services.MapGroup("/{service}/instances").WithTags("Instances");
+        instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance))
+            .WithSummary("Register an instance, or update it (idempotent upsert); renews its lease.")
+            .ProducesValidationProblem();
+        instances.MapGet("", ListInstances).WithName(nameof(ListInstances))
+            .WithSummary("List a service's instances; an unknown service has none.")
+            .ProducesValidationProblem();
+        instances.MapGet("/pick", PickInstance).WithName(nameof(PickInstance))
+            .WithSummary("Pick one healthy, enabled instance at random by weight.")
+            .ProducesValidationProblem();
+        instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance))
+            .WithSummary("Read one instance, with the time of its last heartbeat.")
+            .ProducesValidationProblem();
+        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance))
+            .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
+            .ProducesValidationProblem();
+        instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance))
+            .WithSummary("Deregister an instance.")
+            .ProducesValidationProblem();
+        instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat))
+            .WithSummary("Renew an ephemeral instance's lease; 404 tells the client to register again.")
+            .ProducesValidationProblem();
+
+        app.MapGet("/v1/tree", GetTree).WithName(nameof(GetTree)).WithTags("Services")
+            .WithSummary("The naming tree: namespaces, groups, services and clusters with instance counts.");
+        return app;
+    }
+
+    private static async Task<Ok<Paged<ServiceInfo>>> ListServices(
+        [AsParameters] ScopeQuery scope, string? search, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(
+            new ListServicesQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, search, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
+
+    private static async Task<Results<Ok<ServiceInfo>, ProblemHttpResult>> GetService(
+        string service, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new GetServiceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct)).ToOk();
+
+    private static async Task<Results<Created<ServiceInfo>, Ok<ServiceInfo>, ProblemHttpResult>> PutService(
+        string service, [AsParameters] ScopeQuery scope, ServiceRequest request, IMediator mediator, HttpResponse response,
+        CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new PutServiceCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.ProtectThreshold, request.Metadata), ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        var (info, created) = outcome.Value!;
+        response.SetRevision(info.Revision);
+        return created ? TypedResults.Created(ServiceLocation(info), info) : TypedResults.Ok(info);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteService(
+        string service, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response, CancellationToken ct) =>
+        (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct))
+            .ToNoContent(response);
+
+    private static async Task<Results<Created<InstanceInfo>, Ok<InstanceInfo>, ProblemHttpResult>> RegisterInstance(
+        string service, [AsParameters] ScopeQuery scope, RegisterInstanceRequest request, IMediator mediator,
+        HttpResponse response, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new RegisterInstanceCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.Ip, request.Port, request.Cluster,
+            request.Weight, request.Enabled, request.Ephemeral, request.Metadata,
+            request.HeartbeatIntervalMs, request.UnhealthyAfterMs, request.EvictAfterMs), ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        var (instance, created) = outcome.Value!;
+        response.SetRevision(instance.Revision);
+        return created ? TypedResults.Created(InstanceLocation(instance), instance) : TypedResults.Ok(instance);
+    }
+
+    private static async Task<Ok<InstanceList>> ListInstances(
+        string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, IMediator mediator,
+        CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListInstancesQuery(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster), ct));
+
+    private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> PickInstance(
+        string service, [AsParameters] ScopeQuery scope, string? cluster, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new PickInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, cluster), ct)).ToOk();
+
+    private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> GetInstance(
+        string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new GetInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
+
+    private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> PatchInstance(
+        string service, string id, [AsParameters] ScopeQuery scope, PatchInstanceRequest request, IMediator mediator,
+        HttpResponse response, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new PatchInstanceCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, id,
+            request.Enabled, request.Weight, request.Healthy, request.Metadata), ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        response.SetRevision(outcome.Value!.Revision);
+        return TypedResults.Ok(outcome.Value);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeregisterInstance(
+        string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response,
+        CancellationToken ct) =>
+        (await mediator.Send(new DeregisterInstanceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct))
+            .ToNoContent(response);
+
+    private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(
+        string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
+
+    private static async Task<Ok<NamingTree>> GetTree(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new GetTreeQuery(), ct));
+
+    private static string ServiceLocation(ServiceInfo service) =>
+        $"/v1/services/{Uri.EscapeDataString(service.Name)}?namespace={Uri.EscapeDataString(service.Namespace)}&group={Uri.EscapeDataString(service.Group)}";
+
+    private static string InstanceLocation(InstanceInfo instance) =>
+        $"/v1/services/{Uri.EscapeDataString(instance.Service)}/instances/{Uri.EscapeDataString(instance.Id)}"
+        + $"?namespace={Uri.EscapeDataString(instance.Namespace)}&group={Uri.EscapeDataString(instance.Group)}";
+}

@@ -1,0 +1,42 @@
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Naming;
+
+internal static class NamingFailures
+{
+    public static Failure NamespaceNotFound(string ns) => new(
+        StatusCodes.Status404NotFound, "namespace-not-found", "The namespace does not exist.",
+        $"Namespace '{ns}' does not exist; create it with PUT /v1/namespaces/{ns}.");
+
+    public static Failure ServiceNotFound(ServiceKey key) => new(
+        StatusCodes.Status404NotFound, "service-not-found", "The service does not exist.",
+        $"Service '{key.Name}' does not exist in group '{key.Group}' of namespace '{key.Namespace}'.");
+
+    public static Failure InstanceNotFound(ServiceKey key, string id) => new(
+        StatusCodes.Status404NotFound, "instance-not-found", "The instance is not registered.",
+        $"Instance '{id}' is not registered in service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}'); register it again.");
+
+    public static Failure NoInstanceAvailable(ServiceKey key) => new(
+        StatusCodes.Status404NotFound, "no-instance-available", "No instance can be picked.",
+        $"Service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}') has no healthy, enabled instance with a weight above 0.");
+
+    public static Failure ServiceNotEmpty(ServiceKey key, int instances) => new(
+        StatusCodes.Status409Conflict, "service-not-empty", "The service still has instances.",
+        $"Service '{key.Name}' still has {instances} instance(s); deregister them first.");
+
+    public static Failure NamespaceNotEmpty(string ns, int services) => new(
+        StatusCodes.Status409Conflict, "namespace-not-empty", "The namespace is not empty.",
+        $"Namespace '{ns}' still holds {services} service(s); delete them first.");
+
+    public static Failure DefaultNamespaceIsPermanent() => new(
+        StatusCodes.Status409Conflict, "default-namespace", "The default namespace cannot be deleted.",
+        $"Namespace '{Infrastructure.NameRules.DefaultNamespace}' is built in and always exists.");
+
+    public static Failure PersistentInstanceBeat(string id) => new(
+        StatusCodes.Status409Conflict, "persistent-instance", "Persistent instances do not heartbeat.",
+        $"Instance '{id}' is persistent: it stays until deleted and its health is set by admins, so it takes no heartbeats.");
+
+    public static Failure EphemeralInstanceHealth(string id) => new(
+        StatusCodes.Status409Conflict, "ephemeral-instance-health", "The health of an ephemeral instance comes from its heartbeats.",
+        $"Instance '{id}' is ephemeral; only a persistent instance's health can be set.");
+}

@@ -1,0 +1,51 @@
+namespace Registry.Server.Naming;
+
+/// <summary>Identifies a service in the tree; also its store key.</summary>
+internal readonly record struct ServiceKey(string Namespace, string Group, string Name)
+{
+    public override string ToString() => $"{Namespace}/{Group}/{Name}";
+
+    public string InstanceKey(string instanceId) => $"{Namespace}/{Group}/{Name}/{instanceId}";
+
+    /// <summary>Splits an instance store key (<c>ns/group/service/id</c>) back into its service and id.</summary>
+    public static (ServiceKey Service, string Id) ParseInstanceKey(string key)
+    {
+        var parts = key.Split('/', 4);
+        return (new ServiceKey(parts[0], parts[1], parts[2]), parts[3]);
+    }
+}
+
+internal sealed record NamespaceRecord(
+    string Id, string DisplayName, string Description, DateTimeOffset CreatedAt, long Revision);
+
+internal sealed record ServiceRecord(
+    double ProtectThreshold,
+    IReadOnlyDictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    long Revision);
+
+/// <summary>
+/// A registration as persisted. Lease fields are null when the instance uses the server's defaults, so a
+/// change of the defaults applies to it. Its service comes from the store key.
+/// </summary>
+internal sealed record InstanceRecord(
+    string Id,
+    string Ip,
+    int Port,
+    string Cluster,
+    double Weight,
+    bool Enabled,
+    bool Healthy,
+    bool Ephemeral,
+    IReadOnlyDictionary<string, string> Metadata,
+    long? HeartbeatIntervalMs,
+    long? UnhealthyAfterMs,
+    long? EvictAfterMs,
+    DateTimeOffset RegisteredAt,
+    long Revision);
+
+internal static class InstanceIds
+{
+    /// <summary>The stable id of an instance within its service: <c>ip#port#cluster</c>.</summary>
+    public static string Derive(string ip, int port, string cluster) => $"{ip}#{port}#{cluster}";
+}

@@ -1,0 +1,115 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Naming;
+
+/// <summary>
+/// Registers an instance, or updates it: keyed by (namespace, group, service, cluster, ip, port). Fields
+/// left out keep their current value, except the lease, which is what this registration declares (server
+/// defaults for the values it leaves out). Registration also renews the lease.
+/// </summary>
+internal sealed record RegisterInstanceCommand(
+    string Namespace,
+    string Group,
+    string Service,
+    string? Ip,
+    int? Port,
+    string? Cluster,
+    double? Weight,
+    bool? Enabled,
+    bool? Ephemeral,
+    IReadOnlyDictionary<string, string>? Metadata,
+    long? HeartbeatIntervalMs,
+    long? UnhealthyAfterMs,
+    long? EvictAfterMs) : ICommand<Outcome<Registration>>, IServiceAddress;
+
+internal sealed record Registration(InstanceInfo Instance, bool Created);
+
+internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInstanceCommand>
+{
+    public RegisterInstanceValidator(IOptions<NamingOptions> options)
+    {
+        var o = options.Value;
+        this.ValidateServiceAddress();
+        RuleFor(c => c.Ip).ValidHost();
+        RuleFor(c => c.Port).NotNull().InclusiveBetween(1, 65535);
+        RuleFor(c => c.Cluster).ValidName(NameRules.ClusterMaxLength).When(c => c.Cluster is not null);
+        RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
+        RuleFor(c => c.Metadata).WithinLimits(o.MetadataLimits());
+
+        var minInterval = (long)o.MinHeartbeatInterval.TotalMilliseconds;
+        var maxInterval = (long)o.MaxHeartbeatInterval.TotalMilliseconds;
+        var maxEvict = (long)o.MaxEvictAfter.TotalMilliseconds;
+        RuleFor(c => c.HeartbeatIntervalMs).InclusiveBetween(minInterval, maxInterval);
+        RuleFor(c => c.UnhealthyAfterMs).InclusiveBetween(minInterval, maxEvict);
+        RuleFor(c => c.EvictAfterMs).InclusiveBetween(minInterval, maxEvict);
+        RuleFor(c => c.UnhealthyAfterMs)
+            .Must((c, ms) => Effective(ms, o.UnhealthyAfter) > Effective(c.HeartbeatIntervalMs, o.HeartbeatInterval))
+            .WithMessage("'unhealthyAfterMs' must be longer than the heartbeat interval.");
+        RuleFor(c => c.EvictAfterMs)
+            .Must((c, ms) => Effective(ms, o.EvictAfter) >= Effective(c.UnhealthyAfterMs, o.UnhealthyAfter))
+            .WithMessage("'evictAfterMs' must not be shorter than 'unhealthyAfterMs'.");
+    }
+
+    private static long Effective(long? milliseconds, TimeSpan fallback) =>
+        milliseconds ?? (long)fallback.TotalMilliseconds;
+}
+
+internal sealed partial class RegisterInstanceHandler(
+    NamingRegistry registry, Committer committer, LeasePolicy leases, TimeProvider time,
+    ILogger<RegisterInstanceHandler> logger)
+    : ICommandHandler<RegisterInstanceCommand, Outcome<Registration>>
+{
+    public async ValueTask<Outcome<Registration>> Handle(RegisterInstanceCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes => Register(changes, command), cancellationToken);
+
+    private Outcome<Registration> Register(ChangeSet changes, RegisterInstanceCommand command)
+    {
+        if (registry.FindNamespace(command.Namespace) is null)
+        {
+            return NamingFailures.NamespaceNotFound(command.Namespace);
+        }
+
+        var now = time.GetUtcNow();
+        var key = command.ServiceKey();
+        HostRules.TryNormalize(command.Ip, out var ip);
+        var cluster = command.Cluster ?? NameRules.DefaultCluster;
+        var id = InstanceIds.Derive(ip, command.Port!.Value, cluster);
+        var service = registry.FindService(key);
+        var entry = service?.Instances.GetValueOrDefault(id);
+        var current = entry?.Record;
+        var ephemeral = command.Ephemeral ?? current?.Ephemeral ?? true;
+        var record = new InstanceRecord(
+            id, ip, command.Port.Value, cluster,
+            Weight: command.Weight ?? current?.Weight ?? 1,
+            Enabled: command.Enabled ?? current?.Enabled ?? true,
+            // A registration is a sign of life; a persistent instance keeps the health an admin gave it.
+            Healthy: ephemeral || (current?.Healthy ?? true),
+            ephemeral,
+            MetadataMaps.OrEmpty(command.Metadata ?? current?.Metadata),
+            command.HeartbeatIntervalMs, command.UnhealthyAfterMs, command.EvictAfterMs,
+            RegisteredAt: current?.RegisteredAt ?? now,
+            Revision: current?.Revision ?? 0);
+
+        if (entry is not null && InstanceRules.SameRegistration(current!, record))
+        {
+            entry.Beat(now);
+            return new Registration(current!.ToInfo(key, leases), Created: false);
+        }
+
+        var revision = changes.NextRevision();
+        service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, revision));
+        record = record with { Revision = revision };
+        registry.PutInstance(changes, service, record, now).Beat(now);
+        changes.OnCommitted(() => LogRegistered(key.Namespace, key.Group, key.Name, id, revision));
+        return new Registration(record.ToInfo(key, leases), Created: entry is null);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Registered {Namespace}/{Group}/{Service} instance {InstanceId} at revision {Revision}")]
+    private partial void LogRegistered(string @namespace, string group, string service, string instanceId, long revision);
+}

@@ -1,0 +1,176 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// The single writer of the registry. Mutations queue up and run one at a time on the writer loop, against
+/// memory, in revision order; the loop then makes everything they wrote durable in one store commit (group
+/// commit) and only then completes their tasks. If the commit fails, memory is rolled back and every
+/// mutation of the batch fails with <see cref="StoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// Readers may see a mutation's effect on memory for the duration of its batch's fsync before the writer is
+/// acknowledged; nothing is acknowledged, and no revision is published, before it is durable.
+/// </remarks>
+internal sealed partial class Committer : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly IRegistryStore _store;
+    private readonly ILogger<Committer> _logger;
+    private readonly int _maxBatchSize;
+    private readonly ChangeSet _changes;
+    private readonly Task _loop;
+    private long _revision;
+    private volatile bool _healthy = true;
+
+    public Committer(IRegistryStore store, IOptions<StorageOptions> options, ILogger<Committer> logger)
+    {
+        _store = store;
+        _logger = logger;
+        _maxBatchSize = options.Value.MaxBatchSize;
+        _revision = store.LastRevision;
+        _changes = new ChangeSet(_revision);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The last durable revision.</summary>
+    public long Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>False after a commit failed, until one succeeds again.</summary>
+    public bool IsHealthy => _healthy;
+
+    /// <summary>
+    /// Runs <paramref name="mutation"/> on the writer loop and completes when its writes are durable.
+    /// A mutation must only touch memory (never block) and register an undo for each change it makes.
+    /// </summary>
+    public Task<T> ExecuteAsync<T>(Func<ChangeSet, T> mutation, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending<T>(mutation, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new StoreUnavailableException("The registry is shutting down.");
+        }
+
+        return pending.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>();
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
+            {
+                var mark = _changes.Save();
+                try
+                {
+                    if (pending.Run(_changes))
+                    {
+                        batch.Add(pending);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    _changes.RollbackTo(mark);
+                    pending.Fail(ex);
+                }
+            }
+
+            Commit(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<Pending> batch)
+    {
+        if (!_changes.IsEmpty)
+        {
+            try
+            {
+                _store.Commit(_changes.ToBatch());
+            }
+            catch (Exception ex)
+            {
+                LogCommitFailed(ex, batch.Count);
+                _healthy = false;
+                _changes.RollbackAll();
+                var failure = new StoreUnavailableException("The store could not make the write durable.", ex);
+                foreach (var pending in batch)
+                {
+                    pending.Fail(failure);
+                }
+
+                return;
+            }
+        }
+
+        _healthy = true;
+        Interlocked.Exchange(ref _revision, _changes.Revision);
+        foreach (var action in _changes.Complete())
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                LogAfterCommitFailed(ex);
+            }
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.Complete();
+        }
+    }
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error,
+        Message = "Store commit failed; {Count} writes were rolled back and refused")]
+    private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "An after-commit action failed")]
+    private partial void LogAfterCommitFailed(Exception exception);
+
+    private abstract class Pending
+    {
+        /// <summary>Runs the mutation; false when it was cancelled before it could run.</summary>
+        public abstract bool Run(ChangeSet changes);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class Pending<T>(Func<ChangeSet, T> mutation, CancellationToken cancellationToken) : Pending
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool Run(ChangeSet changes)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _completion.TrySetCanceled(cancellationToken);
+                return false;
+            }
+
+            _result = mutation(changes);
+            return true;
+        }
+
+        public override void Complete() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+}

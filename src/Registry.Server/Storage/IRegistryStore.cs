@@ -1,0 +1,24 @@
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// The durable copy of the registry: JSON documents by key in named collections, written in atomic
+/// batches. The in-memory model is built from it at start; hot paths never read it.
+/// </summary>
+internal interface IRegistryStore : IDisposable
+{
+    /// <summary>The revision of the last batch that was made durable.</summary>
+    long LastRevision { get; }
+
+    /// <summary>Every document of a collection whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    IEnumerable<StoredDocument> Scan(string collection, string prefix = "");
+
+    /// <summary>Applies a batch atomically; it is durable when this returns.</summary>
+    void Commit(StoreBatch batch);
+}
+
+internal readonly record struct StoredDocument(string Key, byte[] Value);
+
+/// <summary>One document write; a null <see cref="Value"/> deletes the key.</summary>
+internal readonly record struct StoreWrite(string Collection, string Key, byte[]? Value);
+
+internal sealed record StoreBatch(long Revision, IReadOnlyList<StoreWrite> Writes);

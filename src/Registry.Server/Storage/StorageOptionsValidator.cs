@@ -1,0 +1,13 @@
+using FluentValidation;
+
+namespace Registry.Server.Storage;
+
+internal sealed class StorageOptionsValidator : AbstractValidator<StorageOptions>
+{
+    public StorageOptionsValidator()
+    {
+        RuleFor(o => o.Path).NotEmpty();
+        RuleFor(o => o.JournalCheckpointBytes).InclusiveBetween(64 * 1024, 1024L * 1024 * 1024);
+        RuleFor(o => o.MaxBatchSize).InclusiveBetween(1, 100_000);
+    }
+}
