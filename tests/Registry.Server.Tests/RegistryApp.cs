@@ -10,7 +10,10 @@ namespace Registry.Server.Tests;
 /// and any configuration a test needs.
 /// </summary>
 internal sealed class RegistryApp(
-    FakeTimeProvider? time = null, string storagePath = ":memory:", IReadOnlyDictionary<string, string?>? settings = null)
+    FakeTimeProvider? time = null,
+    string storagePath = ":memory:",
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Time { get; } = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -27,6 +30,10 @@ internal sealed class RegistryApp(
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(collection =>
+        {
+            collection.AddSingleton<TimeProvider>(Time);
+            services?.Invoke(collection);
+        });
     }
 }

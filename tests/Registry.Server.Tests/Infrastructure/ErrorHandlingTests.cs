@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Registry.Server.Storage;
+using Registry.Server.Tests.Storage;
+
+namespace Registry.Server.Tests.Infrastructure;
+
+public sealed class ErrorHandlingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/nope")]
+    [InlineData("/v1/services/orders/instances/x/y/z")]
+    [InlineData("/v2/services")]
+    public async Task UnknownRoute_Returns404Problem(string path)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(path, Ct);
+
+        await response.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task WrongMethod_Returns405Problem()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/v1/services/orders/instances", null, Ct);
+
+        await response.ProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task Write_WhenTheStoreFails_Returns503ChangesNothingAndKeepsReadsWorking()
+    {
+        var flaky = new FlakyStore(new LiteDbStore(Options.Create(new StorageOptions { Path = ":memory:" }), NullLogger<LiteDbStore>.Instance));
+        await using var app = new RegistryApp(services: s => s.AddSingleton<IRegistryStore>(flaky));
+        using var client = app.CreateClient();
+        var kept = await client.RegisterAsync("orders", "10.0.0.1");
+
+        flaky.Failing = true;
+        using var refused = await client.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.2", port = 8080 }, Ct);
+        using var refusedPatch = await client.PatchAsJsonAsync(Api.Instance("orders", kept.Id), new { weight = 9 }, Ct);
+
+        var problem = await refused.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("store-unavailable", problem.Code());
+        Assert.NotNull(refused.Headers.RetryAfter);
+        await refusedPatch.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var list = await client.ListAsync("orders");
+        Assert.Equal(["10.0.0.1"], list.Instances.Select(i => i.Ip));
+        Assert.Equal((1, kept.Revision), (list.Instances[0].Weight, list.Revision));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/readyz", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", kept.Id));
+
+        flaky.Failing = false;
+        var next = await client.RegisterAsync("orders", "10.0.0.2");
+
+        Assert.Equal(kept.Revision + 1, next.Revision);
+        Assert.Equal(2, (await client.ListAsync("orders")).Instances.Count);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz", Ct)).StatusCode);
+    }
+}

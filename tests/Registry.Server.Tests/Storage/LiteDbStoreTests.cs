@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Tests.Storage;
+
+public sealed class InMemoryLiteDbStoreTests : RegistryStoreContract
+{
+    private protected override IRegistryStore Open() => LiteDbStoreTests.Open(":memory:");
+}
+
+public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private string DataFile => _dir.File("registry.db");
+
+    public void Dispose() => _dir.Dispose();
+
+    private protected override IRegistryStore Open() => Open(DataFile);
+
+    internal static LiteDbStore Open(string path, long checkpointBytes = 16 * 1024 * 1024) =>
+        new(Options.Create(new StorageOptions { Path = path, JournalCheckpointBytes = checkpointBytes }), NullLogger<LiteDbStore>.Instance);
+
+    [Fact]
+    public void Reopen_AfterCommits_HasEverythingAndTheRevision()
+    {
+        using (var store = Open())
+        {
+            store.Commit(Batch(1, ("c", "a", "1")));
+            store.Commit(Batch(2, ("c", "b", "2"), ("c", "a", null)));
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal([("b", "2")], Read(reopened, "c"));
+        Assert.Equal(2, reopened.LastRevision);
+    }
+
+    [Fact]
+    public void Open_JournalAheadOfTheDataFile_ReplaysTheMissingBatches()
+    {
+        using (var store = Open())
+        {
+            store.Commit(Batch(1, ("c", "a", "1")));
+        }
+
+        // What a crash leaves behind: batches made durable in the journal that LiteDB never received.
+        using (var journal = new Journal(DataFile + ".journal"))
+        {
+            journal.ReadAll();
+            journal.Append(Batch(1, ("c", "a", "stale")));
+            journal.Append(Batch(2, ("c", "b", "2")));
+            journal.Append(Batch(3, ("c", "a", null), ("c", "c", "3")));
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal([("b", "2"), ("c", "3")], Read(reopened, "c"));
+        Assert.Equal(3, reopened.LastRevision);
+        Assert.Equal(0, new FileInfo(DataFile + ".journal").Length);
+    }
+
+    [Fact]
+    public void Commit_JournalPastItsLimit_IsCheckpointedAndEmptied()
+    {
+        using var store = Open(DataFile, checkpointBytes: 64 * 1024);
+        var value = new string('x', 4096);
+
+        for (var i = 1; i <= 40; i++)
+        {
+            store.Commit(Batch(i, ("c", $"k{i}", value)));
+        }
+
+        Assert.True(new FileInfo(DataFile + ".journal").Length < 64 * 1024);
+        Assert.Equal(40, Read(store, "c").Count);
+    }
+
+    [Fact]
+    public void Open_SecondStoreOnTheSameFile_FailsInsteadOfSharingIt()
+    {
+        using var store = Open();
+
+        Assert.ThrowsAny<IOException>(() => Open());
+    }
+}
