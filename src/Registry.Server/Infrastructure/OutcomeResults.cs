@@ -5,6 +5,10 @@ namespace Registry.Server.Infrastructure;
 /// <summary>Maps use-case outcomes to typed HTTP results.</summary>
 internal static class OutcomeResults
 {
+    /// <summary>Documents the problems any write can end in: the store could not make it durable.</summary>
+    public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
     public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
         outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value);
 

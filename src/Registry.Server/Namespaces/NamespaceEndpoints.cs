@@ -16,24 +16,31 @@ internal static class NamespaceEndpoints
             .ProducesValidationProblem();
         namespaces.MapGet("/{namespace}", GetNamespace).WithName(nameof(GetNamespace))
             .WithSummary("Read a namespace with its counts.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         namespaces.MapPut("/{namespace}", PutNamespace).WithName(nameof(PutNamespace))
             .WithSummary("Create a namespace or update its display name and description.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesWriteProblems();
         namespaces.MapDelete("/{namespace}", DeleteNamespace).WithName(nameof(DeleteNamespace))
             .WithSummary("Delete an empty namespace; the default namespace 'public' always exists.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
         return app;
     }
 
+    /// <param name="search">Part of the id or display name, case-insensitive.</param>
+    /// <param name="page">1-based page; default 1.</param>
+    /// <param name="pageSize">Items per page, 1..1000; default 100.</param>
     private static async Task<Ok<Paged<NamespaceInfo>>> ListNamespaces(
         string? search, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListNamespacesQuery(search, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
 
+    /// <param name="namespace">The namespace id.</param>
     private static async Task<Results<Ok<NamespaceInfo>, ProblemHttpResult>> GetNamespace(
         string @namespace, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new GetNamespaceQuery(@namespace), ct)).ToOk();
 
+    /// <param name="namespace">The namespace id.</param>
+    /// <param name="request">Display name and description; optional.</param>
     private static async Task<Results<Created<NamespaceInfo>, Ok<NamespaceInfo>>> PutNamespace(
         string @namespace, NamespaceRequest? request, IMediator mediator, HttpResponse response, CancellationToken ct)
     {
@@ -45,6 +52,7 @@ internal static class NamespaceEndpoints
             : TypedResults.Ok(info);
     }
 
+    /// <param name="namespace">The namespace id.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteNamespace(
         string @namespace, IMediator mediator, HttpResponse response, CancellationToken ct) =>
         (await mediator.Send(new DeleteNamespaceCommand(@namespace), ct)).ToNoContent(response);

@@ -17,51 +17,63 @@ internal static class NamingEndpoints
             .ProducesValidationProblem();
         services.MapGet("/{service}", GetService).WithName(nameof(GetService))
             .WithSummary("Read a service with its instance counts per cluster.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         services.MapPut("/{service}", PutService).WithName(nameof(PutService))
             .WithSummary("Create a service or update its protect threshold and metadata.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService))
             .WithSummary("Delete a service; refused while it has instances.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
         var instances = services.MapGroup("/{service}/instances").WithTags("Instances");
         instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance))
             .WithSummary("Register an instance, or update it (idempotent upsert); renews its lease.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapGet("", ListInstances).WithName(nameof(ListInstances))
             .WithSummary("List a service's instances; an unknown service has none.")
             .ProducesValidationProblem();
         instances.MapGet("/pick", PickInstance).WithName(nameof(PickInstance))
             .WithSummary("Pick one healthy, enabled instance at random by weight.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance))
             .WithSummary("Read one instance, with the time of its last heartbeat.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance))
             .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
         instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance))
             .WithSummary("Deregister an instance.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat))
             .WithSummary("Renew an ephemeral instance's lease; 404 tells the client to register again.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
         app.MapGet("/v1/tree", GetTree).WithName(nameof(GetTree)).WithTags("Services")
             .WithSummary("The naming tree: namespaces, groups, services and clusters with instance counts.");
         return app;
     }
 
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="search">Part of the service name, case-insensitive.</param>
+    /// <param name="page">1-based page; default 1.</param>
+    /// <param name="pageSize">Items per page, 1..1000; default 100.</param>
     private static async Task<Ok<Paged<ServiceInfo>>> ListServices(
         [AsParameters] ScopeQuery scope, string? search, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(
             new ListServicesQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, search, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
 
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<Ok<ServiceInfo>, ProblemHttpResult>> GetService(
         string service, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new GetServiceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct)).ToOk();
 
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="request">Protect threshold and metadata; omitted fields keep their value.</param>
     private static async Task<Results<Created<ServiceInfo>, Ok<ServiceInfo>, ProblemHttpResult>> PutService(
         string service, [AsParameters] ScopeQuery scope, ServiceRequest request, IMediator mediator, HttpResponse response,
         CancellationToken ct)
@@ -78,11 +90,16 @@ internal static class NamingEndpoints
         return created ? TypedResults.Created(ServiceLocation(info), info) : TypedResults.Ok(info);
     }
 
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteService(
         string service, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response, CancellationToken ct) =>
         (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct))
             .ToNoContent(response);
 
+    /// <param name="service">The service name; created on first registration.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="request">The instance.</param>
     private static async Task<Results<Created<InstanceInfo>, Ok<InstanceInfo>, ProblemHttpResult>> RegisterInstance(
         string service, [AsParameters] ScopeQuery scope, RegisterInstanceRequest request, IMediator mediator,
         HttpResponse response, CancellationToken ct)
@@ -101,20 +118,34 @@ internal static class NamingEndpoints
         return created ? TypedResults.Created(InstanceLocation(instance), instance) : TypedResults.Ok(instance);
     }
 
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="healthyOnly">Only healthy, enabled instances (unless the protect threshold is reached).</param>
+    /// <param name="cluster">Comma-separated clusters to include; all when omitted.</param>
     private static async Task<Ok<InstanceList>> ListInstances(
         string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, IMediator mediator,
         CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListInstancesQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster), ct));
 
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="cluster">Comma-separated clusters to pick from; all when omitted.</param>
     private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> PickInstance(
         string service, [AsParameters] ScopeQuery scope, string? cluster, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new PickInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, cluster), ct)).ToOk();
 
+    /// <param name="service">The service name.</param>
+    /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
+    /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> GetInstance(
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new GetInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
 
+    /// <param name="service">The service name.</param>
+    /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="request">The fields to change.</param>
     private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> PatchInstance(
         string service, string id, [AsParameters] ScopeQuery scope, PatchInstanceRequest request, IMediator mediator,
         HttpResponse response, CancellationToken ct)
@@ -131,12 +162,18 @@ internal static class NamingEndpoints
         return TypedResults.Ok(outcome.Value);
     }
 
+    /// <param name="service">The service name.</param>
+    /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
+    /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeregisterInstance(
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response,
         CancellationToken ct) =>
         (await mediator.Send(new DeregisterInstanceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct))
             .ToNoContent(response);
 
+    /// <param name="service">The service name.</param>
+    /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
+    /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();

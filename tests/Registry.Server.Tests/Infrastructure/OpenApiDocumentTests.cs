@@ -1,0 +1,52 @@
+namespace Registry.Server.Tests.Infrastructure;
+
+public sealed class OpenApiDocumentTests
+{
+    /// <summary>Set to 1 to write the served document into openapi.yaml instead of comparing.</summary>
+    private const string UpdateVariable = "REGISTRY_UPDATE_OPENAPI";
+
+    [Fact]
+    public async Task ServedDocument_EqualsTheCommittedOpenApiYaml()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var served = Normalize(await client.GetStringAsync("/swagger/v1/swagger.yaml", TestContext.Current.CancellationToken));
+        var path = Path.Combine(RepositoryRoot(), "openapi.yaml");
+
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            await File.WriteAllTextAsync(path, served, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(File.Exists(path), $"openapi.yaml is missing; run the tests once with {UpdateVariable}=1.");
+        var committed = Normalize(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+        Assert.True(committed == served,
+            $"openapi.yaml differs from the served document; run the tests with {UpdateVariable}=1 and commit the result.");
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        var page = await client.GetStringAsync("/swagger/index.html", TestContext.Current.CancellationToken);
+
+        Assert.Contains("swagger-ui", page, StringComparison.Ordinal);
+    }
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Registry.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Registry.sln not found above the test binaries.");
+    }
+}
