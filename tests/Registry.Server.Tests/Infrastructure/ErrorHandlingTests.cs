@@ -26,6 +26,37 @@ public sealed class ErrorHandlingTests
         await response.ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/services/a%20b")]
+    [InlineData("PUT", "/v1/services/a%20b")]
+    [InlineData("DELETE", "/v1/services/a%20b")]
+    [InlineData("GET", "/v1/services/a%20b/instances")]
+    [InlineData("PUT", "/v1/services/a%20b/instances")]
+    [InlineData("GET", "/v1/services/a%20b/instances/pick")]
+    [InlineData("GET", "/v1/services/a%20b/instances/x")]
+    [InlineData("PATCH", "/v1/services/a%20b/instances/x")]
+    [InlineData("DELETE", "/v1/services/a%20b/instances/x")]
+    [InlineData("PUT", "/v1/services/a%20b/instances/x/heartbeat")]
+    [InlineData("GET", "/v1/namespaces/a%20b")]
+    [InlineData("PUT", "/v1/namespaces/a%20b")]
+    [InlineData("DELETE", "/v1/namespaces/a%20b")]
+    [InlineData("GET", "/v1/services?namespace=a%20b")]
+    public async Task EveryRoute_BadName_Returns400ProblemNamingTheField(string method, string path)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "PUT" or "PATCH")
+        {
+            request.Content = Naming.RegisterInstanceTests.Json("""{"ip":"10.0.0.1","port":80}""");
+        }
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var problem = await response.ProblemAsync(System.Net.HttpStatusCode.BadRequest);
+        Assert.True(problem.Errors("service").Length + problem.Errors("namespace").Length > 0, problem.ToString());
+    }
+
     [Fact]
     public async Task WrongMethod_Returns405Problem()
     {

@@ -25,6 +25,17 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Swagger_RootPath_LeadsToTheUi()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/swagger", TestContext.Current.CancellationToken);
+
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServed()
     {
         await using var app = new RegistryApp();
