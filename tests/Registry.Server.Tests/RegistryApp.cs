@@ -1,24 +1,39 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Registry.Server.Storage;
 
 namespace Registry.Server.Tests;
 
 /// <summary>
 /// The server in memory with a fake clock: its own in-memory store unless a file is given (restart tests),
-/// and any configuration a test needs.
+/// any configuration a test needs, and optionally a decorated store (to make its disk fail).
 /// </summary>
 internal sealed class RegistryApp(
     FakeTimeProvider? time = null,
     string storagePath = ":memory:",
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? services = null)
+    Func<IRegistryStore, IRegistryStore>? wrapStore = null)
     : WebApplicationFactory<Program>
 {
+    private readonly TaskCompletionSource _storeClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public FakeTimeProvider Time { get; } = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Returns once the store is closed too. With minimal hosting the app's own thread may still be disposing
+    /// the services when the factory's dispose returns; a restart test must not open the file before that.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _storeClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,7 +48,26 @@ internal sealed class RegistryApp(
         builder.ConfigureServices(collection =>
         {
             collection.AddSingleton<TimeProvider>(Time);
-            services?.Invoke(collection);
+            collection.AddSingleton<IRegistryStore>(provider =>
+            {
+                var store = new LiteDbStore(provider.GetRequiredService<IOptions<StorageOptions>>(), NullLogger<LiteDbStore>.Instance);
+                return new ClosingStore(wrapStore?.Invoke(store) ?? store, _storeClosed);
+            });
         });
+    }
+
+    private sealed class ClosingStore(IRegistryStore inner, TaskCompletionSource closed) : IRegistryStore
+    {
+        public long LastRevision => inner.LastRevision;
+
+        public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
+
+        public void Commit(StoreBatch batch) => inner.Commit(batch);
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            closed.TrySetResult();
+        }
     }
 }

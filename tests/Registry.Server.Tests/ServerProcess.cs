@@ -4,6 +4,11 @@ using System.Net.Sockets;
 
 namespace Registry.Server.Tests;
 
+/// <summary>Tests that start server processes run alone: a child process briefly holds every open file of the
+/// test host while it starts, which would trip the data-file lock of tests running beside them.</summary>
+[CollectionDefinition(nameof(ServerProcesses), DisableParallelization = true)]
+public sealed class ServerProcesses;
+
 /// <summary>
 /// The real server as a separate process on a free loopback port, for what only a process can show:
 /// a SIGKILL in the middle of acknowledged writes.
@@ -22,8 +27,31 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string workingDirectory, params string[] arguments)
     {
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var process = Launch(workingDirectory, address, arguments, _ => { });
+        var server = new ServerProcess(process, address);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>Runs the server until it exits by itself (a start that must fail); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] arguments)
+    {
+        var output = new System.Text.StringBuilder();
+        using var process = Launch(workingDirectory, new Uri($"http://127.0.0.1:{FreePort()}"), arguments, line =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, output.ToString());
+    }
+
+    private static Process Launch(string workingDirectory, Uri address, string[] arguments, Action<string> onLine)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -40,13 +68,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => onLine(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => onLine(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
-        await server.WaitUntilReadyAsync();
-        return server;
+        return process;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };

@@ -34,13 +34,17 @@ internal sealed partial class HeartbeatHandler(
             return NamingFailures.InstanceNotFound(key, command.Id);
         }
 
-        var record = entry.Record;
-        if (!record.Ephemeral)
+        if (!entry.Record.Ephemeral)
         {
             return NamingFailures.PersistentInstanceBeat(command.Id);
         }
 
-        entry.Beat(time.GetUtcNow());
+        // The registration as of the beat: if the sweeper marked it unhealthy first, this beat heals it.
+        if (entry.Beat(time.GetUtcNow()) is not { } record)
+        {
+            return NamingFailures.InstanceNotFound(key, command.Id);
+        }
+
         if (!record.Healthy)
         {
             var outcome = await committer.ExecuteAsync(changes => Recover(changes, key, command.Id), cancellationToken);

@@ -101,24 +101,34 @@ internal sealed partial class HeartbeatSweeper(
     {
         foreach (var (service, entry) in suspects)
         {
-            var record = entry.Record;
-            if (IsCurrent(service, entry) && record.Healthy && SilenceOf(entry, now) > leases.UnhealthyAfter(record))
+            entry.Decide(e =>
             {
-                var revision = changes.NextRevision();
-                registry.PutInstance(changes, service, record with { Healthy = false, Revision = revision }, now);
-                changes.OnCommitted(() => LogUnhealthy(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
-            }
+                var record = e.Record;
+                if (IsCurrent(service, e) && record.Healthy && SilenceOf(e, now) > leases.UnhealthyAfter(record))
+                {
+                    var revision = changes.NextRevision();
+                    registry.PutInstance(changes, service, record with { Healthy = false, Revision = revision }, now);
+                    changes.OnCommitted(() => LogUnhealthy(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
+                }
+
+                return true;
+            });
         }
 
         foreach (var (service, entry) in expired)
         {
-            var record = entry.Record;
-            if (IsCurrent(service, entry) && SilenceOf(entry, now) > leases.EvictAfter(record))
+            entry.Decide(e =>
             {
-                var revision = changes.NextRevision();
-                registry.RemoveInstance(changes, service, entry, revision);
-                changes.OnCommitted(() => LogEvicted(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
-            }
+                var record = e.Record;
+                if (IsCurrent(service, e) && SilenceOf(e, now) > leases.EvictAfter(record))
+                {
+                    var revision = changes.NextRevision();
+                    registry.RemoveInstance(changes, service, e, revision);
+                    changes.OnCommitted(() => LogEvicted(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
+                }
+
+                return true;
+            });
         }
 
         return true;

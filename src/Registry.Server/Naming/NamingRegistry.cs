@@ -121,11 +121,11 @@ internal sealed class NamingRegistry : IStoreLoadable
         if (service.Instances.TryGetValue(record.Id, out var entry))
         {
             var previous = entry.Record;
-            entry.Record = record;
+            entry.Set(record);
             AdjustEphemeralCount(previous, record);
             changes.OnRollback(() =>
             {
-                entry.Record = previous;
+                entry.Set(previous);
                 AdjustEphemeralCount(record, previous);
                 service.MarkChanged(previousRevision);
             });
@@ -157,10 +157,12 @@ internal sealed class NamingRegistry : IStoreLoadable
             return;
         }
 
+        entry.SetRemoved(true);
         AdjustEphemeralCount(record, null);
         service.MarkChanged(revision);
         changes.OnRollback(() =>
         {
+            entry.SetRemoved(false);
             service.Instances[record.Id] = entry;
             AdjustEphemeralCount(null, record);
             service.MarkChanged(previousRevision);

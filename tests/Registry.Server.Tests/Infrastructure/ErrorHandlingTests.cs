@@ -1,9 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Registry.Server.Storage;
 using Registry.Server.Tests.Storage;
 
 namespace Registry.Server.Tests.Infrastructure;
@@ -71,9 +67,10 @@ public sealed class ErrorHandlingTests
     [Fact]
     public async Task Write_WhenTheStoreFails_Returns503ChangesNothingAndKeepsReadsWorking()
     {
-        var flaky = new FlakyStore(new LiteDbStore(Options.Create(new StorageOptions { Path = ":memory:" }), NullLogger<LiteDbStore>.Instance));
-        await using var app = new RegistryApp(services: s => s.AddSingleton<IRegistryStore>(flaky));
+        FlakyStore? flaky = null;
+        await using var app = new RegistryApp(wrapStore: store => flaky = new FlakyStore(store));
         using var client = app.CreateClient();
+        Assert.NotNull(flaky);
         var kept = await client.RegisterAsync("orders", "10.0.0.1");
 
         flaky.Failing = true;

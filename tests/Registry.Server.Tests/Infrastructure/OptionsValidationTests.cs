@@ -1,21 +1,19 @@
-using Microsoft.Extensions.Options;
-
 namespace Registry.Server.Tests.Infrastructure;
 
+[Collection(nameof(ServerProcesses))]
 public sealed class OptionsValidationTests
 {
     [Theory]
-    [InlineData("Registry:Naming:UnhealthyAfter", "00:00:01", "UnhealthyAfter")]
-    [InlineData("Registry:Naming:EvictAfter", "00:00:10", "EvictAfter")]
-    [InlineData("Registry:Naming:SelfPreservation:Threshold", "1.5", "SelfPreservation:Threshold")]
-    [InlineData("Registry:Naming:SweepInterval", "00:00:00", "SweepInterval")]
-    [InlineData("Registry:Storage:MaxBatchSize", "0", "MaxBatchSize")]
-    public void Start_InvalidOption_FailsNamingTheKey(string key, string value, string expected)
+    [InlineData("--Registry:Naming:UnhealthyAfter=00:00:01", "Registry:Naming:UnhealthyAfter")]
+    [InlineData("--Registry:Naming:SelfPreservation:Threshold=1.5", "Registry:Naming:SelfPreservation:Threshold")]
+    [InlineData("--Registry:Storage:MaxBatchSize=0", "Registry:Storage:MaxBatchSize")]
+    public async Task Start_InvalidOption_ExitsWithAnErrorNamingTheKey(string argument, string key)
     {
-        using var app = new RegistryApp(settings: new Dictionary<string, string?> { [key] = value });
+        using var dir = new TempDirectory();
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, argument);
 
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(key, output, StringComparison.Ordinal);
     }
 }

@@ -5,6 +5,7 @@ using Registry.Contracts.Naming;
 namespace Registry.Server.Tests.Storage;
 
 /// <summary>Acknowledged means durable: every write answered before a SIGKILL is there after a restart.</summary>
+[Collection(nameof(ServerProcesses))]
 public sealed class KillTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
