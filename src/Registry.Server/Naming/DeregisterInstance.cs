@@ -28,7 +28,7 @@ internal sealed partial class DeregisterInstanceHandler(
     private Outcome<long> Deregister(ChangeSet changes, DeregisterInstanceCommand command)
     {
         var key = command.ServiceKey();
-        if (registry.FindService(key) is not { } service || !service.Instances.TryGetValue(command.Id, out var entry))
+        if (!registry.TryFindInstance(key, command.Id, out var service, out var entry))
         {
             return NamingFailures.InstanceNotFound(key, command.Id);
         }

@@ -60,7 +60,7 @@ internal sealed partial class HeartbeatHandler(
     private Outcome<bool> Recover(ChangeSet changes, ServiceKey key, string id)
     {
         // Re-read on the writer: the sweeper may have evicted the instance since the beat arrived.
-        if (registry.FindService(key) is not { } service || !service.Instances.TryGetValue(id, out var entry))
+        if (!registry.TryFindInstance(key, id, out var service, out var entry))
         {
             return NamingFailures.InstanceNotFound(key, id);
         }

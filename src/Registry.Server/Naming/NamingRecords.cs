@@ -7,11 +7,11 @@ internal readonly record struct ServiceKey(string Namespace, string Group, strin
 
     public string InstanceKey(string instanceId) => $"{Namespace}/{Group}/{Name}/{instanceId}";
 
-    /// <summary>Splits an instance store key (<c>ns/group/service/id</c>) back into its service and id.</summary>
-    public static (ServiceKey Service, string Id) ParseInstanceKey(string key)
+    /// <summary>Reads a service back from its store key, or from an instance's (<c>ns/group/service[/id]</c>).</summary>
+    public static ServiceKey Parse(string key)
     {
         var parts = key.Split('/', 4);
-        return (new ServiceKey(parts[0], parts[1], parts[2]), parts[3]);
+        return new ServiceKey(parts[0], parts[1], parts[2]);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
@@ -20,7 +21,7 @@ internal sealed class NamingRegistry : IStoreLoadable
         _namespaces[NameRules.DefaultNamespace] = DefaultNamespace;
     }
 
-    /// <summary>The built-in namespace, present until someone stores a description for it.</summary>
+    /// <summary>The built-in namespace; always present, and replaced by its stored record once an admin edits it.</summary>
     public static NamespaceRecord DefaultNamespace { get; } =
         new(NameRules.DefaultNamespace, NameRules.DefaultNamespace, "The default namespace.", DateTimeOffset.UnixEpoch, 0);
 
@@ -35,7 +36,14 @@ internal sealed class NamingRegistry : IStoreLoadable
     public ServiceEntry? FindService(ServiceKey key) => _services.GetValueOrDefault(key);
 
     public InstanceEntry? FindInstance(ServiceKey key, string id) =>
-        _services.TryGetValue(key, out var service) ? service.Instances.GetValueOrDefault(id) : null;
+        TryFindInstance(key, id, out _, out var entry) ? entry : null;
+
+    public bool TryFindInstance(
+        ServiceKey key, string id, [NotNullWhen(true)] out ServiceEntry? service, [NotNullWhen(true)] out InstanceEntry? entry)
+    {
+        entry = null;
+        return _services.TryGetValue(key, out service) && service.Instances.TryGetValue(id, out entry);
+    }
 
     /// <summary>Builds memory from the store; ephemeral instances get a full lease from <paramref name="now"/>.</summary>
     public void Load(IRegistryStore store, DateTimeOffset now)
@@ -47,14 +55,13 @@ internal sealed class NamingRegistry : IStoreLoadable
 
         foreach (var document in store.Scan(NamingCollections.Services.Name))
         {
-            var parts = document.Key.Split('/', 3);
-            var key = new ServiceKey(parts[0], parts[1], parts[2]);
+            var key = ServiceKey.Parse(document.Key);
             _services[key] = new ServiceEntry(key, NamingCollections.Services.Deserialize(document.Value));
         }
 
         foreach (var document in store.Scan(NamingCollections.Instances.Name))
         {
-            var (key, _) = ServiceKey.ParseInstanceKey(document.Key);
+            var key = ServiceKey.Parse(document.Key);
             var record = NamingCollections.Instances.Deserialize(document.Value);
             var service = _services.GetValueOrDefault(key) ?? throw new InvalidDataException(
                 $"Instance '{document.Key}' is stored without its service.");

@@ -38,7 +38,7 @@ internal sealed class PatchInstanceHandler(NamingRegistry registry, Committer co
     private Outcome<InstanceInfo> Patch(ChangeSet changes, PatchInstanceCommand command)
     {
         var key = command.ServiceKey();
-        if (registry.FindService(key) is not { } service || !service.Instances.TryGetValue(command.Id, out var entry))
+        if (!registry.TryFindInstance(key, command.Id, out var service, out var entry))
         {
             return NamingFailures.InstanceNotFound(key, command.Id);
         }

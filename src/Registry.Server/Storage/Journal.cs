@@ -27,6 +27,9 @@ internal sealed class Journal : IDisposable
 
     public long Length => _file.Length;
 
+    /// <summary>Where the next batch will be written.</summary>
+    public long Position => _file.Position;
+
     /// <summary>Reads every intact batch from the start and leaves the file positioned after the last one.</summary>
     public List<StoreBatch> ReadAll()
     {
@@ -81,10 +84,8 @@ internal sealed class Journal : IDisposable
         }
     }
 
-    /// <summary>Removes the last batch written, for a batch that could not be applied after all.</summary>
+    /// <summary>Removes what was written after <paramref name="length"/>: a batch that could not be applied after all.</summary>
     public void TruncateTo(long length) => TryTruncate(length);
-
-    public long Position => _file.Position;
 
     public void Reset()
     {
