@@ -1,3 +1,4 @@
+using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Infrastructure;
 using Registry.Server.Namespaces;
@@ -15,6 +16,7 @@ app.UseRegistryOpenApi();
 app.MapHealth();
 app.MapNamespaces();
 app.MapNaming();
+app.MapConfig();
 
 app.Run();
 

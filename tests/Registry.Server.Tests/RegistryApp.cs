@@ -60,7 +60,9 @@ internal sealed class RegistryApp(
     {
         public long LastRevision => inner.LastRevision;
 
-        public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
+        public byte[]? Get(string collection, string key) => inner.Get(collection, key);
+
+    public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
 
         public void Commit(StoreBatch batch) => inner.Commit(batch);
 

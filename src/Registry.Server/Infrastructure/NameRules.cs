@@ -17,6 +17,10 @@ internal static partial class NameRules
     public const int GroupMaxLength = 128;
     public const int ServiceMaxLength = 256;
     public const int ClusterMaxLength = 64;
+    public const int DataIdMaxLength = 256;
+
+    /// <summary>Stands for every group where a listing or a watch allows it.</summary>
+    public const string AnyGroup = "*";
 
     public const string Characters = "letters, digits and . _ - :";
 
@@ -27,6 +31,12 @@ internal static partial class NameRules
         rule.NotEmpty()
             .MaximumLength(maxLength)
             .Matches(NamePattern()).WithMessage($"'{{PropertyName}}' may contain only {Characters}.");
+
+    /// <summary>A group name, or <c>*</c> for every group.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidGroupOrAny<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty()
+            .Must(group => group == AnyGroup || IsValid(group, GroupMaxLength))
+            .WithMessage($"'{{PropertyName}}' must be a group name ({Characters}, at most {GroupMaxLength}) or '{AnyGroup}' for every group.");
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();

@@ -27,6 +27,7 @@ internal static class OpenApi
                     + "X-Registry-Revision header.",
             });
             options.SupportNonNullableReferenceTypes();
+            options.OperationFilter<Config.ConfigExamples>();
             foreach (var file in XmlDocumentation)
             {
                 var path = Path.Combine(AppContext.BaseDirectory, file);

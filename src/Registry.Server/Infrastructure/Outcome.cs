@@ -8,7 +8,9 @@ namespace Registry.Server.Infrastructure;
 /// <param name="Code">A stable, machine-readable reason, e.g. <c>instance-not-found</c>.</param>
 /// <param name="Title">A short, human-readable summary that does not change from case to case.</param>
 /// <param name="Detail">What happened in this case.</param>
-internal sealed record Failure(int Status, string Code, string Title, string Detail);
+/// <param name="Extensions">Further machine-readable members of the problem, e.g. the current version.</param>
+internal sealed record Failure(
+    int Status, string Code, string Title, string Detail, IReadOnlyDictionary<string, object?>? Extensions = null);
 
 /// <summary>A use case's result: a value or a <see cref="Failure"/>.</summary>
 internal readonly struct Outcome<T>

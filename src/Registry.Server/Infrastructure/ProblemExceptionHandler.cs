@@ -49,8 +49,9 @@ internal sealed partial class ProblemExceptionHandler(
         });
     }
 
-    private static HttpValidationProblemDetails ValidationProblem(ValidationException exception) =>
-        new(exception.Errors
+    private static HttpValidationProblemDetails ValidationProblem(ValidationException exception)
+    {
+        var problem = new HttpValidationProblemDetails(exception.Errors
             .GroupBy(error => Problems.FieldName(error.PropertyName))
             .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray()))
         {
@@ -59,6 +60,16 @@ internal sealed partial class ProblemExceptionHandler(
             Detail = string.Join(" ", exception.Errors.Select(error => error.ErrorMessage).Distinct()),
             Extensions = { [Problems.CodeMember] = "validation-failed" },
         };
+
+        // A document that does not parse says where, for editors to jump to.
+        if (exception.Errors.Select(error => error.CustomState).OfType<ILocatedError>().FirstOrDefault() is { } located)
+        {
+            problem.Extensions["line"] = located.Line;
+            problem.Extensions["column"] = located.Column;
+        }
+
+        return problem;
+    }
 
     private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
     {

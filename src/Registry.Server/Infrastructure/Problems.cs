@@ -8,15 +8,24 @@ internal static class Problems
     /// <summary>The extension member carrying <see cref="Failure.Code"/>.</summary>
     public const string CodeMember = "code";
 
-    public static ProblemHttpResult ToProblem(this Failure failure) =>
-        TypedResults.Problem(
-            detail: failure.Detail,
-            statusCode: failure.Status,
-            title: failure.Title,
-            extensions: new Dictionary<string, object?> { [CodeMember] = failure.Code });
+    public static ProblemHttpResult ToProblem(this Failure failure)
+    {
+        var extensions = new Dictionary<string, object?> { [CodeMember] = failure.Code };
+        foreach (var (key, value) in failure.Extensions ?? new Dictionary<string, object?>())
+        {
+            extensions[key] = value;
+        }
 
-    /// <summary>A field path as clients see it: <c>Metadata.Owner</c> becomes <c>metadata.owner</c>.</summary>
+        return TypedResults.Problem(detail: failure.Detail, statusCode: failure.Status, title: failure.Title, extensions: extensions);
+    }
+
+    /// <summary>
+    /// A field path as clients see it: <c>Metadata.Owner</c> becomes <c>metadata.owner</c>; header names
+    /// (<c>If-Match</c>) stay as they are sent.
+    /// </summary>
     public static string FieldName(string path) =>
         string.Join('.', path.Split('.').Select(static segment =>
-            segment.Length == 0 ? segment : char.ToLowerInvariant(segment[0]) + segment[1..]));
+            segment.Length == 0 || segment.Contains('-', StringComparison.Ordinal)
+                ? segment
+                : char.ToLowerInvariant(segment[0]) + segment[1..]));
 }

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Registry.Contracts;
+using Registry.Server.Config;
+using Registry.Server.Events;
 using Registry.Server.Health;
 using Registry.Server.Naming;
 using Registry.Server.Storage;
@@ -36,6 +38,8 @@ internal static class RegistryServices
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         services.AddValidatedOptions<NamingOptions>(NamingOptions.Section);
+        services.AddValidatedOptions<ConfigOptions>(ConfigOptions.Section);
+        services.AddValidatedOptions<EventOptions>(EventOptions.Section);
 
         services.AddMediator(options =>
         {
@@ -45,16 +49,22 @@ internal static class RegistryServices
         });
 
         services.AddSingleton<IRegistryStore, LiteDbStore>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<EventStream>();
         services.AddSingleton<Committer>();
         services.AddSingleton<NamingRegistry>();
         services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<NamingRegistry>());
         services.AddSingleton<LeasePolicy>();
         services.AddSingleton<SelfPreservation>();
         services.AddSingleton<HeartbeatSweeper>();
+        services.AddSingleton<ConfigRegistry>();
+        services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<ConfigRegistry>());
+        services.AddSingleton<ConfigHistoryRetention>();
 
-        // Order matters: memory is loaded before the sweeper starts, and both before the server listens.
+        // Order matters: memory is loaded before the background services start, and all before the server listens.
         services.AddHostedService<StoreLoader>();
         services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
+        services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -1,12 +1,13 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Config;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Namespaces;
 
-/// <summary>Deletes an empty namespace; the default namespace always exists.</summary>
+/// <summary>Deletes a namespace without services or config; the default namespace always exists.</summary>
 internal sealed record DeleteNamespaceCommand(string Namespace) : ICommand<Outcome<long>>;
 
 internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespaceCommand>
@@ -14,7 +15,7 @@ internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespa
     public DeleteNamespaceValidator() => RuleFor(c => c.Namespace).ValidName(NameRules.NamespaceMaxLength);
 }
 
-internal sealed class DeleteNamespaceHandler(NamingRegistry registry, Committer committer)
+internal sealed class DeleteNamespaceHandler(NamingRegistry registry, ConfigRegistry configs, Committer committer)
     : ICommandHandler<DeleteNamespaceCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteNamespaceCommand command, CancellationToken cancellationToken) =>
@@ -33,9 +34,10 @@ internal sealed class DeleteNamespaceHandler(NamingRegistry registry, Committer 
         }
 
         var services = registry.Services.Count(s => s.Key.Namespace == ns);
-        if (services > 0)
+        var items = configs.CountLive(ns);
+        if (services + items > 0)
         {
-            return NamingFailures.NamespaceNotEmpty(ns, services);
+            return NamingFailures.NamespaceNotEmpty(ns, services, items);
         }
 
         var revision = changes.NextRevision();

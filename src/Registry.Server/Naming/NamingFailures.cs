@@ -24,9 +24,9 @@ internal static class NamingFailures
         StatusCodes.Status409Conflict, "service-not-empty", "The service still has instances.",
         $"Service '{key.Name}' still has {instances} instance(s); deregister them first.");
 
-    public static Failure NamespaceNotEmpty(string ns, int services) => new(
+    public static Failure NamespaceNotEmpty(string ns, int services, int configs) => new(
         StatusCodes.Status409Conflict, "namespace-not-empty", "The namespace is not empty.",
-        $"Namespace '{ns}' still holds {services} service(s); delete them first.");
+        $"Namespace '{ns}' still holds {services} service(s) and {configs} config item(s); delete them first.");
 
     public static Failure DefaultNamespaceIsPermanent() => new(
         StatusCodes.Status409Conflict, "default-namespace", "The default namespace cannot be deleted.",

@@ -1,3 +1,5 @@
+using Registry.Server.Events;
+
 namespace Registry.Server.Storage;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal sealed class ChangeSet(long revision)
     private readonly List<StoreWrite> _writes = [];
     private readonly List<Action> _undo = [];
     private readonly List<Action> _committed = [];
+    private readonly List<ChangeEvent> _events = [];
     private long _committedRevision = revision;
 
     /// <summary>The last revision taken, committed or not.</summary>
@@ -27,10 +30,13 @@ internal sealed class ChangeSet(long revision)
     /// <summary>Restores memory if the batch cannot be made durable; undo actions run newest first.</summary>
     public void OnRollback(Action undo) => _undo.Add(undo);
 
-    /// <summary>Runs once the batch is durable (logging, notifications).</summary>
+    /// <summary>Runs once the batch is durable (logging).</summary>
     public void OnCommitted(Action action) => _committed.Add(action);
 
-    internal Mark Save() => new(_writes.Count, _undo.Count, _committed.Count, Revision);
+    /// <summary>Publishes a change on the feed once the batch is durable; events go out in revision order.</summary>
+    public void Emit(ChangeEvent change) => _events.Add(change);
+
+    internal Mark Save() => new(_writes.Count, _undo.Count, _committed.Count, _events.Count, Revision);
 
     internal void RollbackTo(Mark mark)
     {
@@ -42,23 +48,25 @@ internal sealed class ChangeSet(long revision)
         _undo.RemoveRange(mark.Undo, _undo.Count - mark.Undo);
         _writes.RemoveRange(mark.Writes, _writes.Count - mark.Writes);
         _committed.RemoveRange(mark.Committed, _committed.Count - mark.Committed);
+        _events.RemoveRange(mark.Events, _events.Count - mark.Events);
         Revision = mark.Revision;
     }
 
-    internal void RollbackAll() => RollbackTo(new Mark(0, 0, 0, _committedRevision));
+    internal void RollbackAll() => RollbackTo(new Mark(0, 0, 0, 0, _committedRevision));
 
     internal StoreBatch ToBatch() => new(Revision, [.. _writes]);
 
-    /// <summary>Closes the batch as durable and hands back what should run now that it is.</summary>
-    internal Action[] Complete()
+    /// <summary>Closes the batch as durable and hands back what should happen now that it is.</summary>
+    internal (Action[] Committed, ChangeEvent[] Events) Complete()
     {
-        var committed = _committed.ToArray();
+        var done = (_committed.ToArray(), _events.ToArray());
         _writes.Clear();
         _undo.Clear();
         _committed.Clear();
+        _events.Clear();
         _committedRevision = Revision;
-        return committed;
+        return done;
     }
 
-    internal readonly record struct Mark(int Writes, int Undo, int Committed, long Revision);
+    internal readonly record struct Mark(int Writes, int Undo, int Committed, int Events, long Revision);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Registry.Server.Events;
 
 namespace Registry.Server.Storage;
 
@@ -7,7 +8,8 @@ namespace Registry.Server.Storage;
 /// The single writer of the registry. Mutations queue up and run one at a time on the writer loop, against
 /// memory, in revision order; the loop then makes everything they wrote durable in one store commit (group
 /// commit) and only then completes their tasks. If the commit fails, memory is rolled back and every
-/// mutation of the batch fails with <see cref="StoreUnavailableException"/>.
+/// mutation of the batch fails with <see cref="StoreUnavailableException"/>. Durable batches' events go to
+/// the <see cref="ChangeFeed"/> in revision order.
 /// </summary>
 /// <remarks>
 /// Readers may see a mutation's effect on memory for the duration of its batch's fsync before the writer is
@@ -18,6 +20,7 @@ internal sealed partial class Committer : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly IRegistryStore _store;
+    private readonly ChangeFeed _feed;
     private readonly ILogger<Committer> _logger;
     private readonly int _maxBatchSize;
     private readonly ChangeSet _changes;
@@ -25,9 +28,10 @@ internal sealed partial class Committer : IAsyncDisposable
     private long _revision;
     private volatile bool _healthy = true;
 
-    public Committer(IRegistryStore store, IOptions<StorageOptions> options, ILogger<Committer> logger)
+    public Committer(IRegistryStore store, ChangeFeed feed, IOptions<StorageOptions> options, ILogger<Committer> logger)
     {
         _store = store;
+        _feed = feed;
         _logger = logger;
         _maxBatchSize = options.Value.MaxBatchSize;
         _revision = store.LastRevision;
@@ -115,7 +119,9 @@ internal sealed partial class Committer : IAsyncDisposable
 
         _healthy = true;
         Interlocked.Exchange(ref _revision, _changes.Revision);
-        foreach (var action in _changes.Complete())
+        var (committed, events) = _changes.Complete();
+        _feed.Append(events, _revision);
+        foreach (var action in committed)
         {
             try
             {

@@ -9,6 +9,9 @@ internal interface IRegistryStore : IDisposable
     /// <summary>The revision of the last batch that was made durable.</summary>
     long LastRevision { get; }
 
+    /// <summary>One document, or null.</summary>
+    byte[]? Get(string collection, string key);
+
     /// <summary>Every document of a collection whose key starts with <paramref name="prefix"/>, in key order.</summary>
     IEnumerable<StoredDocument> Scan(string collection, string prefix = "");
 

@@ -42,6 +42,9 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
     public long LastRevision => Interlocked.Read(ref _lastRevision);
 
+    public byte[]? Get(string collection, string key) =>
+        _db.GetCollection(collection).FindById(key)?[ValueField].AsBinary;
+
     public IEnumerable<StoredDocument> Scan(string collection, string prefix = "")
     {
         var documents = _db.GetCollection(collection);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Registry.Server.Events;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Tests.Storage;
@@ -93,5 +94,6 @@ public sealed class CommitterTests
     }
 
     private static Committer NewCommitter(IRegistryStore store) =>
-        new(store, Options.Create(new StorageOptions()), NullLogger<Committer>.Instance);
+        new(store, new ChangeFeed(store, Options.Create(new EventOptions())), Options.Create(new StorageOptions()),
+            NullLogger<Committer>.Instance);
 }

@@ -9,6 +9,8 @@ internal sealed class FlakyStore(IRegistryStore inner) : IRegistryStore
 
     public long LastRevision => inner.LastRevision;
 
+    public byte[]? Get(string collection, string key) => inner.Get(collection, key);
+
     public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
 
     public void Commit(StoreBatch batch)

@@ -32,6 +32,18 @@ public abstract class RegistryStoreContract
     }
 
     [Fact]
+    public void Get_Key_ReturnsItsDocumentOrNull()
+    {
+        using var store = Open();
+        store.Commit(Batch(1, ("c", "a", "1"), ("c", "b", "2")));
+        store.Commit(Batch(2, ("c", "b", null)));
+
+        Assert.Equal("1", System.Text.Encoding.UTF8.GetString(store.Get("c", "a")!));
+        Assert.Null(store.Get("c", "b"));
+        Assert.Null(store.Get("other", "a"));
+    }
+
+    [Fact]
     public void Scan_Prefix_ReturnsOnlyMatchingKeys()
     {
         using var store = Open();

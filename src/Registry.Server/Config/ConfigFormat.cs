@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml;
+using Registry.Contracts.Config;
+using Registry.Contracts.Formats;
+using Registry.Server.Infrastructure;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Registry.Server.Config;
+
+/// <summary>Where a document is broken; line and column are 1-based when the parser knows them.</summary>
+internal sealed record ContentError(string Message, int? Line, int? Column) : ILocatedError;
+
+/// <summary>
+/// The formats of config content: their names, media types, how they are recognised on a publish, and how
+/// content is checked so a broken document never reaches the services that read it.
+/// </summary>
+internal static partial class ConfigFormat
+{
+    public static readonly string[] Names =
+        [ConfigNames.Text, ConfigNames.Json, ConfigNames.Yaml, ConfigNames.Properties, ConfigNames.Xml];
+
+    private static readonly Dictionary<string, string> MediaTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["text/plain"] = ConfigNames.Text,
+        ["application/json"] = ConfigNames.Json,
+        ["text/json"] = ConfigNames.Json,
+        ["application/yaml"] = ConfigNames.Yaml,
+        ["application/x-yaml"] = ConfigNames.Yaml,
+        ["text/yaml"] = ConfigNames.Yaml,
+        ["text/x-yaml"] = ConfigNames.Yaml,
+        ["text/x-java-properties"] = ConfigNames.Properties,
+        ["text/x-properties"] = ConfigNames.Properties,
+        ["application/xml"] = ConfigNames.Xml,
+        ["text/xml"] = ConfigNames.Xml,
+    };
+
+    private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".json"] = ConfigNames.Json,
+        [".yaml"] = ConfigNames.Yaml,
+        [".yml"] = ConfigNames.Yaml,
+        [".properties"] = ConfigNames.Properties,
+        [".xml"] = ConfigNames.Xml,
+        [".txt"] = ConfigNames.Text,
+    };
+
+    public static bool IsKnown(string? name) => name is not null && Names.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The format of a publish: <c>?format=</c>, else the body's media type, else the data id's extension,
+    /// else text. Form and octet-stream bodies (what curl sends by default) say nothing about the format.
+    /// </summary>
+    public static string Resolve(string? format, string? contentType, string dataId)
+    {
+        if (format is not null)
+        {
+            return format.ToLowerInvariant();
+        }
+
+        var mediaType = contentType?.Split(';')[0].Trim();
+        if (mediaType is not null && (MediaTypes.TryGetValue(mediaType, out var byType) || TryStructuredSuffix(mediaType, out byType)))
+        {
+            return byType;
+        }
+
+        return Extensions.TryGetValue(Path.GetExtension(dataId), out var byExtension) ? byExtension : ConfigNames.Text;
+    }
+
+    /// <summary>The media type a config of <paramref name="format"/> is served with.</summary>
+    public static string MediaType(string format) => format switch
+    {
+        ConfigNames.Json => "application/json; charset=utf-8",
+        ConfigNames.Yaml => "application/yaml; charset=utf-8",
+        ConfigNames.Properties => "text/x-java-properties; charset=utf-8",
+        ConfigNames.Xml => "application/xml; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    };
+
+    /// <summary>Checks content against its format; null when it is well formed.</summary>
+    public static ContentError? Validate(string format, string content) => format switch
+    {
+        ConfigNames.Json => ValidateJson(content),
+        ConfigNames.Yaml => ValidateYaml(content),
+        ConfigNames.Properties => ValidateProperties(content),
+        ConfigNames.Xml => ValidateXml(content),
+        _ => null,
+    };
+
+    private static bool TryStructuredSuffix(string mediaType, out string format)
+    {
+        format = mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase) ? ConfigNames.Json
+            : mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase) ? ConfigNames.Xml
+            : mediaType.EndsWith("+yaml", StringComparison.OrdinalIgnoreCase) ? ConfigNames.Yaml
+            : "";
+        return format.Length > 0;
+    }
+
+    private static ContentError? ValidateJson(string content)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(content);
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber + 1;
+            var column = ex.BytePositionInLine + 1;
+            return new ContentError(
+                $"The JSON is not valid at line {line}, column {column}: {ParserDetail().Replace(ex.Message, "")}", (int?)line, (int?)column);
+        }
+    }
+
+    private static ContentError? ValidateYaml(string content)
+    {
+        var parser = new TrackingParser(new Parser(new StringReader(content)));
+        try
+        {
+            new YamlStream().Load(parser);
+            return null;
+        }
+        catch (YamlException ex)
+        {
+            var (line, column) = ((int)ex.Start.Line, (int)ex.Start.Column);
+            return new ContentError($"The YAML is not valid at line {line}, column {column}: {Innermost(ex).Message}", line, column);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some truncated documents; the last good event says where.
+            var (line, column) = ((int)parser.LastGood.Line, (int)parser.LastGood.Column);
+            return new ContentError($"The YAML is not valid after line {line}, column {column}: the document is cut short or malformed.", line, column);
+        }
+    }
+
+    private static ContentError? ValidateProperties(string content) =>
+        PropertiesParser.TryParse(content, out _, out var error)
+            ? null
+            : new ContentError($"The properties are not valid at line {error!.Line}, column {error.Column}: {error.Message}", error.Line, error.Column);
+
+    private static ContentError? ValidateXml(string content)
+    {
+        // No DTDs: a config document never needs one, and they are how entity-expansion attacks get in.
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(content), settings);
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (XmlException ex)
+        {
+            return new ContentError(
+                $"The XML is not valid at line {ex.LineNumber}, column {ex.LinePosition}: {ParserDetail().Replace(ex.Message, "")}",
+                ex.LineNumber, ex.LinePosition);
+        }
+    }
+
+    private static Exception Innermost(Exception exception) =>
+        exception.InnerException is { } inner ? Innermost(inner) : exception;
+
+    /// <summary>A parser that remembers where the last event it read ended.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark LastGood { get; private set; } = Mark.Empty;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (moved && inner.Current is { } current)
+            {
+                LastGood = current.End;
+            }
+
+            return moved;
+        }
+    }
+
+    /// <summary>The location suffixes parsers append to their messages, which the error states already.</summary>
+    [GeneratedRegex(@"\s*(Path: .*|LineNumber: .*|Line \d+, position \d+\.)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParserDetail();
+}

@@ -1,0 +1,104 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Registry.Contracts.Config;
+using Registry.Server.Events;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Config;
+
+/// <summary>
+/// Reads a config item: the current content, or a version from history. With <c>WaitAfterVersion</c> it is a
+/// long poll: it answers as soon as the version exceeds it, or <see cref="ConfigRead.Unchanged"/> at the timeout.
+/// </summary>
+internal sealed record GetConfigQuery(
+    string Namespace, string Group, string DataId, long? Version, long? WaitAfterVersion, long? TimeoutMs)
+    : IQuery<Outcome<ConfigRead>>, IConfigAddress;
+
+/// <summary>A version with its content, or nothing new (a long poll that timed out).</summary>
+internal sealed record ConfigRead(ConfigInfo? Config, string Content)
+{
+    public static ConfigRead Unchanged { get; } = new(null, "");
+}
+
+internal sealed class GetConfigValidator : AbstractValidator<GetConfigQuery>
+{
+    public GetConfigValidator(IOptions<ConfigOptions> options)
+    {
+        var maxTimeout = (long)options.Value.MaxLongPollTimeout.TotalMilliseconds;
+        this.ValidateConfigAddress();
+        RuleFor(q => q.Version).GreaterThanOrEqualTo(1);
+        RuleFor(q => q.WaitAfterVersion).GreaterThanOrEqualTo(0);
+        RuleFor(q => q.TimeoutMs).InclusiveBetween(1, maxTimeout);
+        RuleFor(q => q.Version).Null().When(q => q.WaitAfterVersion is not null)
+            .WithMessage("'version' and 'waitAfterVersion' cannot be combined.");
+        RuleFor(q => q.TimeoutMs).Null().When(q => q.WaitAfterVersion is null)
+            .WithMessage("'timeoutMs' only applies with 'waitAfterVersion'.");
+    }
+}
+
+internal sealed class GetConfigHandler(ConfigRegistry configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time)
+    : IQueryHandler<GetConfigQuery, Outcome<ConfigRead>>
+{
+    public async ValueTask<Outcome<ConfigRead>> Handle(GetConfigQuery query, CancellationToken cancellationToken)
+    {
+        var key = query.ConfigKey();
+        if (query.WaitAfterVersion is not { } after)
+        {
+            return query.Version is { } version ? ReadVersion(key, version) : ReadCurrent(key);
+        }
+
+        // Subscribe before looking, so a change between the look and the wait cannot be missed.
+        using var subscription = feed.Subscribe(change =>
+            change.Topic.Kind == ConfigRegistry.EventKind && change.Topic.Namespace == key.Namespace
+            && change.Topic.Group == key.Group && change.Topic.Name == key.DataId);
+        var timeout = query.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultLongPollTimeout;
+        using var expiry = new CancellationTokenSource(timeout, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, cancellationToken);
+        while ((configs.Find(key)?.Version ?? 0) <= after)
+        {
+            try
+            {
+                if (!await subscription.Events.WaitToReadAsync(wait.Token))
+                {
+                    break;
+                }
+
+                while (subscription.Events.TryRead(out _))
+                {
+                }
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return ConfigRead.Unchanged;
+            }
+        }
+
+        return ReadCurrent(key);
+    }
+
+    private Outcome<ConfigRead> ReadCurrent(ConfigKey key) =>
+        configs.FindLive(key) is { } live
+            ? new ConfigRead(live.ToInfo(key), live.Content)
+            : ConfigFailures.NotFound(key);
+
+    private Outcome<ConfigRead> ReadVersion(ConfigKey key, long version)
+    {
+        if (configs.Find(key) is not { } current)
+        {
+            return ConfigFailures.NotFound(key);
+        }
+
+        if (current.Version == version)
+        {
+            return current.Deleted ? ConfigFailures.VersionIsDeletion(key, version) : new ConfigRead(current.ToInfo(key), current.Content);
+        }
+
+        return configs.FindVersion(key, version) switch
+        {
+            null => ConfigFailures.VersionNotFound(key, version),
+            { Content: null } => ConfigFailures.VersionIsDeletion(key, version),
+            var found => new ConfigRead(found.ToInfo(key), found.Content),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using FluentValidation;
+using Mediator;
+using Registry.Contracts;
+using Registry.Contracts.Config;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Config;
+
+/// <summary>Live config items of a group (or every group: <c>*</c>), ordered by group and data id.</summary>
+internal sealed record ListConfigsQuery(string Namespace, string Group, string? Search, int Page, int PageSize)
+    : IQuery<Paged<ConfigInfo>>, IPagedQuery;
+
+internal sealed class ListConfigsValidator : AbstractValidator<ListConfigsQuery>
+{
+    public ListConfigsValidator()
+    {
+        RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
+        RuleFor(q => q.Group).ValidGroupOrAny();
+        this.ValidatePaging();
+    }
+}
+
+internal sealed class ListConfigsHandler(ConfigRegistry configs) : IQueryHandler<ListConfigsQuery, Paged<ConfigInfo>>
+{
+    public ValueTask<Paged<ConfigInfo>> Handle(ListConfigsQuery query, CancellationToken cancellationToken)
+    {
+        var items = configs.All
+            .Where(c => !c.Value.Deleted && c.Key.Namespace == query.Namespace
+                && (query.Group == NameRules.AnyGroup || c.Key.Group == query.Group) && query.Matches(c.Key.DataId))
+            .OrderBy(c => c.Key.Group, StringComparer.Ordinal)
+            .ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
+            .ToList();
+        return ValueTask.FromResult(items.ToPage(query, static c => c.Value.ToInfo(c.Key)));
+    }
+}

@@ -1,0 +1,86 @@
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Registry.Contracts.Config;
+using Registry.Server.Infrastructure;
+using Registry.Server.Naming;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Config;
+
+/// <summary>
+/// Publishes content as the next version of a config item. Content identical to the current version (same
+/// format too) makes no new version. <c>If-Match</c> / <c>If-None-Match</c> make it a compare-and-set.
+/// </summary>
+internal sealed record PublishConfigCommand(
+    string Namespace, string Group, string DataId, string Content, string Format, string? IfMatch, string? IfNoneMatch, Actor Actor)
+    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
+
+/// <summary>The resulting current version; <see cref="Created"/> when the key had no live content before.</summary>
+internal sealed record ConfigChange(ConfigInfo Config, bool Created);
+
+internal sealed class PublishConfigValidator : AbstractValidator<PublishConfigCommand>
+{
+    public PublishConfigValidator()
+    {
+        this.ValidateConfigAddress();
+        RuleFor(c => c.Format).Must(ConfigFormat.IsKnown)
+            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
+        RuleFor(c => c.Content).Custom((content, context) =>
+        {
+            var format = context.InstanceToValidate.Format;
+            if (ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
+            {
+                context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
+            }
+        });
+        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.IfNoneMatch).ValidEntityTag().OverridePropertyName("If-None-Match");
+        RuleFor(c => c.Actor).ValidActor();
+    }
+}
+
+internal sealed class PublishConfigHandler(
+    ConfigRegistry configs, NamingRegistry naming, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+    : ICommandHandler<PublishConfigCommand, Outcome<ConfigChange>>
+{
+    public async ValueTask<Outcome<ConfigChange>> Handle(PublishConfigCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes => Publish(changes, command), cancellationToken);
+
+    private Outcome<ConfigChange> Publish(ChangeSet changes, PublishConfigCommand command)
+    {
+        if (naming.FindNamespace(command.Namespace) is null)
+        {
+            return NamingFailures.NamespaceNotFound(command.Namespace);
+        }
+
+        var key = command.ConfigKey();
+        var current = configs.Find(key);
+        var live = current is { Deleted: false } ? current : null;
+        if (ConfigPreconditions.Check(key, live, command.IfMatch, command.IfNoneMatch) is { } failed)
+        {
+            return failed;
+        }
+
+        if (live is not null && live.Content == command.Content && live.Format == command.Format)
+        {
+            return new ConfigChange(live.ToInfo(key), Created: false);
+        }
+
+        var record = configs.Write(
+            changes, key, current, command.Content, command.Format, live is null ? ConfigNames.Create : ConfigNames.Update,
+            command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
+        return new ConfigChange(record.ToInfo(key), Created: live is null);
+    }
+}
+
+internal static class ConfigPreconditions
+{
+    /// <summary>Evaluates <c>If-Match</c> and <c>If-None-Match</c> against the live version (none when absent or deleted).</summary>
+    public static Failure? Check(ConfigKey key, ConfigRecord? live, string? ifMatch, string? ifNoneMatch) =>
+        ifMatch is not null && !EntityTags.Matches(ifMatch, live?.Version)
+        || ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, live?.Version)
+            ? ConfigFailures.VersionMismatch(key, live?.Version ?? 0)
+            : null;
+}

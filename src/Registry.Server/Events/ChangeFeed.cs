@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Events;
+
+/// <summary>
+/// The one change feed: every committed change, in revision order, kept in a bounded log for resuming and
+/// handed to the live subscriptions whose filter it matches. Publishing never blocks: a subscriber whose
+/// buffer is full is dropped with <see cref="Subscription.Overflowed"/> set, so no stream can hold up the
+/// writer or the other streams, or grow memory without bound.
+/// </summary>
+internal sealed class ChangeFeed
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<ChangeEvent> _retained = new();
+    private readonly List<Subscription> _subscribers = [];
+    private readonly EventOptions _options;
+    private long _retainedBytes;
+    private long _revision;
+
+    /// <summary>Events up to this revision are no longer held (at start: everything before it).</summary>
+    private long _forgottenThrough;
+
+    public ChangeFeed(IRegistryStore store, IOptions<EventOptions> options)
+    {
+        _options = options.Value;
+        _revision = store.LastRevision;
+        _forgottenThrough = _revision;
+    }
+
+    /// <summary>The last committed revision the feed knows of.</summary>
+    public long Revision
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds the events of a durable batch that ends at <paramref name="revision"/>.</summary>
+    public void Append(IReadOnlyList<ChangeEvent> events, long revision)
+    {
+        lock (_lock)
+        {
+            foreach (var change in events)
+            {
+                _retained.Enqueue(change);
+                _retainedBytes += change.Size;
+                for (var i = _subscribers.Count - 1; i >= 0; i--)
+                {
+                    if (!_subscribers[i].Offer(change))
+                    {
+                        _subscribers.RemoveAt(i);
+                    }
+                }
+            }
+
+            while (_retained.Count > 0 && (_retained.Count > _options.RetainedEvents || _retainedBytes > _options.RetainedBytes))
+            {
+                var dropped = _retained.Dequeue();
+                _retainedBytes -= dropped.Size;
+                _forgottenThrough = dropped.Revision;
+            }
+
+            _revision = Math.Max(_revision, revision);
+        }
+    }
+
+    /// <summary>
+    /// Starts a subscription for the events <paramref name="filter"/> accepts. With <paramref name="after"/>
+    /// it first replays every retained matching event after that revision, or asks for a reset when some of
+    /// them are no longer retained (or the revision is unknown to this server).
+    /// </summary>
+    public Subscription Subscribe(Func<ChangeEvent, bool> filter, long? after = null)
+    {
+        lock (_lock)
+        {
+            var reset = after is { } last && (last < _forgottenThrough || last > _revision);
+            var replay = after is { } from && !reset
+                ? _retained.Where(e => e.Revision > from && filter(e)).ToList()
+                : [];
+            var subscription = new Subscription(this, filter, _revision, replay, reset, _options.SubscriberBuffer);
+            _subscribers.Add(subscription);
+            return subscription;
+        }
+    }
+
+    internal void Remove(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            _subscribers.Remove(subscription);
+        }
+    }
+}
+
+/// <summary>A live view of the feed: what to replay first, then the matching events as they commit.</summary>
+internal sealed class Subscription : IDisposable
+{
+    private readonly ChangeFeed _feed;
+    private readonly Func<ChangeEvent, bool> _filter;
+    private readonly Channel<ChangeEvent> _events;
+    private readonly CancellationTokenSource _overflow = new();
+    private int _disposed;
+
+    internal Subscription(
+        ChangeFeed feed, Func<ChangeEvent, bool> filter, long start, IReadOnlyList<ChangeEvent> replay, bool reset, int buffer)
+    {
+        _feed = feed;
+        _filter = filter;
+        StartRevision = start;
+        Replay = replay;
+        ResetRequired = reset;
+        _events = Channel.CreateBounded<ChangeEvent>(new BoundedChannelOptions(buffer)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>The feed's revision when the subscription started: every later event is delivered.</summary>
+    public long StartRevision { get; }
+
+    /// <summary>Retained events after the requested revision, oldest first.</summary>
+    public IReadOnlyList<ChangeEvent> Replay { get; }
+
+    /// <summary>True when the requested revision is too old (or unknown): the client must re-read.</summary>
+    public bool ResetRequired { get; }
+
+    public ChannelReader<ChangeEvent> Events => _events.Reader;
+
+    /// <summary>Cancelled when the subscriber fell too far behind and was dropped.</summary>
+    public CancellationToken Overflowed => _overflow.Token;
+
+    /// <summary>Called under the feed's lock; false drops the subscriber.</summary>
+    internal bool Offer(ChangeEvent change)
+    {
+        if (!_filter(change) || _events.Writer.TryWrite(change))
+        {
+            return true;
+        }
+
+        _events.Writer.TryComplete();
+        _overflow.Cancel();
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _feed.Remove(this);
+            _events.Writer.TryComplete();
+            _overflow.Dispose();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Registry.Server.Events;
+
+/// <summary>
+/// Writes server-sent events: the <c>retry</c> hint, then whatever a watch yields, with a keep-alive comment
+/// at every interval so proxies keep idle streams open. Shared by every watch endpoint.
+/// </summary>
+internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider time)
+{
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+    private readonly EventOptions _options = options.Value;
+
+    public async Task WriteAsync(HttpContext context, Watch watch, CancellationToken cancellationToken)
+    {
+        // A subscriber that fell behind gets its reset if it reads it within the grace period; a stalled
+        // one is cut off, so it holds no buffers and no connection.
+        ITimer? abort = null;
+        using var overflow = watch.Overflowed.Register(() =>
+            abort = time.CreateTimer(_ => context.Abort(), null, _options.OverflowGrace, Timeout.InfiniteTimeSpan));
+        try
+        {
+            await StreamAsync(context, watch, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            watch.Dispose();
+            // The context is recycled once the request ends: a late abort must never reach it.
+            overflow.Dispose();
+            abort?.Dispose();
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, Watch watch, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.WriteAsync(
+            $"retry: {(long)_options.ReconnectDelay.TotalMilliseconds}\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval, time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = watch.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        Task<bool>? next = null;
+        try
+        {
+            Task<bool>? tick = null;
+            while (true)
+            {
+                next ??= enumerator.MoveNextAsync().AsTask();
+                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                if (await Task.WhenAny(next, tick) == tick)
+                {
+                    tick = null;
+                    await response.Body.WriteAsync(KeepAlive, cancellationToken);
+                    await response.Body.FlushAsync(cancellationToken);
+                    continue;
+                }
+
+                var more = await next;
+                next = null;
+                if (!more)
+                {
+                    return;
+                }
+
+                await WriteMessageAsync(response.BodyWriter, enumerator.Current, cancellationToken);
+            }
+        }
+        finally
+        {
+            // An async iterator cannot be disposed while a MoveNext is pending: stop it and let it finish first.
+            await stop.CancelAsync();
+            if (next is not null)
+            {
+                await next.ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
+
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    private static async Task WriteMessageAsync(System.IO.Pipelines.PipeWriter writer, SseMessage message, CancellationToken ct)
+    {
+        Write(writer, $"id: {message.Id.ToString(CultureInfo.InvariantCulture)}\nevent: {message.Event}\ndata: ");
+        writer.Write(message.Data.Span);
+        Write(writer, "\n\n");
+        await writer.FlushAsync(ct);
+    }
+
+    private static void Write(IBufferWriter<byte> writer, string text) => Encoding.UTF8.GetBytes(text, writer);
+}
