@@ -153,11 +153,15 @@ internal static partial class ConfigFormat
 
             return null;
         }
-        catch (XmlException ex)
+        catch (XmlException ex) when (ex.LineNumber > 0)
         {
             return new ContentError(
                 $"The XML is not valid at line {ex.LineNumber}, column {ex.LinePosition}: {ParserDetail().Replace(ex.Message, "")}",
                 ex.LineNumber, ex.LinePosition);
+        }
+        catch (XmlException ex)
+        {
+            return new ContentError($"The XML is not valid: {ex.Message}", null, null);
         }
     }
 

@@ -62,9 +62,9 @@ internal sealed partial class ProblemExceptionHandler(
         };
 
         // A document that does not parse says where, for editors to jump to.
-        if (exception.Errors.Select(error => error.CustomState).OfType<ILocatedError>().FirstOrDefault() is { } located)
+        if (exception.Errors.Select(error => error.CustomState).OfType<ILocatedError>().FirstOrDefault() is { Line: { } line } located)
         {
-            problem.Extensions["line"] = located.Line;
+            problem.Extensions["line"] = line;
             problem.Extensions["column"] = located.Column;
         }
 

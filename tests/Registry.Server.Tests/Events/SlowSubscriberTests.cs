@@ -1,0 +1,142 @@
+using System.Net.Sockets;
+using System.Text;
+using Registry.Server.Events;
+using Registry.Server.Tests.Config;
+
+namespace Registry.Server.Tests.Events;
+
+/// <summary>On a real socket (Kestrel), a subscriber that stops reading must cost nothing to anyone else.</summary>
+public sealed class SlowSubscriberTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Watch_StalledReader_DoesNotDelayWritersOrOtherWatchersAndIsCutOff()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Registry:Events:SubscriberBuffer"] = "4",
+            ["Registry:Events:OverflowGrace"] = "00:00:05",
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+        var feed = app.Service<ChangeFeed>();
+
+        // A subscriber that never reads: a raw socket with a small receive window.
+        using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stalled.ConnectAsync("127.0.0.1", client.BaseAddress!.Port, Ct);
+        await stalled.SendAsync(Encoding.ASCII.GetBytes($"GET /v1/configs/watch HTTP/1.1\r\nHost: {client.BaseAddress.Authority}\r\n\r\n"), Ct);
+
+        var (response, healthy) = await SseReader.OpenAsync(client, "/v1/configs/watch");
+        using var _ = response;
+        await using var __ = healthy;
+        while (feed.SubscriberCount < 2)
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        const int Publishes = 100;
+        var content = new string('x', 64 * 1024);
+        var received = Task.Run(() => healthy.NextAsync(Publishes), Ct);
+        for (var i = 0; i < Publishes; i++)
+        {
+            await client.PublishAsync($"big-{i:D3}", content + i, "text/plain");
+        }
+
+        var events = await received;
+        Assert.Equal(Enumerable.Range(0, Publishes).Select(i => $"big-{i:D3}"), events.Select(e => e.Json.GetProperty("dataId").GetString()));
+
+        // The stalled one fell behind and was dropped; after the grace period its connection is cut.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (feed.SubscriberCount > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.Equal(1, feed.SubscriberCount);
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await ClosesAsync(stalled), "the stalled subscriber's connection was not closed");
+    }
+
+    [Fact]
+    public async Task Watch_ReaderThatFallsBehindButReadsAgain_GetsAResetAndTheStreamEnds()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Registry:Events:SubscriberBuffer"] = "2",
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+        var feed = app.Service<ChangeFeed>();
+        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await slow.ConnectAsync("127.0.0.1", client.BaseAddress!.Port, Ct);
+        await slow.SendAsync(Encoding.ASCII.GetBytes($"GET /v1/configs/watch HTTP/1.1\r\nHost: {client.BaseAddress.Authority}\r\n\r\n"), Ct);
+        while (feed.SubscriberCount < 1)
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        var content = new string('y', 64 * 1024);
+        for (var i = 0; feed.SubscriberCount > 0 && i < 200; i++)
+        {
+            await client.PublishAsync($"big-{i:D3}", content + i, "text/plain");
+        }
+
+        Assert.Equal(0, feed.SubscriberCount);
+        var text = await ReadResponseAsync(slow);
+        Assert.Contains("event: reset", text, StringComparison.Ordinal);
+        Assert.Contains("\"reason\":\"overflow\"", text, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n0\r\n\r\n", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> ClosesAsync(Socket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string> ReadResponseAsync(Socket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var text = new StringBuilder();
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            // The response ends with the last chunk; the connection itself may stay open for reuse.
+            while (!text.ToString().EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal)
+                && (read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            // Cut off or silent: what arrived is what counts.
+        }
+
+        return text.ToString();
+    }
+}
