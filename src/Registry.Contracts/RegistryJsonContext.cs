@@ -18,4 +18,12 @@ namespace Registry.Contracts;
 [JsonSerializable(typeof(NamespaceInfo))]
 [JsonSerializable(typeof(Paged<NamespaceInfo>))]
 [JsonSerializable(typeof(NamingTree))]
+[JsonSerializable(typeof(Config.ConfigInfo))]
+[JsonSerializable(typeof(Config.ConfigVersionInfo))]
+[JsonSerializable(typeof(Paged<Config.ConfigInfo>))]
+[JsonSerializable(typeof(Paged<Config.ConfigVersionInfo>))]
+[JsonSerializable(typeof(Config.ConfigEvent))]
+[JsonSerializable(typeof(Metadata.ServiceMetadata))]
+[JsonSerializable(typeof(Metadata.ServiceMetadataInfo))]
+[JsonSerializable(typeof(Paged<Metadata.MetadataVersionInfo>))]
 public sealed partial class RegistryJsonContext : JsonSerializerContext;

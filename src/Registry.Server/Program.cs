@@ -1,5 +1,6 @@
 using Registry.Server.Config;
 using Registry.Server.Health;
+using Registry.Server.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Namespaces;
 using Registry.Server.Naming;
@@ -16,6 +17,7 @@ app.UseRegistryOpenApi();
 app.MapHealth();
 app.MapNamespaces();
 app.MapNaming();
+app.MapMetadata();
 app.MapConfig();
 
 app.Run();

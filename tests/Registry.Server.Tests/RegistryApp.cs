@@ -40,6 +40,9 @@ internal sealed class RegistryApp(
         builder.UseEnvironment("Testing");
         builder.UseSetting("Registry:Storage:Path", storagePath);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // Naming events wait out the coalescing window on the fake clock; tests that are not about it turn it off.
+        builder.UseSetting("Registry:Events:CoalesceWindow", "00:00:00");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

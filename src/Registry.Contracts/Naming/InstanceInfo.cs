@@ -13,8 +13,13 @@ public sealed record InstanceInfo
     public required string Ip { get; init; }
     public required int Port { get; init; }
     public required string Cluster { get; init; }
-    /// <summary>The weight the instance registered with (or an admin set).</summary>
-    public required double Weight { get; init; }
+    /// <summary>The weight the instance registered with (or an admin set); null when it declared none.</summary>
+    public required double? Weight { get; init; }
+    /// <summary>
+    /// The weight selection uses: the metadata document's override for this instance, else the registered
+    /// weight, else the document's default weight, else 1.
+    /// </summary>
+    public required double EffectiveWeight { get; init; }
     public required bool Enabled { get; init; }
     public required bool Healthy { get; init; }
     public required bool Ephemeral { get; init; }
@@ -25,7 +30,16 @@ public sealed record InstanceInfo
     public required DateTimeOffset RegisteredAt { get; init; }
     /// <summary>The revision of the last change to this instance.</summary>
     public required long Revision { get; init; }
+    /// <summary>Where to reach the instance over the protocol a list or pick asked for; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstanceEndpoint? Endpoint { get; init; }
     /// <summary>When the last heartbeat arrived; only on single-instance reads.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LastHeartbeatAt { get; init; }
 }
+
+/// <summary>
+/// An instance's address for one protocol: its port from the instance's own <c>protocol.&lt;name&gt;.port</c>
+/// metadata, else from the service's metadata document.
+/// </summary>
+public sealed record InstanceEndpoint(string Protocol, string Host, int Port, string? Path);

@@ -20,7 +20,10 @@ public sealed record RegisterInstanceRequest
     /// <summary>Cluster (deployment slice); default <c>DEFAULT</c>.</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>Relative weight for selection, 0..10000; 0 means never picked. Default 1.</summary>
+    /// <summary>
+    /// Relative weight for selection, 0..10000; 0 means never picked. Left out: the service's default weight
+    /// (else 1) applies.
+    /// </summary>
     public double? Weight { get; init; }
 
     /// <summary>Whether the instance may receive traffic. Default true.</summary>
@@ -29,7 +32,10 @@ public sealed record RegisterInstanceRequest
     /// <summary>Ephemeral instances live by heartbeat; persistent ones stay until deleted. Default true.</summary>
     public bool? Ephemeral { get; init; }
 
-    /// <summary>Free string properties of the instance.</summary>
+    /// <summary>
+    /// Free string properties of the instance. <c>protocol.&lt;name&gt;.port</c> (and <c>.path</c>) declare where
+    /// it serves a protocol, e.g. <c>"protocol.grpc.port": "9090"</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
     /// <summary>How often the instance will beat, in ms; default from the server.</summary>

@@ -16,8 +16,6 @@ internal static class ConfigAddressRules
     /// <summary>A data id that is a route of its own (<c>GET /v1/configs/watch</c>) and so cannot name an item.</summary>
     public const string ReservedDataId = "watch";
 
-    public const int MaxAuthorLength = 128;
-
     public static ConfigKey ConfigKey(this IConfigAddress address) => new(address.Namespace, address.Group, address.DataId);
 
     public static void ValidateConfigAddress<T>(this AbstractValidator<T> validator) where T : IConfigAddress
@@ -27,14 +25,4 @@ internal static class ConfigAddressRules
         validator.RuleFor(m => m.DataId).ValidName(NameRules.DataIdMaxLength)
             .NotEqual(ReservedDataId).WithMessage($"'{{PropertyName}}' cannot be '{ReservedDataId}': that path watches configs.");
     }
-
-    /// <summary>The author recorded in history: printable, at most 128 characters.</summary>
-    public static IRuleBuilderOptions<T, Actor> ValidActor<T>(this IRuleBuilder<T, Actor> rule) =>
-        rule.Must(actor => actor.Name.Length is > 0 and <= MaxAuthorLength && !actor.Name.Any(char.IsControl))
-            .WithMessage($"The author (X-Registry-User) must be 1 to {MaxAuthorLength} printable characters.")
-            .OverridePropertyName("X-Registry-User");
-
-    public static IRuleBuilderOptions<T, string?> ValidEntityTag<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(EntityTags.IsValid)
-            .WithMessage("'{PropertyName}' must be '*' or a list of versions as entity tags, e.g. \"3\".");
 }

@@ -11,8 +11,6 @@ namespace Registry.Server.Config;
 
 internal static class ConfigEndpoints
 {
-    public const string UserHeader = "X-Registry-User";
-
     /// <summary>The media types a publish accepts, in the order Swagger UI offers them.</summary>
     public static readonly string[] ContentTypes =
         ["application/yaml", "application/json", "text/x-java-properties", "application/xml", "text/plain"];
@@ -94,7 +92,7 @@ internal static class ConfigEndpoints
         var outcome = await mediator.Send(new PublishConfigCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, body.Value!,
             ConfigFormat.Resolve(format, request.ContentType, dataId),
-            Header(request, "If-Match"), Header(request, "If-None-Match"), ActorOf(request)), ct);
+            RequestHeaders.Get(request, "If-Match"), RequestHeaders.Get(request, "If-None-Match"), Actors.From(request)), ct);
         return Changed(outcome, response);
     }
 
@@ -123,7 +121,7 @@ internal static class ConfigEndpoints
         response.Headers["X-Config-Version"] = config.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["X-Config-Format"] = config.Format;
         response.Headers["X-Config-Md5"] = config.Md5;
-        return Header(request, "If-None-Match") is { } ifNoneMatch && EntityTags.Matches(ifNoneMatch, config.Version)
+        return RequestHeaders.Get(request, "If-None-Match") is { } ifNoneMatch && EntityTags.Matches(ifNoneMatch, config.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Text(outcome.Value.Content, ConfigFormat.MediaType(config.Format));
     }
@@ -134,7 +132,7 @@ internal static class ConfigEndpoints
         string dataId, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator,
         CancellationToken ct) =>
         (await mediator.Send(new DeleteConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, Header(request, "If-Match"), ActorOf(request)), ct))
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct))
         .ToNoContent(response);
 
     /// <param name="dataId">The config item's id.</param>
@@ -164,7 +162,7 @@ internal static class ConfigEndpoints
         string dataId, [AsParameters] ScopeQuery scope, long to, HttpRequest request, HttpResponse response,
         IMediator mediator, CancellationToken ct) =>
         Changed(await mediator.Send(new RollbackConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, Header(request, "If-Match"), ActorOf(request)), ct), response);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct), response);
 
     private static Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult> Changed(Outcome<ConfigChange> outcome, HttpResponse response)
     {
@@ -179,11 +177,4 @@ internal static class ConfigEndpoints
         var location = $"/v1/configs/{Uri.EscapeDataString(config.DataId)}?namespace={Uri.EscapeDataString(config.Namespace)}&group={Uri.EscapeDataString(config.Group)}";
         return created ? TypedResults.Created(location, config) : TypedResults.Ok(config);
     }
-
-    private static string? Header(HttpRequest request, string name) =>
-        request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
-
-    private static Actor ActorOf(HttpRequest request) => new(
-        Header(request, UserHeader) ?? Actor.Anonymous,
-        request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
 }

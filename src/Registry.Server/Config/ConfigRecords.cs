@@ -46,9 +46,3 @@ internal sealed record ConfigVersionRecord(
     string SourceAddress,
     DateTimeOffset Time,
     long Revision);
-
-/// <summary>Who made a change and from where, as history records it.</summary>
-internal sealed record Actor(string Name, string SourceAddress)
-{
-    public const string Anonymous = "anonymous";
-}

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Registry.Contracts.Config;
 using Registry.Server.Events;
+using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Config;

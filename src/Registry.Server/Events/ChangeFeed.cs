@@ -10,21 +10,32 @@ namespace Registry.Server.Events;
 /// buffer is full is dropped with <see cref="Subscription.Overflowed"/> set, so no stream can hold up the
 /// writer or the other streams, or grow memory without bound.
 /// </summary>
-internal sealed class ChangeFeed
+/// <remarks>
+/// Coalescing: once a coalescible change arrives, everything committed during the next
+/// <see cref="EventOptions.CoalesceWindow"/> is held, then published with only the latest coalescible event
+/// of each topic kept. Holding everything (not only the coalesced topics) keeps the log in revision order,
+/// so a resume never skips an event.
+/// </remarks>
+internal sealed class ChangeFeed : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Queue<ChangeEvent> _retained = new();
     private readonly List<Subscription> _subscribers = [];
     private readonly EventOptions _options;
+    private readonly TimeProvider _time;
+    private List<ChangeEvent>? _held;
+    private long _heldThrough;
+    private ITimer? _flush;
     private long _retainedBytes;
     private long _revision;
 
     /// <summary>Events up to this revision are no longer held (at start: everything before it).</summary>
     private long _forgottenThrough;
 
-    public ChangeFeed(IRegistryStore store, IOptions<EventOptions> options)
+    public ChangeFeed(IRegistryStore store, IOptions<EventOptions> options, TimeProvider time)
     {
         _options = options.Value;
+        _time = time;
         _revision = store.LastRevision;
         _forgottenThrough = _revision;
     }
@@ -57,28 +68,73 @@ internal sealed class ChangeFeed
     {
         lock (_lock)
         {
-            foreach (var change in events)
+            if (_held is null && (_options.CoalesceWindow <= TimeSpan.Zero || !events.Any(e => e.Coalescible)))
             {
-                _retained.Enqueue(change);
-                _retainedBytes += change.Size;
-                for (var i = _subscribers.Count - 1; i >= 0; i--)
+                Publish(events, revision);
+                return;
+            }
+
+            if (_held is null)
+            {
+                _held = [];
+                _flush = _time.CreateTimer(_ => Flush(), null, _options.CoalesceWindow, Timeout.InfiniteTimeSpan);
+            }
+
+            _held.AddRange(events);
+            _heldThrough = Math.Max(_heldThrough, revision);
+        }
+    }
+
+    /// <summary>Publishes what the coalescing window holds: the latest coalescible event per topic, and all others.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (_held is null)
+            {
+                return;
+            }
+
+            var latest = new Dictionary<(EventTopic, string), long>();
+            foreach (var change in _held.Where(e => e.Coalescible))
+            {
+                latest[(change.Topic, change.Type)] = change.Revision;
+            }
+
+            var events = _held.Where(e => !e.Coalescible || latest[(e.Topic, e.Type)] == e.Revision).ToList();
+            _held = null;
+            _flush?.Dispose();
+            _flush = null;
+            Publish(events, _heldThrough);
+        }
+    }
+
+    public void Dispose() => Flush();
+
+    /// <summary>Called under the lock.</summary>
+    private void Publish(IReadOnlyList<ChangeEvent> events, long revision)
+    {
+        foreach (var change in events)
+        {
+            _retained.Enqueue(change);
+            _retainedBytes += change.Size;
+            for (var i = _subscribers.Count - 1; i >= 0; i--)
+            {
+                if (!_subscribers[i].Offer(change))
                 {
-                    if (!_subscribers[i].Offer(change))
-                    {
-                        _subscribers.RemoveAt(i);
-                    }
+                    _subscribers.RemoveAt(i);
                 }
             }
-
-            while (_retained.Count > 0 && (_retained.Count > _options.RetainedEvents || _retainedBytes > _options.RetainedBytes))
-            {
-                var dropped = _retained.Dequeue();
-                _retainedBytes -= dropped.Size;
-                _forgottenThrough = dropped.Revision;
-            }
-
-            _revision = Math.Max(_revision, revision);
         }
+
+        while (_retained.Count > 0 && (_retained.Count > _options.RetainedEvents || _retainedBytes > _options.RetainedBytes))
+        {
+            var dropped = _retained.Dequeue();
+            _retainedBytes -= dropped.Size;
+            _forgottenThrough = dropped.Revision;
+        }
+
+        _revision = Math.Max(_revision, revision);
     }
 
     /// <summary>

@@ -22,6 +22,12 @@ internal sealed class EventOptions
     /// <summary>How long a stream that fell behind has to take its reset before the connection is cut.</summary>
     public TimeSpan OverflowGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Changes to one service within this window go out as one event with the latest state; 0 turns the window
+    /// off (changes within one commit batch are still merged).
+    /// </summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The reconnect delay sent to clients (the SSE <c>retry</c> field).</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(3);
 }
@@ -35,6 +41,7 @@ internal sealed class EventOptionsValidator : AbstractValidator<EventOptions>
         RuleFor(o => o.SubscriberBuffer).InclusiveBetween(1, 1_000_000);
         RuleFor(o => o.KeepAliveInterval).InclusiveBetween(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         RuleFor(o => o.OverflowGrace).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        RuleFor(o => o.CoalesceWindow).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromSeconds(10));
         RuleFor(o => o.ReconnectDelay).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(1));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FluentValidation;
 
 namespace Registry.Server.Infrastructure;
 
@@ -11,6 +12,10 @@ internal static class EntityTags
     public static string Format(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     public static bool IsValid(string? header) => header is null || TryParse(header, out _);
+
+    public static IRuleBuilderOptions<T, string?> ValidEntityTag<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(IsValid)
+            .WithMessage("'{PropertyName}' must be '*' or a list of versions as entity tags, e.g. \"3\".");
 
     /// <summary>True when the condition in <paramref name="header"/> holds for <paramref name="version"/> (null: absent).</summary>
     public static bool Matches(string header, long? version) =>

@@ -13,7 +13,7 @@ internal static class NamespaceMapping
         int services = 0, instances = 0, healthy = 0;
         foreach (var service in registry.Services.Where(s => s.Key.Namespace == record.Id))
         {
-            var sorted = service.SortedInstances();
+            var sorted = service.View().Instances;
             services++;
             instances += sorted.Count;
             healthy += sorted.Count(static i => i.Healthy);

@@ -28,13 +28,13 @@ internal sealed class DeleteServiceHandler(NamingRegistry registry, Committer co
             return NamingFailures.ServiceNotFound(key);
         }
 
-        if (!service.Instances.IsEmpty)
+        if (service.Instances.Count > 0)
         {
             return NamingFailures.ServiceNotEmpty(key, service.Instances.Count);
         }
 
         var revision = changes.NextRevision();
-        registry.RemoveService(changes, service);
+        registry.RemoveService(changes, service, revision);
         return revision;
     }
 }

@@ -24,8 +24,8 @@ internal sealed class GetInstanceHandler(NamingRegistry registry, LeasePolicy le
     public ValueTask<Outcome<InstanceInfo>> Handle(GetInstanceQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        return ValueTask.FromResult<Outcome<InstanceInfo>>(registry.FindInstance(key, query.Id) is { } entry
-            ? entry.Record.ToInfo(key, leases, new DateTimeOffset(entry.LastBeatTicks, TimeSpan.Zero))
+        return ValueTask.FromResult<Outcome<InstanceInfo>>(registry.TryFindInstance(key, query.Id, out var service, out var entry)
+            ? entry.Record.ToInfo(key, service.LiveMetadata, leases, lastHeartbeatAt: new DateTimeOffset(entry.LastBeatTicks, TimeSpan.Zero))
             : NamingFailures.InstanceNotFound(key, query.Id));
     }
 }

@@ -36,7 +36,7 @@ internal sealed class GetTreeHandler(NamingRegistry registry, Committer committe
 
     private static ServiceNode ToNode(ServiceEntry service)
     {
-        var instances = service.SortedInstances();
+        var instances = service.View().Instances;
         return new ServiceNode(
             service.Key.Name, instances.Count, instances.Count(static i => i.Healthy), NamingMapping.Clusters(instances));
     }

@@ -1,9 +1,14 @@
 using FluentValidation;
+using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
-/// <summary>Which instances of a service a consumer gets: the filters of list and pick, and the protect threshold.</summary>
+/// <summary>
+/// Which instances of a service a consumer gets: the filters of list, pick and the naming watch, the protect
+/// threshold, and weighted choice by effective weight.
+/// </summary>
 internal static class InstanceSelection
 {
     public static string[] ParseClusters(string? clusters) =>
@@ -12,55 +17,84 @@ internal static class InstanceSelection
             : clusters.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
-    /// Instances of <paramref name="clusters"/> (all when empty). With <paramref name="healthyOnly"/> only the
-    /// healthy, enabled ones, unless their share is at or below the service's protect threshold: then every
-    /// enabled instance is returned and <c>ProtectThresholdReached</c> is true.
+    /// Instances of the filter's clusters (all when none) that serve its protocol (any when none). With
+    /// <c>HealthyOnly</c> only the healthy, enabled ones, unless their share is at or below the service's protect
+    /// threshold: then every enabled instance is returned and <c>ProtectThresholdReached</c> is true.
     /// </summary>
-    public static (IReadOnlyList<InstanceRecord> Instances, bool ProtectThresholdReached) Select(
-        ServiceEntry service, string[] clusters, bool healthyOnly)
+    public static (IReadOnlyList<InstanceRecord> Instances, bool ProtectThresholdReached) Select(ServiceView view, InstanceFilter filter)
     {
-        IReadOnlyList<InstanceRecord> instances = service.SortedInstances();
-        if (clusters.Length > 0)
-        {
-            instances = [.. instances.Where(i => clusters.Contains(i.Cluster, StringComparer.Ordinal))];
-        }
-
+        var instances = InScope(view, filter);
         var usable = instances.Count(IsUsable);
-        var threshold = service.Record.ProtectThreshold;
+        var threshold = view.Record.ProtectThreshold;
         var protect = threshold > 0 && instances.Count > 0 && (double)usable / instances.Count <= threshold;
         if (protect)
         {
             return ([.. instances.Where(static i => i.Enabled)], true);
         }
 
-        return healthyOnly && usable < instances.Count ? ([.. instances.Where(IsUsable)], false) : (instances, false);
+        return filter.HealthyOnly && usable < instances.Count ? ([.. instances.Where(IsUsable)], false) : (instances, false);
     }
 
-    /// <summary>A weighted random choice among the healthy, enabled instances with a weight above 0.</summary>
-    public static InstanceRecord? Pick(IEnumerable<InstanceRecord> instances, Random random)
+    /// <summary>A weighted random choice, by effective weight, among the healthy, enabled instances in scope.</summary>
+    public static InstanceRecord? Pick(ServiceView view, InstanceFilter filter, Random random)
     {
-        var candidates = instances.Where(static i => IsUsable(i) && i.Weight > 0).ToArray();
+        var candidates = InScope(view, filter)
+            .Where(IsUsable)
+            .Select(i => (Instance: i, Weight: ServiceDirectory.EffectiveWeight(i, view.Metadata)))
+            .Where(static c => c.Weight > 0)
+            .ToArray();
         if (candidates.Length == 0)
         {
             return null;
         }
 
-        var point = random.NextDouble() * candidates.Sum(static i => i.Weight);
-        foreach (var candidate in candidates)
+        var point = random.NextDouble() * candidates.Sum(static c => c.Weight);
+        foreach (var (instance, weight) in candidates)
         {
-            point -= candidate.Weight;
+            point -= weight;
             if (point < 0)
             {
-                return candidate;
+                return instance;
             }
         }
 
-        return candidates[^1];
+        return candidates[^1].Instance;
     }
 
-    private static bool IsUsable(InstanceRecord instance) => instance.Healthy && instance.Enabled;
+    /// <summary>The instance list a consumer sees: the wire shape of list responses and naming events.</summary>
+    public static InstanceList ToList(ServiceView view, InstanceFilter filter, LeasePolicy leases)
+    {
+        var (instances, protect) = Select(view, filter);
+        return new InstanceList
+        {
+            Namespace = view.Key.Namespace,
+            Group = view.Key.Group,
+            Service = view.Key.Name,
+            Revision = view.Revision,
+            ProtectThresholdReached = protect,
+            Instances = [.. instances.Select(i => i.ToInfo(view.Key, view.Metadata, leases, filter.Protocol))],
+        };
+    }
 
     public static IRuleBuilderOptions<T, string?> ValidClusterList<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(clusters => ParseClusters(clusters).All(c => NameRules.IsValid(c, NameRules.ClusterMaxLength)))
             .WithMessage($"'{{PropertyName}}' must be a comma-separated list of cluster names ({NameRules.Characters}).");
+
+    private static IReadOnlyList<InstanceRecord> InScope(ServiceView view, InstanceFilter filter)
+    {
+        IReadOnlyList<InstanceRecord> instances = view.Instances;
+        if (filter.ClusterList.Length > 0)
+        {
+            instances = [.. instances.Where(i => filter.ClusterList.Contains(i.Cluster, StringComparer.Ordinal))];
+        }
+
+        if (filter.Protocol is { } protocol)
+        {
+            instances = [.. instances.Where(i => ServiceDirectory.Endpoint(i, view.Metadata, protocol) is not null)];
+        }
+
+        return instances;
+    }
+
+    private static bool IsUsable(InstanceRecord instance) => instance.Healthy && instance.Enabled;
 }

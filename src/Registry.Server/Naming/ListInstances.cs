@@ -1,11 +1,14 @@
 using FluentValidation;
 using Mediator;
 using Registry.Contracts.Naming;
+using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
 /// <summary>Lists a service's instances; an unknown service has none.</summary>
-internal sealed record ListInstancesQuery(string Namespace, string Group, string Service, bool HealthyOnly, string? Cluster)
+internal sealed record ListInstancesQuery(
+    string Namespace, string Group, string Service, bool HealthyOnly, string? Cluster, string? Protocol)
     : IQuery<InstanceList>, IServiceAddress;
 
 internal sealed class ListInstancesValidator : AbstractValidator<ListInstancesQuery>
@@ -14,6 +17,7 @@ internal sealed class ListInstancesValidator : AbstractValidator<ListInstancesQu
     {
         this.ValidateServiceAddress();
         RuleFor(q => q.Cluster).ValidClusterList();
+        RuleFor(q => q.Protocol).ValidProtocolName();
     }
 }
 
@@ -23,18 +27,20 @@ internal sealed class ListInstancesHandler(NamingRegistry registry, LeasePolicy 
     public ValueTask<InstanceList> Handle(ListInstancesQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        var service = registry.FindService(key);
-        var (instances, protect) = service is null
-            ? ([], false)
-            : InstanceSelection.Select(service, InstanceSelection.ParseClusters(query.Cluster), query.HealthyOnly);
-        return ValueTask.FromResult(new InstanceList
+        if (registry.FindService(key) is not { } service)
         {
-            Namespace = key.Namespace,
-            Group = key.Group,
-            Service = key.Name,
-            Revision = service?.Revision ?? 0,
-            ProtectThresholdReached = protect,
-            Instances = [.. instances.Select(i => i.ToInfo(key, leases))],
-        });
+            return ValueTask.FromResult(new InstanceList
+            {
+                Namespace = key.Namespace,
+                Group = key.Group,
+                Service = key.Name,
+                Revision = 0,
+                ProtectThresholdReached = false,
+                Instances = [],
+            });
+        }
+
+        var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
+        return ValueTask.FromResult(InstanceSelection.ToList(service.View(), filter, leases));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
+using Registry.Server.Events;
 using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Naming;
@@ -25,6 +26,15 @@ internal static class NamingEndpoints
             .WithSummary("Delete a service; refused while it has instances.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
+
+        services.MapGet("/watch", WatchServices).WithName(nameof(WatchServices)).WithTags("Instances")
+            .WithSummary("Server-sent events of the instance lists of every service of a group (group=* for a namespace).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem();
+        services.MapGet("/{service}/watch", WatchService).WithName(nameof(WatchService)).WithTags("Instances")
+            .WithSummary("Server-sent events of a service's instance list (event: instances) and metadata (event: metadata).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem();
 
         var instances = services.MapGroup("/{service}/instances").WithTags("Instances");
         instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance))
@@ -122,18 +132,47 @@ internal static class NamingEndpoints
     /// <param name="scope">Namespace and group.</param>
     /// <param name="healthyOnly">Only healthy, enabled instances (unless the protect threshold is reached).</param>
     /// <param name="cluster">Comma-separated clusters to include; all when omitted.</param>
+    /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
     private static async Task<Ok<InstanceList>> ListInstances(
-        string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, IMediator mediator,
-        CancellationToken ct) =>
+        string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol,
+        IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListInstancesQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster), ct));
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster, protocol), ct));
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="healthyOnly">Lists hold only healthy, enabled instances (unless the protect threshold is reached).</param>
+    /// <param name="cluster">Comma-separated clusters to include; all when omitted.</param>
+    /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
+    /// <param name="snapshot">First send the service's current list.</param>
+    /// <param name="lastEventId">Resume after this revision, for clients that cannot send the Last-Event-ID header.</param>
+    private static async Task<IResult> WatchService(
+        string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol, bool? snapshot,
+        string? lastEventId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        new EventStreamResult(await mediator.Send(new WatchServicesQuery(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster, protocol, snapshot ?? false,
+            LastEventIds.From(request, lastEventId)), ct));
+
+    /// <param name="scope">Namespace and group (<c>*</c> watches every group of the namespace).</param>
+    /// <param name="healthyOnly">Lists hold only healthy, enabled instances (unless the protect threshold is reached).</param>
+    /// <param name="cluster">Comma-separated clusters to include; all when omitted.</param>
+    /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
+    /// <param name="snapshot">First send the current list of every watched service.</param>
+    /// <param name="lastEventId">Resume after this revision, for clients that cannot send the Last-Event-ID header.</param>
+    private static async Task<IResult> WatchServices(
+        [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol, bool? snapshot,
+        string? lastEventId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        new EventStreamResult(await mediator.Send(new WatchServicesQuery(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, Service: null, healthyOnly ?? false, cluster, protocol, snapshot ?? false,
+            LastEventIds.From(request, lastEventId)), ct));
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>
     /// <param name="cluster">Comma-separated clusters to pick from; all when omitted.</param>
+    /// <param name="protocol">Pick among instances that serve this protocol; the answer carries its endpoint.</param>
     private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> PickInstance(
-        string service, [AsParameters] ScopeQuery scope, string? cluster, IMediator mediator, CancellationToken ct) =>
-        (await mediator.Send(new PickInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, cluster), ct)).ToOk();
+        string service, [AsParameters] ScopeQuery scope, string? cluster, string? protocol, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new PickInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, cluster, protocol), ct)).ToOk();
 
     /// <param name="service">The service name.</param>
     /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>

@@ -16,9 +16,10 @@ internal static class NamingFailures
         StatusCodes.Status404NotFound, "instance-not-found", "The instance is not registered.",
         $"Instance '{id}' is not registered in service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}'); register it again.");
 
-    public static Failure NoInstanceAvailable(ServiceKey key) => new(
+    public static Failure NoInstanceAvailable(ServiceKey key, string? protocol = null) => new(
         StatusCodes.Status404NotFound, "no-instance-available", "No instance can be picked.",
-        $"Service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}') has no healthy, enabled instance with a weight above 0.");
+        $"Service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}') has no healthy, enabled instance with a weight above 0"
+        + (protocol is null ? "." : $" that serves '{protocol}'."));
 
     public static Failure ServiceNotEmpty(ServiceKey key, int instances) => new(
         StatusCodes.Status409Conflict, "service-not-empty", "The service still has instances.",

@@ -1,12 +1,15 @@
 using Registry.Contracts.Naming;
+using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
 /// <summary>From the in-memory model to wire types.</summary>
 internal static class NamingMapping
 {
+    /// <summary>The wire shape of an instance; with <paramref name="protocol"/>, its endpoint for that protocol.</summary>
     public static InstanceInfo ToInfo(
-        this InstanceRecord record, ServiceKey service, LeasePolicy leases, DateTimeOffset? lastHeartbeatAt = null) =>
+        this InstanceRecord record, ServiceKey service, ServiceMetadataRecord? metadata, LeasePolicy leases,
+        string? protocol = null, DateTimeOffset? lastHeartbeatAt = null) =>
         new()
         {
             Id = record.Id,
@@ -17,6 +20,8 @@ internal static class NamingMapping
             Port = record.Port,
             Cluster = record.Cluster,
             Weight = record.Weight,
+            EffectiveWeight = ServiceDirectory.EffectiveWeight(record, metadata),
+            Endpoint = protocol is null ? null : ServiceDirectory.Endpoint(record, metadata, protocol),
             Enabled = record.Enabled,
             Healthy = record.Healthy,
             Ephemeral = record.Ephemeral,
@@ -29,9 +34,10 @@ internal static class NamingMapping
             LastHeartbeatAt = lastHeartbeatAt,
         };
 
-    public static ServiceInfo ToInfo(this ServiceEntry service)
+    public static ServiceInfo ToInfo(this ServiceEntry entry)
     {
-        var instances = service.SortedInstances();
+        var service = entry.View();
+        var instances = service.Instances;
         var record = service.Record;
         return new ServiceInfo
         {

@@ -33,7 +33,7 @@ internal sealed record InstanceRecord(
     string Ip,
     int Port,
     string Cluster,
-    double Weight,
+    double? Weight,
     bool Enabled,
     bool Healthy,
     bool Ephemeral,

@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
 
 /// <summary>
-/// The naming tree in memory: namespaces, services and instances. Reads are lock-free from any thread;
-/// every mutation runs on the <see cref="Committer"/>'s writer loop through the methods taking a
-/// <see cref="ChangeSet"/>, which persist the change and register its undo.
+/// The naming tree in memory: namespaces, services (with their metadata documents) and instances. Reads are
+/// lock-free from any thread; every mutation runs on the <see cref="Committer"/>'s writer loop through the
+/// methods taking a <see cref="ChangeSet"/>, which persist the change, register its undo and emit the
+/// service's naming event.
 /// </summary>
 internal sealed class NamingRegistry : IStoreLoadable
 {
@@ -59,13 +61,15 @@ internal sealed class NamingRegistry : IStoreLoadable
             _services[key] = new ServiceEntry(key, NamingCollections.Services.Deserialize(document.Value));
         }
 
+        foreach (var document in store.Scan(MetadataCollections.Documents.Name))
+        {
+            Owner(document.Key).Metadata = MetadataCollections.Documents.Deserialize(document.Value);
+        }
+
         foreach (var document in store.Scan(NamingCollections.Instances.Name))
         {
-            var key = ServiceKey.Parse(document.Key);
-            var record = NamingCollections.Instances.Deserialize(document.Value);
-            var service = _services.GetValueOrDefault(key) ?? throw new InvalidDataException(
-                $"Instance '{document.Key}' is stored without its service.");
-            service.Instances[record.Id] = new InstanceEntry(Compact(record), now.UtcTicks);
+            var record = Compact(NamingCollections.Instances.Deserialize(document.Value));
+            Owner(document.Key).SetInstance(new InstanceEntry(record, now.UtcTicks), record);
             if (record.Ephemeral)
             {
                 _ephemeralCount++;
@@ -78,7 +82,17 @@ internal sealed class NamingRegistry : IStoreLoadable
         changes.Put(NamingCollections.Namespaces, record.Id, record);
         var previous = _namespaces.GetValueOrDefault(record.Id);
         _namespaces[record.Id] = record;
-        changes.OnRollback(() => Restore(_namespaces, record.Id, previous));
+        changes.OnRollback(() =>
+        {
+            if (previous is null)
+            {
+                _namespaces.TryRemove(record.Id, out _);
+            }
+            else
+            {
+                _namespaces[record.Id] = previous;
+            }
+        });
     }
 
     public void RemoveNamespace(ChangeSet changes, string id)
@@ -93,30 +107,48 @@ internal sealed class NamingRegistry : IStoreLoadable
     public ServiceEntry PutService(ChangeSet changes, ServiceKey key, ServiceRecord record)
     {
         changes.Put(NamingCollections.Services, key.ToString(), record);
-        if (_services.TryGetValue(key, out var service))
+        if (!_services.TryGetValue(key, out var service))
         {
-            var (previous, previousRevision) = (service.Record, service.Revision);
-            service.Record = record;
-            service.MarkChanged(record.Revision);
-            changes.OnRollback(() =>
-            {
-                service.Record = previous;
-                service.MarkChanged(previousRevision);
-            });
+            service = new ServiceEntry(key, record);
+            _services[key] = service;
+            Changed(changes, service, record.Revision);
+            changes.OnRollback(() => _services.TryRemove(key, out _));
             return service;
         }
 
-        service = new ServiceEntry(key, record);
-        _services[key] = service;
-        changes.OnRollback(() => _services.TryRemove(key, out _));
+        var (previous, previousRevision) = (service.Record, service.Revision);
+        service.Record = record;
+        Changed(changes, service, record.Revision);
+        changes.OnRollback(() =>
+        {
+            service.Record = previous;
+            service.MarkChanged(previousRevision);
+        });
         return service;
     }
 
-    public void RemoveService(ChangeSet changes, ServiceEntry service)
+    /// <summary>Removes an empty service with its metadata document and that document's history.</summary>
+    public void RemoveService(ChangeSet changes, ServiceEntry service, long revision)
     {
-        changes.Delete(NamingCollections.Services, service.Key.ToString());
+        var key = service.Key.ToString();
+        changes.Delete(NamingCollections.Services, key);
+        if (service.Metadata is { } metadata)
+        {
+            changes.Delete(MetadataCollections.Documents, key);
+            for (var version = 1; version <= metadata.Version; version++)
+            {
+                changes.Delete(MetadataCollections.History, MetadataCollections.VersionKey(key, version));
+            }
+        }
+
         _services.TryRemove(service.Key, out _);
-        changes.OnRollback(() => _services[service.Key] = service);
+        var previousRevision = service.Revision;
+        Changed(changes, service, revision);
+        changes.OnRollback(() =>
+        {
+            _services[service.Key] = service;
+            service.MarkChanged(previousRevision);
+        });
     }
 
     /// <summary>Adds or replaces an instance; a new one starts its lease at <paramref name="now"/>.</summary>
@@ -128,11 +160,11 @@ internal sealed class NamingRegistry : IStoreLoadable
         if (service.Instances.TryGetValue(record.Id, out var entry))
         {
             var previous = entry.Record;
-            entry.Set(record);
+            service.SetInstance(entry, record);
             AdjustEphemeralCount(previous, record);
             changes.OnRollback(() =>
             {
-                entry.Set(previous);
+                service.SetInstance(entry, previous);
                 AdjustEphemeralCount(record, previous);
                 service.MarkChanged(previousRevision);
             });
@@ -140,17 +172,17 @@ internal sealed class NamingRegistry : IStoreLoadable
         else
         {
             entry = new InstanceEntry(record, now.UtcTicks);
-            service.Instances[record.Id] = entry;
+            service.SetInstance(entry, record);
             AdjustEphemeralCount(null, record);
             changes.OnRollback(() =>
             {
-                service.Instances.TryRemove(record.Id, out _);
+                service.RemoveInstance(record.Id);
                 AdjustEphemeralCount(record, null);
                 service.MarkChanged(previousRevision);
             });
         }
 
-        service.MarkChanged(record.Revision);
+        Changed(changes, service, record.Revision);
         return entry;
     }
 
@@ -159,22 +191,55 @@ internal sealed class NamingRegistry : IStoreLoadable
         var record = entry.Record;
         changes.Delete(NamingCollections.Instances, service.Key.InstanceKey(record.Id));
         var previousRevision = service.Revision;
-        if (!service.Instances.TryRemove(record.Id, out _))
+        if (!service.Instances.ContainsKey(record.Id))
         {
             return;
         }
 
+        service.RemoveInstance(record.Id);
         entry.SetRemoved(true);
         AdjustEphemeralCount(record, null);
-        service.MarkChanged(revision);
+        Changed(changes, service, revision);
         changes.OnRollback(() =>
         {
             entry.SetRemoved(false);
-            service.Instances[record.Id] = entry;
+            service.SetInstance(entry, record);
             AdjustEphemeralCount(null, record);
             service.MarkChanged(previousRevision);
         });
     }
+
+    /// <summary>
+    /// Stores a version of the service's metadata document (a tombstone deletes it) with its history entry.
+    /// The document takes its own revision; the instance view it changes (effective weights, protocols)
+    /// takes the next one, so each of the two events has an id of its own.
+    /// </summary>
+    public static void PutMetadata(ChangeSet changes, ServiceEntry service, ServiceMetadataRecord record)
+    {
+        var key = service.Key.ToString();
+        changes.Put(MetadataCollections.Documents, key, record);
+        changes.Put(MetadataCollections.History, MetadataCollections.VersionKey(key, record.Version), record);
+        var (previous, previousRevision) = (service.Metadata, service.Revision);
+        service.Metadata = record;
+        changes.Emit(MetadataEvents.Changed(service.Key, record));
+        Changed(changes, service, changes.NextRevision());
+        changes.OnRollback(() =>
+        {
+            service.Metadata = previous;
+            service.MarkChanged(previousRevision);
+        });
+    }
+
+    /// <summary>Marks the service changed at <paramref name="revision"/> and emits its instance view once the batch is durable.</summary>
+    private static void Changed(ChangeSet changes, ServiceEntry service, long revision)
+    {
+        service.MarkChanged(revision);
+        changes.EmitLatest(NamingEvents.Topic(service.Key), NamingEvents.Instances, revision, rev => NamingEvents.InstancesChanged(service, rev));
+    }
+
+    private ServiceEntry Owner(string storeKey) =>
+        _services.GetValueOrDefault(ServiceKey.Parse(storeKey))
+        ?? throw new InvalidDataException($"'{storeKey}' is stored without its service.");
 
     private void AdjustEphemeralCount(InstanceRecord? before, InstanceRecord? after)
     {
@@ -182,19 +247,6 @@ internal sealed class NamingRegistry : IStoreLoadable
         if (delta != 0)
         {
             Interlocked.Add(ref _ephemeralCount, delta);
-        }
-    }
-
-    private static void Restore<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, TKey key, TValue? previous)
-        where TKey : notnull where TValue : class
-    {
-        if (previous is null)
-        {
-            map.TryRemove(key, out _);
-        }
-        else
-        {
-            map[key] = previous;
         }
     }
 

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
@@ -25,7 +26,7 @@ internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCo
         this.ValidateServiceAddress();
         RuleFor(c => c.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
         RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
-        RuleFor(c => c.Metadata).WithinLimits(options.Value.MetadataLimits());
+        RuleFor(c => c.Metadata).ValidInstanceMetadata(options.Value.MetadataLimits());
     }
 }
 
@@ -58,11 +59,11 @@ internal sealed class PatchInstanceHandler(NamingRegistry registry, Committer co
         };
         if (InstanceRules.SameRegistration(current, patched))
         {
-            return current.ToInfo(key, leases);
+            return current.ToInfo(key, service.LiveMetadata, leases);
         }
 
         patched = patched with { Revision = changes.NextRevision() };
         registry.PutInstance(changes, service, patched, time.GetUtcNow());
-        return patched.ToInfo(key, leases);
+        return patched.ToInfo(key, service.LiveMetadata, leases);
     }
 }

@@ -2,11 +2,15 @@ using FluentValidation;
 using Mediator;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
-/// <summary>Picks one healthy, enabled instance at random, in proportion to its weight.</summary>
-internal sealed record PickInstanceQuery(string Namespace, string Group, string Service, string? Cluster)
+/// <summary>
+/// Picks one healthy, enabled instance at random in proportion to its effective weight; with a protocol,
+/// among those serving it, and returns that protocol's endpoint.
+/// </summary>
+internal sealed record PickInstanceQuery(string Namespace, string Group, string Service, string? Cluster, string? Protocol)
     : IQuery<Outcome<InstanceInfo>>, IServiceAddress;
 
 internal sealed class PickInstanceValidator : AbstractValidator<PickInstanceQuery>
@@ -15,6 +19,7 @@ internal sealed class PickInstanceValidator : AbstractValidator<PickInstanceQuer
     {
         this.ValidateServiceAddress();
         RuleFor(q => q.Cluster).ValidClusterList();
+        RuleFor(q => q.Protocol).ValidProtocolName();
     }
 }
 
@@ -24,14 +29,12 @@ internal sealed class PickInstanceHandler(NamingRegistry registry, LeasePolicy l
     public ValueTask<Outcome<InstanceInfo>> Handle(PickInstanceQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        var clusters = InstanceSelection.ParseClusters(query.Cluster);
-        var picked = registry.FindService(key) is { } service
-            ? InstanceSelection.Pick(
-                service.SortedInstances().Where(i => clusters.Length == 0 || clusters.Contains(i.Cluster, StringComparer.Ordinal)),
-                Random.Shared)
-            : null;
+        var view = registry.FindService(key)?.View();
+        var picked = view is null
+            ? null
+            : InstanceSelection.Pick(view, new InstanceFilter(false, query.Cluster ?? "", query.Protocol), Random.Shared);
         return ValueTask.FromResult<Outcome<InstanceInfo>>(picked is null
-            ? NamingFailures.NoInstanceAvailable(key)
-            : picked.ToInfo(key, leases));
+            ? NamingFailures.NoInstanceAvailable(key, query.Protocol)
+            : picked.ToInfo(key, view!.Metadata, leases, query.Protocol));
     }
 }

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
@@ -39,7 +40,7 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
         RuleFor(c => c.Port).NotNull().InclusiveBetween(1, 65535);
         RuleFor(c => c.Cluster).ValidName(NameRules.ClusterMaxLength).When(c => c.Cluster is not null);
         RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
-        RuleFor(c => c.Metadata).WithinLimits(o.MetadataLimits());
+        RuleFor(c => c.Metadata).ValidInstanceMetadata(o.MetadataLimits());
 
         var minInterval = (long)o.MinHeartbeatInterval.TotalMilliseconds;
         var maxInterval = (long)o.MaxHeartbeatInterval.TotalMilliseconds;
@@ -85,7 +86,7 @@ internal sealed partial class RegisterInstanceHandler(
         var ephemeral = command.Ephemeral ?? current?.Ephemeral ?? true;
         var record = new InstanceRecord(
             id, ip, command.Port.Value, cluster,
-            Weight: command.Weight ?? current?.Weight ?? 1,
+            Weight: command.Weight ?? current?.Weight,
             Enabled: command.Enabled ?? current?.Enabled ?? true,
             // A registration is a sign of life; a persistent instance keeps the health an admin gave it.
             Healthy: ephemeral || (current?.Healthy ?? true),
@@ -98,7 +99,7 @@ internal sealed partial class RegisterInstanceHandler(
         if (entry is not null && InstanceRules.SameRegistration(current!, record))
         {
             entry.Beat(now);
-            return new Registration(current!.ToInfo(key, leases), Created: false);
+            return new Registration(current!.ToInfo(key, service!.LiveMetadata, leases), Created: false);
         }
 
         var revision = changes.NextRevision();
@@ -106,7 +107,7 @@ internal sealed partial class RegisterInstanceHandler(
         record = record with { Revision = revision };
         registry.PutInstance(changes, service, record, now).Beat(now);
         changes.OnCommitted(() => LogRegistered(key.Namespace, key.Group, key.Name, id, revision));
-        return new Registration(record.ToInfo(key, leases), Created: entry is null);
+        return new Registration(record.ToInfo(key, service.LiveMetadata, leases), Created: entry is null);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,

@@ -13,6 +13,9 @@ internal interface IServiceAddress
 
 internal static class ServiceAddressRules
 {
+    /// <summary>A service name that is a route of its own (<c>GET /v1/services/watch</c>) and so cannot name a service.</summary>
+    public const string ReservedName = "watch";
+
     public static ServiceKey ServiceKey(this IServiceAddress address) =>
         new(address.Namespace, address.Group, address.Service);
 
@@ -21,6 +24,7 @@ internal static class ServiceAddressRules
     {
         validator.RuleFor(m => m.Namespace).ValidName(NameRules.NamespaceMaxLength);
         validator.RuleFor(m => m.Group).ValidName(NameRules.GroupMaxLength);
-        validator.RuleFor(m => m.Service).ValidName(NameRules.ServiceMaxLength);
+        validator.RuleFor(m => m.Service).ValidName(NameRules.ServiceMaxLength)
+            .NotEqual(ReservedName).WithMessage($"'{{PropertyName}}' cannot be '{ReservedName}': that path watches services.");
     }
 }

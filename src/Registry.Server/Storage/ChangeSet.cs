@@ -11,7 +11,7 @@ internal sealed class ChangeSet(long revision)
     private readonly List<StoreWrite> _writes = [];
     private readonly List<Action> _undo = [];
     private readonly List<Action> _committed = [];
-    private readonly List<ChangeEvent> _events = [];
+    private readonly List<PendingEvent> _events = [];
     private long _committedRevision = revision;
 
     /// <summary>The last revision taken, committed or not.</summary>
@@ -34,7 +34,14 @@ internal sealed class ChangeSet(long revision)
     public void OnCommitted(Action action) => _committed.Add(action);
 
     /// <summary>Publishes a change on the feed once the batch is durable; events go out in revision order.</summary>
-    public void Emit(ChangeEvent change) => _events.Add(change);
+    public void Emit(ChangeEvent change) => _events.Add(new PendingEvent(change.Topic, change.Type, change.Revision, change, null));
+
+    /// <summary>
+    /// Publishes the state of a topic as of the end of the batch: built once the batch is durable, and only
+    /// once however many changes the batch made to the topic (the latest revision stands for them all).
+    /// </summary>
+    public void EmitLatest(EventTopic topic, string type, long revision, Func<long, ChangeEvent> build) =>
+        _events.Add(new PendingEvent(topic, type, revision, null, build));
 
     internal Mark Save() => new(_writes.Count, _undo.Count, _committed.Count, _events.Count, Revision);
 
@@ -59,7 +66,21 @@ internal sealed class ChangeSet(long revision)
     /// <summary>Closes the batch as durable and hands back what should happen now that it is.</summary>
     internal (Action[] Committed, ChangeEvent[] Events) Complete()
     {
-        var done = (_committed.ToArray(), _events.ToArray());
+        var latest = new Dictionary<(EventTopic, string), int>();
+        for (var i = 0; i < _events.Count; i++)
+        {
+            if (_events[i].Build is not null)
+            {
+                latest[(_events[i].Topic, _events[i].Type)] = i;
+            }
+        }
+
+        var events = _events
+            .Where((pending, i) => pending.Ready is not null || latest[(pending.Topic, pending.Type)] == i)
+            .Select(pending => pending.Ready ?? pending.Build!(pending.Revision))
+            .OrderBy(change => change.Revision)
+            .ToArray();
+        var done = (_committed.ToArray(), events);
         _writes.Clear();
         _undo.Clear();
         _committed.Clear();
@@ -69,4 +90,6 @@ internal sealed class ChangeSet(long revision)
     }
 
     internal readonly record struct Mark(int Writes, int Undo, int Committed, int Events, long Revision);
+
+    private sealed record PendingEvent(EventTopic Topic, string Type, long Revision, ChangeEvent? Ready, Func<long, ChangeEvent>? Build);
 }

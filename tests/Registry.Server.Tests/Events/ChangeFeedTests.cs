@@ -92,7 +92,7 @@ public sealed class ChangeFeedTests
         Assert.Equal([1L, 2L], drained);
     }
 
-    private static ChangeFeed NewFeed(IRegistryStore store, EventOptions options) => new(store, Options.Create(options));
+    private static ChangeFeed NewFeed(IRegistryStore store, EventOptions options) => new(store, Options.Create(options), TimeProvider.System);
 
     private static ChangeEvent Change(long revision, string name = "k", int size = 10) =>
         new(revision, Topic with { Name = name }, "config", Encoding.UTF8.GetBytes("{}"), size);

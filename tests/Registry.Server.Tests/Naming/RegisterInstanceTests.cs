@@ -21,7 +21,8 @@ public sealed class RegisterInstanceTests
         var instance = (await response.Content.ReadFromJsonAsync<InstanceInfo>(Ct))!;
         Assert.Equal("10.0.0.1#8080#DEFAULT", instance.Id);
         Assert.Equal(("public", "DEFAULT_GROUP", "orders", "DEFAULT"), (instance.Namespace, instance.Group, instance.Service, instance.Cluster));
-        Assert.Equal(1, instance.Weight);
+        Assert.Null(instance.Weight);
+        Assert.Equal(1, instance.EffectiveWeight);
         Assert.True(instance.Enabled && instance.Healthy && instance.Ephemeral);
         Assert.Empty(instance.Metadata);
         Assert.Equal((5000, 15000, 30000), (instance.HeartbeatIntervalMs, instance.UnhealthyAfterMs, instance.EvictAfterMs));

@@ -94,6 +94,6 @@ public sealed class CommitterTests
     }
 
     private static Committer NewCommitter(IRegistryStore store) =>
-        new(store, new ChangeFeed(store, Options.Create(new EventOptions())), Options.Create(new StorageOptions()),
+        new(store, new ChangeFeed(store, Options.Create(new EventOptions()), TimeProvider.System), Options.Create(new StorageOptions()),
             NullLogger<Committer>.Instance);
 }

@@ -1,0 +1,91 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Contracts;
+using Registry.Contracts.Metadata;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Metadata;
+
+internal static class MetadataEndpoints
+{
+    public static IEndpointRouteBuilder MapMetadata(this IEndpointRouteBuilder app)
+    {
+        var metadata = app.MapGroup("/v1/services/{service}/metadata").WithTags("Metadata");
+        metadata.MapGet("", GetServiceMetadata).WithName(nameof(GetServiceMetadata))
+            .WithSummary("Read a service's metadata document; ETag is its version.")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata))
+            .WithSummary("Write the next version of a service's metadata document; If-Match for compare-and-set.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
+        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata))
+            .WithSummary("Delete a service's metadata document; recorded in its history.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
+        metadata.MapGet("/history", GetServiceMetadataHistory).WithName(nameof(GetServiceMetadataHistory))
+            .WithSummary("The versions of a service's metadata document, newest first, with the document as of each.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    private static async Task<Results<Ok<ServiceMetadataInfo>, StatusCodeHttpResult, ProblemHttpResult>> GetServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new GetServiceMetadataQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        var metadata = outcome.Value!;
+        response.Headers.ETag = EntityTags.Format(metadata.Version);
+        return RequestHeaders.Get(request, "If-None-Match") is { } ifNoneMatch && EntityTags.Matches(ifNoneMatch, metadata.Version)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(metadata);
+    }
+
+    /// <param name="service">The service name; created if it does not exist yet.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="document">The whole document; what it leaves out is empty.</param>
+    private static async Task<Results<Created<ServiceMetadataInfo>, Ok<ServiceMetadataInfo>, ProblemHttpResult>> PutServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, ServiceMetadata document, HttpRequest request, HttpResponse response,
+        IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new PutServiceMetadataCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, document.Protocols, document.DefaultWeight,
+            document.InstanceWeights, document.Tags, document.Properties, RequestHeaders.Get(request, "If-Match"),
+            Actors.From(request)), ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        var (metadata, created) = outcome.Value!;
+        response.Headers.ETag = EntityTags.Format(metadata.Version);
+        response.SetRevision(metadata.Revision);
+        return created
+            ? TypedResults.Created($"/v1/services/{Uri.EscapeDataString(metadata.Service)}/metadata?namespace={Uri.EscapeDataString(metadata.Namespace)}&group={Uri.EscapeDataString(metadata.Group)}", metadata)
+            : TypedResults.Ok(metadata);
+    }
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator,
+        CancellationToken ct) =>
+        (await mediator.Send(new DeleteServiceMetadataCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct))
+        .ToNoContent(response);
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="page">1-based page; default 1.</param>
+    /// <param name="pageSize">Versions per page, 1..1000; default 100.</param>
+    private static async Task<Results<Ok<Paged<MetadataVersionInfo>>, ProblemHttpResult>> GetServiceMetadataHistory(
+        string service, [AsParameters] ScopeQuery scope, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new GetServiceMetadataHistoryQuery(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct)).ToOk();
+}

@@ -1,0 +1,115 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Registry.Contracts.Config;
+using Registry.Contracts.Metadata;
+using Registry.Server.Config;
+using Registry.Server.Infrastructure;
+using Registry.Server.Naming;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Metadata;
+
+/// <summary>
+/// Writes the next version of a service's metadata document (creating the service if need be). The same
+/// document again makes no version; <c>If-Match</c> makes it a compare-and-set.
+/// </summary>
+internal sealed record PutServiceMetadataCommand(
+    string Namespace,
+    string Group,
+    string Service,
+    IReadOnlyList<ProtocolInfo>? Protocols,
+    double? DefaultWeight,
+    IReadOnlyDictionary<string, double>? InstanceWeights,
+    IReadOnlyList<string>? Tags,
+    IReadOnlyDictionary<string, string>? Properties,
+    string? IfMatch,
+    Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress;
+
+internal sealed record MetadataChange(ServiceMetadataInfo Metadata, bool Created);
+
+internal sealed class PutServiceMetadataValidator : AbstractValidator<PutServiceMetadataCommand>
+{
+    public PutServiceMetadataValidator(IOptions<NamingOptions> options)
+    {
+        this.ValidateServiceAddress();
+        RuleFor(c => c.Protocols!.Count).LessThanOrEqualTo(MetadataRules.MaxProtocols)
+            .When(c => c.Protocols is not null).OverridePropertyName("protocols");
+        RuleForEach(c => c.Protocols).ChildRules(protocol =>
+        {
+            protocol.RuleFor(p => p.Name).NotEmpty().ValidProtocolName();
+            protocol.RuleFor(p => p.Port).InclusiveBetween(1, 65535);
+            protocol.RuleFor(p => p.Path).MaximumLength(MetadataRules.MaxPathLength)
+                .Must(path => path is null || path.StartsWith('/')).WithMessage("'{PropertyName}' must start with '/'.");
+        }).When(c => c.Protocols is not null && c.Protocols.All(p => p is not null)).OverridePropertyName("protocols");
+        RuleFor(c => c.Protocols)
+            .Must(protocols => protocols is null || protocols.All(p => p is not null))
+            .WithMessage("'{PropertyName}' must not contain null entries.")
+            .Must(protocols => protocols is null || protocols.Where(p => p?.Name is not null)
+                .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).All(g => g.Count() == 1))
+            .WithMessage("Each protocol may appear once in '{PropertyName}'.");
+        RuleFor(c => c.DefaultWeight).InclusiveBetween(0, InstanceRules.MaxWeight);
+        RuleFor(c => c.InstanceWeights)
+            .Must(weights => weights is null || weights.Count <= MetadataRules.MaxInstanceWeights)
+            .WithMessage($"'{{PropertyName}}' may hold at most {MetadataRules.MaxInstanceWeights} entries.")
+            .Must(weights => weights is null || weights.Keys.All(id => id.Length is > 0 and <= InstanceRules.MaxIdLength))
+            .WithMessage($"Every key of '{{PropertyName}}' must be an instance id of 1 to {InstanceRules.MaxIdLength} characters.")
+            .Must(weights => weights is null || weights.Values.All(w => w is >= 0 and <= InstanceRules.MaxWeight))
+            .WithMessage($"Every weight in '{{PropertyName}}' must be between 0 and {InstanceRules.MaxWeight}.");
+        RuleFor(c => c.Tags)
+            .Must(tags => tags is null || tags.Count <= MetadataRules.MaxTags)
+            .WithMessage($"'{{PropertyName}}' may hold at most {MetadataRules.MaxTags} tags.")
+            .Must(tags => tags is null || tags.All(t => t is { Length: > 0 and <= MetadataRules.MaxTagLength }))
+            .WithMessage($"Every tag must be 1 to {MetadataRules.MaxTagLength} characters.");
+        RuleFor(c => c.Properties).WithinLimits(options.Value.MetadataLimits());
+        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.Actor).ValidActor();
+    }
+}
+
+internal sealed class PutServiceMetadataHandler(NamingRegistry registry, Committer committer, TimeProvider time)
+    : ICommandHandler<PutServiceMetadataCommand, Outcome<MetadataChange>>
+{
+    public async ValueTask<Outcome<MetadataChange>> Handle(PutServiceMetadataCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes => Put(changes, command), cancellationToken);
+
+    private Outcome<MetadataChange> Put(ChangeSet changes, PutServiceMetadataCommand command)
+    {
+        if (registry.FindNamespace(command.Namespace) is null)
+        {
+            return NamingFailures.NamespaceNotFound(command.Namespace);
+        }
+
+        var key = command.ServiceKey();
+        var service = registry.FindService(key);
+        var live = service?.LiveMetadata;
+        if (command.IfMatch is not null && !EntityTags.Matches(command.IfMatch, live?.Version))
+        {
+            return MetadataFailures.VersionMismatch(key, live?.Version ?? 0);
+        }
+
+        var now = time.GetUtcNow();
+        var record = new ServiceMetadataRecord(
+            (service?.Metadata?.Version ?? 0) + 1,
+            live is null ? ConfigNames.Create : ConfigNames.Update,
+            Deleted: false,
+            [.. (command.Protocols ?? []).Select(p => p with { Name = p.Name.ToLowerInvariant() })],
+            command.DefaultWeight,
+            command.InstanceWeights ?? new Dictionary<string, double>(),
+            command.Tags ?? [],
+            MetadataMaps.OrEmpty(command.Properties),
+            command.Actor.Name,
+            command.Actor.SourceAddress,
+            now,
+            Revision: 0);
+        if (live is not null && live.SameDocument(record))
+        {
+            return new MetadataChange(live.ToInfo(key), Created: false);
+        }
+
+        service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, changes.NextRevision()));
+        record = record with { Revision = changes.NextRevision() };
+        NamingRegistry.PutMetadata(changes, service, record);
+        return new MetadataChange(record.ToInfo(key), Created: live is null);
+    }
+}

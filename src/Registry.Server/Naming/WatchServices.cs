@@ -1,0 +1,70 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Registry.Contracts;
+using Registry.Server.Events;
+using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
+
+namespace Registry.Server.Naming;
+
+/// <summary>
+/// Opens a watch on naming changes: one service, or every service of a group (or of a namespace with
+/// <c>group=*</c>). Each change sends <c>event: instances</c> with the service's instance list after the
+/// same filters as a list, and a metadata change also sends <c>event: metadata</c> with the document.
+/// </summary>
+internal sealed record WatchServicesQuery(
+    string Namespace, string Group, string? Service, bool HealthyOnly, string? Cluster, string? Protocol, bool Snapshot, string? LastEventId)
+    : IQuery<Watch>;
+
+internal sealed class WatchServicesValidator : AbstractValidator<WatchServicesQuery>
+{
+    public WatchServicesValidator()
+    {
+        RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
+        RuleFor(q => q.Group).ValidGroupOrAny().When(q => q.Service is null);
+        RuleFor(q => q.Group).ValidName(NameRules.GroupMaxLength).When(q => q.Service is not null);
+        RuleFor(q => q.Service).ValidName(NameRules.ServiceMaxLength).When(q => q.Service is not null);
+        RuleFor(q => q.Cluster).ValidClusterList();
+        RuleFor(q => q.Protocol).ValidProtocolName();
+        RuleFor(q => q.LastEventId).ValidLastEventId();
+    }
+}
+
+internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed feed, LeasePolicy leases)
+    : IQueryHandler<WatchServicesQuery, Watch>
+{
+    public ValueTask<Watch> Handle(WatchServicesQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
+        var lastEventId = LastEventIds.Parse(query.LastEventId);
+        bool InScope(ServiceKey key) =>
+            key.Namespace == query.Namespace && (query.Group == NameRules.AnyGroup || key.Group == query.Group)
+            && (query.Service is null || key.Name == query.Service);
+
+        var subscription = feed.Subscribe(
+            change => change.Topic.Kind == NamingEvents.Kind
+                && InScope(new ServiceKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name)),
+            lastEventId);
+        var snapshot = query.Snapshot && (lastEventId is null || subscription.ResetRequired)
+            ? registry.Services
+                .Where(s => InScope(s.Key))
+                .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
+                .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, Render(s.View(), filter)))
+                .ToList()
+            : [];
+        return ValueTask.FromResult(new Watch(subscription, change => change switch
+        {
+            { Type: NamingEvents.Instances, Payload: ServiceView view } =>
+                new SseMessage(NamingEvents.Instances, change.Revision, Render(view, filter)),
+            { Type: NamingEvents.Metadata, Payload: byte[] document } =>
+                new SseMessage(NamingEvents.Metadata, change.Revision, document),
+            _ => null,
+        }, snapshot));
+    }
+
+    /// <summary>The list a consumer with <paramref name="filter"/> sees, serialized once per view and filter.</summary>
+    private byte[] Render(ServiceView view, InstanceFilter filter) =>
+        view.Rendered(filter, (v, f) =>
+            JsonSerializer.SerializeToUtf8Bytes(InstanceSelection.ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
+}
