@@ -18,13 +18,4 @@ internal sealed record ServiceMetadataRecord(
     string Author,
     string SourceAddress,
     DateTimeOffset UpdatedAt,
-    long Revision)
-{
-    public bool SameDocument(ServiceMetadataRecord other) =>
-        Protocols.SequenceEqual(other.Protocols)
-        && DefaultWeight == other.DefaultWeight
-        && InstanceWeights.Count == other.InstanceWeights.Count
-        && InstanceWeights.All(w => other.InstanceWeights.TryGetValue(w.Key, out var v) && v == w.Value)
-        && Tags.SequenceEqual(other.Tags)
-        && Infrastructure.MetadataMaps.AreEqual(Properties, other.Properties);
-}
+    long Revision);

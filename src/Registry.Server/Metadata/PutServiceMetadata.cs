@@ -11,8 +11,9 @@ using Registry.Server.Storage;
 namespace Registry.Server.Metadata;
 
 /// <summary>
-/// Writes the next version of a service's metadata document (creating the service if need be). The same
-/// document again makes no version; <c>If-Match</c> makes it a compare-and-set.
+/// Writes the next version of a service's metadata document (creating the service if need be). Every write
+/// is a version, even of an unchanged document: the history is the record of what admins saved, and a
+/// compare-and-set with the current ETag always moves the version on. <c>If-Match</c> makes it a CAS.
 /// </summary>
 internal sealed record PutServiceMetadataCommand(
     string Namespace,
@@ -102,11 +103,6 @@ internal sealed class PutServiceMetadataHandler(NamingRegistry registry, Committ
             command.Actor.SourceAddress,
             now,
             Revision: 0);
-        if (live is not null && live.SameDocument(record))
-        {
-            return new MetadataChange(live.ToInfo(key), Created: false);
-        }
-
         service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, changes.NextRevision()));
         record = record with { Revision = changes.NextRevision() };
         NamingRegistry.PutMetadata(changes, service, record);
