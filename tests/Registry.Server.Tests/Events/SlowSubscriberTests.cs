@@ -16,7 +16,7 @@ public sealed class SlowSubscriberTests
         await using var app = new RegistryApp(settings: new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["Registry:Events:SubscriberBuffer"] = "4",
+            ["Registry:Events:SubscriberBuffer"] = "32",
             ["Registry:Events:OverflowGrace"] = "00:00:05",
         });
         app.UseKestrel(0);
@@ -37,7 +37,8 @@ public sealed class SlowSubscriberTests
             await Task.Delay(5, Ct);
         }
 
-        const int Publishes = 100;
+        // Enough to fill the stalled socket's buffers (a few MiB on loopback) and then its stream's buffer.
+        const int Publishes = 200;
         var content = new string('x', 64 * 1024);
         var received = Task.Run(() => healthy.NextAsync(Publishes), Ct);
         for (var i = 0; i < Publishes; i++)
