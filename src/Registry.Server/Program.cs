@@ -1,24 +1,36 @@
+using Registry.Server.Audit;
 using Registry.Server.Config;
 using Registry.Server.Health;
-using Registry.Server.Metadata;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 using Registry.Server.Namespaces;
 using Registry.Server.Naming;
+using Registry.Server.Security;
+
+if (ServerCommands.TryRun(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrl();
+BindingPolicy.Enforce(builder.Configuration);
 builder.Services.AddRegistry();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRegistryOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapHealth();
 app.MapNamespaces();
 app.MapNaming();
-app.MapMetadata();
 app.MapConfig();
+app.MapMetadata();
+app.MapTokens();
+app.MapAudit();
 
 app.Run();
 

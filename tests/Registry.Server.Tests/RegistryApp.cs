@@ -67,6 +67,8 @@ internal sealed class RegistryApp(
 
     public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
 
+        public IEnumerable<StoredDocument> ScanDescending(string collection) => inner.ScanDescending(collection);
+
         public void Commit(StoreBatch batch) => inner.Commit(batch);
 
         public void Dispose()

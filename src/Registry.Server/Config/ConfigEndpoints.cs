@@ -6,6 +6,7 @@ using Registry.Contracts;
 using Registry.Contracts.Config;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
+using Registry.Server.Security;
 
 namespace Registry.Server.Config;
 
@@ -18,35 +19,35 @@ internal static class ConfigEndpoints
     public static IEndpointRouteBuilder MapConfig(this IEndpointRouteBuilder app)
     {
         var configs = app.MapGroup("/v1/configs").WithTags("Configs");
-        configs.MapGet("", ListConfigs).WithName(nameof(ListConfigs))
+        configs.MapGet("", ListConfigs).WithName(nameof(ListConfigs)).RequireAccess(Roles.Read)
             .WithSummary("List config items of a group (group=* for every group), paged and searchable.")
             .ProducesValidationProblem();
-        configs.MapGet("/watch", WatchConfigs).WithName(nameof(WatchConfigs))
+        configs.MapGet("/watch", WatchConfigs).WithName(nameof(WatchConfigs)).RequireAccess(Roles.Read)
             .WithSummary("Server-sent events of config changes: some data ids, a group, or a namespace (group=*).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
-        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig))
+        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig)).RequireAccess(Roles.Write)
             .WithSummary("Publish content as the next version; the body is the raw document.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesWriteProblems();
-        configs.MapGet("/{dataId}", GetConfig).WithName(nameof(GetConfig))
+        configs.MapGet("/{dataId}", GetConfig).WithName(nameof(GetConfig)).RequireAccess(Roles.Read)
             .WithSummary("Read the raw content (or ?version=N); a long poll with ?waitAfterVersion=N.")
             .Produces<string>(StatusCodes.Status200OK, ContentTypes[4], ContentTypes[..4])
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig))
+        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig)).RequireAccess(Roles.Write)
             .WithSummary("Delete a config item; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
-        configs.MapGet("/{dataId}/history", GetConfigHistory).WithName(nameof(GetConfigHistory))
+        configs.MapGet("/{dataId}/history", GetConfigHistory).WithName(nameof(GetConfigHistory)).RequireAccess(Roles.Read)
             .WithSummary("The versions of a config item, newest first.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapGet("/{dataId}/diff", DiffConfig).WithName(nameof(DiffConfig))
+        configs.MapGet("/{dataId}/diff", DiffConfig).WithName(nameof(DiffConfig)).RequireAccess(Roles.Read)
             .WithSummary("A unified diff of two versions (to defaults to the current one).")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig))
+        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig)).RequireAccess(Roles.Write)
             .WithSummary("Publish the content of version 'to' again, as the next version.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
@@ -12,7 +13,12 @@ namespace Registry.Server.Config;
 /// publish continues the numbering. Returns the revision.
 /// </summary>
 internal sealed record DeleteConfigCommand(string Namespace, string Group, string DataId, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<long>>, IConfigAddress;
+    : ICommand<Outcome<long>>, IConfigAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
+        ? new AuditEntry(Actor, "config.delete", Namespace, $"{Group}/{DataId}", done.Value)
+        : null;
+}
 
 internal sealed class DeleteConfigValidator : AbstractValidator<DeleteConfigCommand>
 {

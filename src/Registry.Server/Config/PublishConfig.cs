@@ -1,6 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
@@ -15,7 +16,12 @@ namespace Registry.Server.Config;
 /// </summary>
 internal sealed record PublishConfigCommand(
     string Namespace, string Group, string DataId, string Content, string Format, string? IfMatch, string? IfNoneMatch, Actor Actor)
-    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
+    : ICommand<Outcome<ConfigChange>>, IConfigAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<ConfigChange> { Value: { } change }
+        ? new AuditEntry(Actor, "config.publish", Namespace, $"{Group}/{DataId}", change.Config.Revision, $"version {change.Config.Version}")
+        : null;
+}
 
 /// <summary>The resulting current version; <see cref="Created"/> when the key had no live content before.</summary>
 internal sealed record ConfigChange(ConfigInfo Config, bool Created);

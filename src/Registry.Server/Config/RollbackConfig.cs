@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
@@ -12,7 +13,12 @@ namespace Registry.Server.Config;
 /// never rewritten. Nothing changes when the current content is already that.
 /// </summary>
 internal sealed record RollbackConfigCommand(string Namespace, string Group, string DataId, long To, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
+    : ICommand<Outcome<ConfigChange>>, IConfigAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<ConfigChange> { Value: { } change }
+        ? new AuditEntry(Actor, "config.rollback", Namespace, $"{Group}/{DataId}", change.Config.Revision, $"to version {To} as {change.Config.Version}")
+        : null;
+}
 
 internal sealed class RollbackConfigValidator : AbstractValidator<RollbackConfigCommand>
 {

@@ -15,9 +15,14 @@ internal static class Actors
 
     public const int MaxNameLength = 128;
 
-    /// <summary>Who sends <paramref name="request"/>: the user header, else anonymous; and the client address.</summary>
+    /// <summary>
+    /// Who sends <paramref name="request"/> — the name of its token; without one, the user header, else
+    /// anonymous — and from which address.
+    /// </summary>
     public static Actor From(HttpRequest request) => new(
-        RequestHeaders.Get(request, UserHeader) ?? Actor.Anonymous,
+        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { } token }
+            ? token
+            : RequestHeaders.Get(request, UserHeader) ?? Actor.Anonymous,
         request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
 
     /// <summary>The author recorded in history: printable, at most 128 characters.</summary>

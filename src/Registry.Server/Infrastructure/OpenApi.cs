@@ -10,6 +10,8 @@ internal static class OpenApi
 {
     public const string DocumentName = "v1";
 
+    private const string BearerScheme = "bearer";
+
     private static readonly string[] XmlDocumentation = ["Registry.Server.xml", "Registry.Contracts.xml"];
 
     public static IServiceCollection AddRegistryOpenApi(this IServiceCollection services)
@@ -27,6 +29,16 @@ internal static class OpenApi
                     + "X-Registry-Revision header.",
             });
             options.SupportNonNullableReferenceTypes();
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A Registry token (when auth is on): Authorization: Bearer <token>.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
+            });
             options.OperationFilter<Config.ConfigExamples>();
             foreach (var file in XmlDocumentation)
             {

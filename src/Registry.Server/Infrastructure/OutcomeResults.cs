@@ -9,6 +9,10 @@ internal static class OutcomeResults
     public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder builder) =>
         builder.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>Documents the problems of a refused request: no valid token (401), not allowed (403).</summary>
+    public static RouteHandlerBuilder ProducesAccessProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
     public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
         outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value);
 

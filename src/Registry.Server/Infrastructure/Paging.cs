@@ -29,6 +29,9 @@ internal static class Paging
 
     /// <summary>Cuts one page out of <paramref name="items"/>, which must already be filtered and ordered.</summary>
     public static Paged<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> items, IPagedQuery query, Func<TIn, TOut> map) =>
-        new([.. items.Skip((int)Math.Min((long)(query.Page - 1) * query.PageSize, int.MaxValue)).Take(query.PageSize).Select(map)],
-            items.Count, query.Page, query.PageSize);
+        items.ToPage(query.Page, query.PageSize, map);
+
+    public static Paged<TOut> ToPage<TIn, TOut>(this IReadOnlyList<TIn> items, int page, int pageSize, Func<TIn, TOut> map) =>
+        new([.. items.Skip((int)Math.Min((long)(page - 1) * pageSize, int.MaxValue)).Take(pageSize).Select(map)],
+            items.Count, page, pageSize);
 }

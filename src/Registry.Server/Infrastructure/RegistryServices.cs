@@ -2,10 +2,12 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Registry.Contracts;
+using Registry.Server.Audit;
 using Registry.Server.Config;
 using Registry.Server.Events;
 using Registry.Server.Health;
 using Registry.Server.Naming;
+using Registry.Server.Security;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Infrastructure;
@@ -40,12 +42,14 @@ internal static class RegistryServices
         services.AddValidatedOptions<NamingOptions>(NamingOptions.Section);
         services.AddValidatedOptions<ConfigOptions>(ConfigOptions.Section);
         services.AddValidatedOptions<EventOptions>(EventOptions.Section);
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
 
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.GenerateTypesAsInternal = true;
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(AuditBehavior<,>)];
         });
 
         services.AddSingleton<IRegistryStore, LiteDbStore>();
@@ -60,9 +64,16 @@ internal static class RegistryServices
         services.AddSingleton<ConfigRegistry>();
         services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<ConfigRegistry>());
         services.AddSingleton<ConfigHistoryRetention>();
+        services.AddSingleton<TokenRegistry>();
+        services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<TokenRegistry>());
+        services.TryAddSingleton<IAdminTokenAnnouncer, ConsoleAdminTokenAnnouncer>();
+        services.AddSingleton<AuditLog>();
 
         // Order matters: memory is loaded before the background services start, and all before the server listens.
         services.AddHostedService<StoreLoader>();
+        services.AddHostedService<AuthBootstrap>();
+        services.AddHostedService<AnonymousNetworkWarning>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditLog>());
         services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
 
@@ -75,6 +86,7 @@ internal static class RegistryServices
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
         });
+        services.AddRegistryAuth();
         services.AddRegistryHealthChecks();
         services.AddRegistryOpenApi();
         return services;

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Registry.Contracts.Config;
 using Registry.Server.Config;
 using Registry.Server.Infrastructure;
@@ -10,7 +11,12 @@ namespace Registry.Server.Metadata;
 
 /// <summary>Deletes a service's metadata document: the next version, a tombstone, recorded in history.</summary>
 internal sealed record DeleteServiceMetadataCommand(string Namespace, string Group, string Service, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<long>>, IServiceAddress;
+    : ICommand<Outcome<long>>, IServiceAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
+        ? new AuditEntry(Actor, "metadata.delete", Namespace, $"{Group}/{Service}", done.Value)
+        : null;
+}
 
 internal sealed class DeleteServiceMetadataValidator : AbstractValidator<DeleteServiceMetadataCommand>
 {

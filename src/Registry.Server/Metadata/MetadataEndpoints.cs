@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Contracts;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
+using Registry.Server.Security;
 
 namespace Registry.Server.Metadata;
 
@@ -11,19 +12,19 @@ internal static class MetadataEndpoints
     public static IEndpointRouteBuilder MapMetadata(this IEndpointRouteBuilder app)
     {
         var metadata = app.MapGroup("/v1/services/{service}/metadata").WithTags("Metadata");
-        metadata.MapGet("", GetServiceMetadata).WithName(nameof(GetServiceMetadata))
+        metadata.MapGet("", GetServiceMetadata).WithName(nameof(GetServiceMetadata)).RequireAccess(Roles.Read)
             .WithSummary("Read a service's metadata document; ETag is its version.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata))
+        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RequireAccess(Roles.Write)
             .WithSummary("Write the next version of a service's metadata document; If-Match for compare-and-set.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
-        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata))
+        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RequireAccess(Roles.Write)
             .WithSummary("Delete a service's metadata document; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
-        metadata.MapGet("/history", GetServiceMetadataHistory).WithName(nameof(GetServiceMetadataHistory))
+        metadata.MapGet("/history", GetServiceMetadataHistory).WithName(nameof(GetServiceMetadataHistory)).RequireAccess(Roles.Read)
             .WithSummary("The versions of a service's metadata document, newest first, with the document as of each.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Contracts.Metadata;
@@ -25,7 +26,12 @@ internal sealed record PutServiceMetadataCommand(
     IReadOnlyList<string>? Tags,
     IReadOnlyDictionary<string, string>? Properties,
     string? IfMatch,
-    Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress;
+    Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<MetadataChange> { Value: { } change }
+        ? new AuditEntry(Actor, "metadata.put", Namespace, $"{Group}/{Service}", change.Metadata.Revision, $"version {change.Metadata.Version}")
+        : null;
+}
 
 internal sealed record MetadataChange(ServiceMetadataInfo Metadata, bool Created);
 

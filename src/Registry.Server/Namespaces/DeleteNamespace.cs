@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Registry.Server.Config;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
@@ -8,11 +9,20 @@ using Registry.Server.Storage;
 namespace Registry.Server.Namespaces;
 
 /// <summary>Deletes a namespace without services or config; the default namespace always exists.</summary>
-internal sealed record DeleteNamespaceCommand(string Namespace) : ICommand<Outcome<long>>;
+internal sealed record DeleteNamespaceCommand(string Namespace, Actor Actor) : ICommand<Outcome<long>>, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
+        ? new AuditEntry(Actor, "namespace.delete", Namespace, Namespace, done.Value)
+        : null;
+}
 
 internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespaceCommand>
 {
-    public DeleteNamespaceValidator() => RuleFor(c => c.Namespace).ValidName(NameRules.NamespaceMaxLength);
+    public DeleteNamespaceValidator()
+    {
+        RuleFor(c => c.Namespace).ValidName(NameRules.NamespaceMaxLength);
+        RuleFor(c => c.Actor).ValidActor();
+    }
 }
 
 internal sealed class DeleteNamespaceHandler(NamingRegistry registry, ConfigRegistry configs, Committer committer)

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
@@ -8,8 +9,13 @@ using Registry.Server.Storage;
 namespace Registry.Server.Namespaces;
 
 /// <summary>Creates a namespace or updates its display name and description.</summary>
-internal sealed record PutNamespaceCommand(string Namespace, string? DisplayName, string? Description)
-    : ICommand<NamespaceChange>;
+internal sealed record PutNamespaceCommand(string Namespace, string? DisplayName, string? Description, Actor Actor)
+    : ICommand<NamespaceChange>, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is NamespaceChange change
+        ? new AuditEntry(Actor, "namespace.put", Namespace, Namespace, change.Namespace.Revision)
+        : null;
+}
 
 internal sealed record NamespaceChange(NamespaceInfo Namespace, bool Created);
 
@@ -22,6 +28,7 @@ internal sealed class PutNamespaceValidator : AbstractValidator<PutNamespaceComm
             .Must(name => name is null || !name.Any(char.IsControl))
             .WithMessage("'{PropertyName}' must not contain control characters.");
         RuleFor(c => c.Description).MaximumLength(NamespaceMapping.MaxDescriptionLength);
+        RuleFor(c => c.Actor).ValidActor();
     }
 }
 

@@ -1,17 +1,27 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
 
 /// <summary>Deletes a service; refused while it still has instances.</summary>
-internal sealed record DeleteServiceCommand(string Namespace, string Group, string Service)
-    : ICommand<Outcome<long>>, IServiceAddress;
+internal sealed record DeleteServiceCommand(string Namespace, string Group, string Service, Actor Actor)
+    : ICommand<Outcome<long>>, IServiceAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
+        ? new AuditEntry(Actor, "service.delete", Namespace, $"{Group}/{Service}", done.Value)
+        : null;
+}
 
 internal sealed class DeleteServiceValidator : AbstractValidator<DeleteServiceCommand>
 {
-    public DeleteServiceValidator() => this.ValidateServiceAddress();
+    public DeleteServiceValidator()
+    {
+        this.ValidateServiceAddress();
+        RuleFor(c => c.Actor).ValidActor();
+    }
 }
 
 internal sealed class DeleteServiceHandler(NamingRegistry registry, Committer committer)

@@ -1,11 +1,12 @@
 using Mediator;
 using Registry.Contracts.Naming;
+using Registry.Server.Security;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
 
 /// <summary>The whole naming tree, namespaces → groups → services → clusters, with counts at every level.</summary>
-internal sealed record GetTreeQuery : IQuery<NamingTree>;
+internal sealed record GetTreeQuery(NamespaceAccess Access) : IQuery<NamingTree>;
 
 internal sealed class GetTreeHandler(NamingRegistry registry, Committer committer) : IQueryHandler<GetTreeQuery, NamingTree>
 {
@@ -14,6 +15,7 @@ internal sealed class GetTreeHandler(NamingRegistry registry, Committer committe
         var revision = committer.Revision;
         var services = registry.Services.ToLookup(s => s.Key.Namespace, StringComparer.Ordinal);
         var namespaces = registry.Namespaces
+            .Where(ns => query.Access.Sees(ns.Id))
             .OrderBy(ns => ns.Id, StringComparer.Ordinal)
             .Select(ns =>
             {

@@ -5,6 +5,7 @@ using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
+using Registry.Server.Security;
 
 namespace Registry.Server.Naming;
 
@@ -13,55 +14,55 @@ internal static class NamingEndpoints
     public static IEndpointRouteBuilder MapNaming(this IEndpointRouteBuilder app)
     {
         var services = app.MapGroup("/v1/services").WithTags("Services");
-        services.MapGet("", ListServices).WithName(nameof(ListServices))
+        services.MapGet("", ListServices).WithName(nameof(ListServices)).RequireAccess(Roles.Read)
             .WithSummary("List the services of a group, paged and searchable, with instance counts.")
             .ProducesValidationProblem();
-        services.MapGet("/{service}", GetService).WithName(nameof(GetService))
+        services.MapGet("/{service}", GetService).WithName(nameof(GetService)).RequireAccess(Roles.Read)
             .WithSummary("Read a service with its instance counts per cluster.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        services.MapPut("/{service}", PutService).WithName(nameof(PutService))
+        services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RequireAccess(Roles.Write)
             .WithSummary("Create a service or update its protect threshold and metadata.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
-        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService))
+        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RequireAccess(Roles.Write)
             .WithSummary("Delete a service; refused while it has instances.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
-        services.MapGet("/watch", WatchServices).WithName(nameof(WatchServices)).WithTags("Instances")
+        services.MapGet("/watch", WatchServices).WithName(nameof(WatchServices)).RequireAccess(Roles.Read).WithTags("Instances")
             .WithSummary("Server-sent events of the instance lists of every service of a group (group=* for a namespace).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
-        services.MapGet("/{service}/watch", WatchService).WithName(nameof(WatchService)).WithTags("Instances")
+        services.MapGet("/{service}/watch", WatchService).WithName(nameof(WatchService)).RequireAccess(Roles.Read).WithTags("Instances")
             .WithSummary("Server-sent events of a service's instance list (event: instances) and metadata (event: metadata).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
 
         var instances = services.MapGroup("/{service}/instances").WithTags("Instances");
-        instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance))
+        instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance)).RequireAccess(Roles.Register)
             .WithSummary("Register an instance, or update it (idempotent upsert); renews its lease.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
-        instances.MapGet("", ListInstances).WithName(nameof(ListInstances))
+        instances.MapGet("", ListInstances).WithName(nameof(ListInstances)).RequireAccess(Roles.Read)
             .WithSummary("List a service's instances; an unknown service has none.")
             .ProducesValidationProblem();
-        instances.MapGet("/pick", PickInstance).WithName(nameof(PickInstance))
+        instances.MapGet("/pick", PickInstance).WithName(nameof(PickInstance)).RequireAccess(Roles.Read)
             .WithSummary("Pick one healthy, enabled instance at random by weight.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance))
+        instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance)).RequireAccess(Roles.Read)
             .WithSummary("Read one instance, with the time of its last heartbeat.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance))
+        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RequireAccess(Roles.Write)
             .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
-        instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance))
+        instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance)).RequireAccess(Roles.Register)
             .WithSummary("Deregister an instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
-        instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat))
+        instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat)).RequireAccess(Roles.Register)
             .WithSummary("Renew an ephemeral instance's lease; 404 tells the client to register again.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
-        app.MapGet("/v1/tree", GetTree).WithName(nameof(GetTree)).WithTags("Services")
+        app.MapGet("/v1/tree", GetTree).WithName(nameof(GetTree)).RequireAccess(Roles.Read, NamespaceScope.Any).WithTags("Services")
             .WithSummary("The naming tree: namespaces, groups, services and clusters with instance counts.");
         return app;
     }
@@ -89,7 +90,8 @@ internal static class NamingEndpoints
         CancellationToken ct)
     {
         var outcome = await mediator.Send(new PutServiceCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.ProtectThreshold, request.Metadata), ct);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.ProtectThreshold, request.Metadata,
+            Actors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -104,7 +106,7 @@ internal static class NamingEndpoints
     /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteService(
         string service, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response, CancellationToken ct) =>
-        (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct))
+        (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, Actors.From(response.HttpContext.Request)), ct))
             .ToNoContent(response);
 
     /// <param name="service">The service name; created on first registration.</param>
@@ -191,7 +193,7 @@ internal static class NamingEndpoints
     {
         var outcome = await mediator.Send(new PatchInstanceCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, id,
-            request.Enabled, request.Weight, request.Healthy, request.Metadata), ct);
+            request.Enabled, request.Weight, request.Healthy, request.Metadata, Actors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -217,8 +219,8 @@ internal static class NamingEndpoints
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
 
-    private static async Task<Ok<NamingTree>> GetTree(IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(new GetTreeQuery(), ct));
+    private static async Task<Ok<NamingTree>> GetTree(HttpContext http, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new GetTreeQuery(NamespaceAccess.Of(http)), ct));
 
     private static string ServiceLocation(ServiceInfo service) =>
         $"/v1/services/{Uri.EscapeDataString(service.Name)}?namespace={Uri.EscapeDataString(service.Namespace)}&group={Uri.EscapeDataString(service.Group)}";

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
@@ -17,7 +18,13 @@ internal sealed record PatchInstanceCommand(
     bool? Enabled,
     double? Weight,
     bool? Healthy,
-    IReadOnlyDictionary<string, string>? Metadata) : ICommand<Outcome<InstanceInfo>>, IServiceAddress;
+    IReadOnlyDictionary<string, string>? Metadata,
+    Actor Actor) : ICommand<Outcome<InstanceInfo>>, IServiceAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<InstanceInfo> { Value: { } instance }
+        ? new AuditEntry(Actor, "instance.patch", Namespace, $"{Group}/{Service}/{Id}", instance.Revision)
+        : null;
+}
 
 internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCommand>
 {
@@ -27,6 +34,7 @@ internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCo
         RuleFor(c => c.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
         RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
         RuleFor(c => c.Metadata).ValidInstanceMetadata(options.Value.MetadataLimits());
+        RuleFor(c => c.Actor).ValidActor();
     }
 }
 

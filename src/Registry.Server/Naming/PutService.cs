@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
@@ -9,8 +10,13 @@ namespace Registry.Server.Naming;
 
 /// <summary>Creates a service or updates its protect threshold and metadata.</summary>
 internal sealed record PutServiceCommand(
-    string Namespace, string Group, string Service, double? ProtectThreshold, IReadOnlyDictionary<string, string>? Metadata)
-    : ICommand<Outcome<ServiceChange>>, IServiceAddress;
+    string Namespace, string Group, string Service, double? ProtectThreshold, IReadOnlyDictionary<string, string>? Metadata, Actor Actor)
+    : ICommand<Outcome<ServiceChange>>, IServiceAddress, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) => response is Outcome<ServiceChange> { Value: { } change }
+        ? new AuditEntry(Actor, "service.put", Namespace, $"{Group}/{Service}", change.Service.Revision)
+        : null;
+}
 
 internal sealed record ServiceChange(ServiceInfo Service, bool Created);
 
@@ -21,6 +27,7 @@ internal sealed class PutServiceValidator : AbstractValidator<PutServiceCommand>
         this.ValidateServiceAddress();
         RuleFor(c => c.ProtectThreshold).InclusiveBetween(0, 1);
         RuleFor(c => c.Metadata).WithinLimits(options.Value.MetadataLimits());
+        RuleFor(c => c.Actor).ValidActor();
     }
 }
 

@@ -15,6 +15,9 @@ internal interface IRegistryStore : IDisposable
     /// <summary>Every document of a collection whose key starts with <paramref name="prefix"/>, in key order.</summary>
     IEnumerable<StoredDocument> Scan(string collection, string prefix = "");
 
+    /// <summary>Every document of a collection, newest key first, read lazily.</summary>
+    IEnumerable<StoredDocument> ScanDescending(string collection);
+
     /// <summary>Applies a batch atomically; it is durable when this returns.</summary>
     void Commit(StoreBatch batch);
 }

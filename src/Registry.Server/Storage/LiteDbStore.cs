@@ -57,6 +57,14 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
     }
 
+    public IEnumerable<StoredDocument> ScanDescending(string collection)
+    {
+        foreach (var document in _db.GetCollection(collection).Query().OrderByDescending("_id").ToEnumerable())
+        {
+            yield return new StoredDocument(document["_id"].AsString, document[ValueField].AsBinary);
+        }
+    }
+
     public void Commit(StoreBatch batch)
     {
         if (_journal is null)

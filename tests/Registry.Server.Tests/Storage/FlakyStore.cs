@@ -13,6 +13,8 @@ internal sealed class FlakyStore(IRegistryStore inner) : IRegistryStore
 
     public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
 
+    public IEnumerable<StoredDocument> ScanDescending(string collection) => inner.ScanDescending(collection);
+
     public void Commit(StoreBatch batch)
     {
         if (Failing)

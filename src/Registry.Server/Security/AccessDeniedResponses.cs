@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Mvc;
+using Registry.Server.Audit;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Security;
+
+/// <summary>
+/// Answers a refused request with a problem that says why — 401 without a valid token, 403 without the role
+/// or the namespace — and records the refusal in the audit log.
+/// </summary>
+internal sealed partial class AccessDeniedResponses(
+    IProblemDetailsService problems, AuditLog audit, ILogger<AccessDeniedResponses> logger) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    {
+        if (result.Succeeded || !(result.Challenged || result.Forbidden))
+        {
+            await _default.HandleAsync(next, context, policy, result);
+            return;
+        }
+
+        var (status, code, title, detail) = result.Challenged
+            ? (StatusCodes.Status401Unauthorized, "unauthorized", "A valid token is required.",
+                context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message
+                ?? "Send a token as 'Authorization: Bearer <token>'.")
+            : (StatusCodes.Status403Forbidden, "forbidden", "The token does not allow this.",
+                string.Join(" ", result.AuthorizationFailure?.FailureReasons.Select(reason => reason.Message) ?? []));
+        var actor = context.Token()?.Name ?? Actor.Anonymous;
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        var ns = AccessHandler.RequestNamespace(context);
+        LogDenied(status, context.Request.Method, context.Request.Path, actor, address, detail);
+        audit.RecordFailure(actor, address, "auth.denied", ns, $"{context.Request.Method} {context.Request.Path}", detail);
+
+        if (result.Challenged)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = detail,
+                Extensions = { [Problems.CodeMember] = code },
+            },
+        });
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        Message = "Refused {Status} {Method} {Path} for {Actor} from {Address}: {Reason}")]
+    private partial void LogDenied(int status, string method, PathString path, string actor, string address, string reason);
+}

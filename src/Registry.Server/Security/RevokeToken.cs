@@ -1,0 +1,45 @@
+using FluentValidation;
+using Mediator;
+using Registry.Server.Audit;
+using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Security;
+
+/// <summary>Revokes (deletes) a token created through the API; configured tokens change only in configuration.</summary>
+internal sealed record RevokeTokenCommand(string Id, Actor Actor) : ICommand<Outcome<bool>>, IAuditedCommand
+{
+    public AuditEntry? Describe(object? response) =>
+        response is Outcome<bool> { Failure: null } ? new AuditEntry(Actor, "token.revoke", TokenRules.AllNamespaces, Id, 0) : null;
+}
+
+internal sealed class RevokeTokenValidator : AbstractValidator<RevokeTokenCommand>
+{
+    public RevokeTokenValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty().MaximumLength(128);
+        RuleFor(c => c.Actor).ValidActor();
+    }
+}
+
+internal sealed class RevokeTokenHandler(TokenRegistry tokens, Committer committer) : ICommandHandler<RevokeTokenCommand, Outcome<bool>>
+{
+    public async ValueTask<Outcome<bool>> Handle(RevokeTokenCommand command, CancellationToken cancellationToken) =>
+        await committer.ExecuteAsync(changes =>
+        {
+            if (tokens.FindById(command.Id) is not { } token)
+            {
+                return (Outcome<bool>)new Failure(StatusCodes.Status404NotFound, "token-not-found", "The token does not exist.",
+                    $"There is no token with id '{command.Id}'.");
+            }
+
+            if (token.Source == TokenRecord.FromConfig)
+            {
+                return new Failure(StatusCodes.Status409Conflict, "token-from-config", "The token comes from configuration.",
+                    $"Token '{token.Name}' is defined in configuration (Registry:Auth:Tokens); remove it there.");
+            }
+
+            tokens.Remove(changes, token);
+            return true;
+        }, cancellationToken);
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Registry.Server.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;token&gt;</c>: a known, live token becomes a principal named after the token,
+/// carrying it; anything else that claims to be a token fails. No header means an anonymous request.
+/// </summary>
+internal sealed class TokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    TokenRegistry tokens, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    /// <summary>Where the token behind a principal is kept for authorization.</summary>
+    public const string TokenItem = "registry.token";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
+        }
+
+        if (tokens.Find(header[7..].Trim(), time.GetUtcNow()) is not { } token)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The token is unknown, revoked or expired."));
+        }
+
+        Context.Items[TokenItem] = token;
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, token.Name), new Claim("token_id", token.Id)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}
+
+internal static class HttpContextTokens
+{
+    /// <summary>The token that authenticated this request, if any.</summary>
+    public static TokenRecord? Token(this HttpContext context) => context.Items[TokenAuthentication.TokenItem] as TokenRecord;
+}

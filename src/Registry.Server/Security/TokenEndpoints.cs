@@ -1,0 +1,49 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Contracts.Admin;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Security;
+
+internal static class TokenEndpoints
+{
+    public static IEndpointRouteBuilder MapTokens(this IEndpointRouteBuilder app)
+    {
+        var tokens = app.MapGroup("/v1/tokens").WithTags("Tokens");
+        tokens.MapPost("", CreateToken).WithName(nameof(CreateToken))
+            .WithSummary("Create a token; its secret is in this response only.")
+            .RequireAccess(Roles.Admin, NamespaceScope.All)
+            .ProducesValidationProblem().ProducesAccessProblems().ProducesWriteProblems();
+        tokens.MapGet("", ListTokens).WithName(nameof(ListTokens))
+            .WithSummary("List the tokens the server accepts (never their secrets).")
+            .RequireAccess(Roles.Admin, NamespaceScope.All)
+            .ProducesAccessProblems();
+        tokens.MapDelete("/{id}", RevokeToken).WithName(nameof(RevokeToken))
+            .WithSummary("Revoke a token created through the API.")
+            .RequireAccess(Roles.Admin, NamespaceScope.All)
+            .ProducesValidationProblem().ProducesAccessProblems().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
+        return app;
+    }
+
+    /// <param name="request">Name, roles, namespaces and expiry of the token.</param>
+    private static async Task<Created<CreatedToken>> CreateToken(
+        TokenRequest request, HttpRequest http, IMediator mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(new CreateTokenCommand(
+            request.Name, [.. request.Roles ?? []], [.. request.Namespaces ?? [TokenRules.AllNamespaces]], request.ExpiresAt,
+            Actors.From(http)), ct);
+        return TypedResults.Created($"/v1/tokens/{created.Token.Id}", created);
+    }
+
+    private static async Task<Ok<IReadOnlyList<TokenInfo>>> ListTokens(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListTokensQuery(), ct));
+
+    /// <param name="id">The token's id.</param>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(
+        string id, HttpRequest http, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new RevokeTokenCommand(id, Actors.From(http)), ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+}
