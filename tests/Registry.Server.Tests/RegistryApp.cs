@@ -16,10 +16,12 @@ internal sealed class RegistryApp(
     FakeTimeProvider? time = null,
     string storagePath = ":memory:",
     IReadOnlyDictionary<string, string?>? settings = null,
-    Func<IRegistryStore, IRegistryStore>? wrapStore = null)
+    Func<IRegistryStore, IRegistryStore>? wrapStore = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     private readonly TaskCompletionSource _storeClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _storeOpened;
 
     public FakeTimeProvider Time { get; } = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -32,7 +34,10 @@ internal sealed class RegistryApp(
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _storeClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (_storeOpened)
+        {
+            await _storeClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -54,8 +59,10 @@ internal sealed class RegistryApp(
             collection.AddSingleton<IRegistryStore>(provider =>
             {
                 var store = new LiteDbStore(provider.GetRequiredService<IOptions<StorageOptions>>(), NullLogger<LiteDbStore>.Instance);
+                _storeOpened = true;
                 return new ClosingStore(wrapStore?.Invoke(store) ?? store, _storeClosed);
             });
+            services?.Invoke(collection);
         });
     }
 

@@ -16,29 +16,58 @@ public sealed class ServerProcesses;
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, System.Text.StringBuilder output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, params string[] arguments)
+    /// <summary>What the server wrote so far (warnings and errors; information is not logged).</summary>
+    public string Output
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var process = Launch(workingDirectory, address, arguments, _ => { });
-        var server = new ServerProcess(process, address);
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the server on loopback and waits until it is ready.</summary>
+    public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] arguments) =>
+        StartAsync(workingDirectory, "127.0.0.1", arguments);
+
+    /// <summary>Starts the server listening on <paramref name="bindHost"/> (reached through loopback) and waits until it is ready.</summary>
+    public static async Task<ServerProcess> StartAsync(string workingDirectory, string bindHost, params string[] arguments)
+    {
+        var port = FreePort();
+        var output = new System.Text.StringBuilder();
+        var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{port}"), arguments, line =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        });
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), output);
         await server.WaitUntilReadyAsync();
         return server;
     }
 
-    /// <summary>Runs the server until it exits by itself (a start that must fail); returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] arguments)
+    /// <summary>Runs the server until it exits by itself (a start that must fail, a command); returns its exit code and output.</summary>
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] arguments) =>
+        RunToExitAsync(workingDirectory, "127.0.0.1", arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, string bindHost, params string[] arguments)
     {
         var output = new System.Text.StringBuilder();
-        using var process = Launch(workingDirectory, new Uri($"http://127.0.0.1:{FreePort()}"), arguments, line =>
+        using var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments, line =>
         {
             lock (output)
             {
@@ -59,13 +88,15 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString());
-        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
+
+        // Options go after a command's own arguments (hash-token <secret>).
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString());
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         process.OutputDataReceived += (_, e) => onLine(e.Data ?? "");

@@ -27,8 +27,9 @@ internal sealed class ConfiguredToken
 
     public List<string> Roles { get; set; } = [];
 
-    /// <summary>The namespaces the token may act in; <c>*</c> for all (the default).</summary>
-    public List<string> Namespaces { get; set; } = [TokenRules.AllNamespaces];
+    /// <summary>The namespaces the token may act in; <c>*</c> for all. Left out: all.</summary>
+    /// <remarks>No default items: configuration binding would add to them rather than replace them.</remarks>
+    public List<string> Namespaces { get; set; } = [];
 }
 
 internal sealed class AuthOptionsValidator : AbstractValidator<AuthOptions>
@@ -41,7 +42,7 @@ internal sealed class AuthOptionsValidator : AbstractValidator<AuthOptions>
             token.RuleFor(t => t.Hash).Matches("^[0-9a-f]{64}$")
                 .WithMessage("'{PropertyName}' must be the lower-case hex SHA-256 of the token (see the hash-token command).");
             token.RuleFor(t => t.Roles).ValidRoles();
-            token.RuleFor(t => t.Namespaces).ValidTokenNamespaces();
+            token.RuleFor(t => t.Namespaces).ValidTokenNamespaces().When(t => t.Namespaces.Count > 0);
         });
         RuleFor(o => o.Tokens).Must(tokens => tokens.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == tokens.Count)
             .WithMessage("Token names must be unique.");

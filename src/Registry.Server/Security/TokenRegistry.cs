@@ -21,7 +21,8 @@ internal sealed class TokenRegistry : IStoreLoadable
         foreach (var token in options.Value.Tokens)
         {
             _byHash[token.Hash] = new TokenRecord(
-                $"config-{token.Name}", token.Name, token.Hash, token.Roles, token.Namespaces, TokenRecord.FromConfig,
+                $"config-{token.Name}", token.Name, token.Hash, token.Roles,
+                token.Namespaces.Count > 0 ? token.Namespaces : [TokenRules.AllNamespaces], TokenRecord.FromConfig,
                 DateTimeOffset.UnixEpoch, "configuration", ExpiresAt: null);
         }
     }
