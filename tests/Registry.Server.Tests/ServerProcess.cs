@@ -41,10 +41,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server on loopback and waits until it is ready.</summary>
     public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] arguments) =>
-        StartAsync(workingDirectory, "127.0.0.1", arguments);
+        StartOnAsync(workingDirectory, "127.0.0.1", arguments);
 
     /// <summary>Starts the server listening on <paramref name="bindHost"/> (reached through loopback) and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, string bindHost, params string[] arguments)
+    public static async Task<ServerProcess> StartOnAsync(string workingDirectory, string bindHost, params string[] arguments)
     {
         var port = FreePort();
         var output = new System.Text.StringBuilder();
@@ -62,9 +62,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Runs the server until it exits by itself (a start that must fail, a command); returns its exit code and output.</summary>
     public static Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] arguments) =>
-        RunToExitAsync(workingDirectory, "127.0.0.1", arguments);
+        RunOnToExitAsync(workingDirectory, "127.0.0.1", arguments);
 
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, string bindHost, params string[] arguments)
+    /// <summary>As <see cref="RunToExitAsync(string, string[])"/>, listening on <paramref name="bindHost"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunOnToExitAsync(string workingDirectory, string bindHost, params string[] arguments)
     {
         var output = new System.Text.StringBuilder();
         using var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments, line =>

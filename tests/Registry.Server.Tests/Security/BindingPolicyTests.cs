@@ -11,7 +11,7 @@ public sealed class BindingPolicyTests
     {
         using var dir = new TempDirectory();
 
-        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "0.0.0.0");
+        var (exitCode, output) = await ServerProcess.RunOnToExitAsync(dir.Path, "0.0.0.0");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("without auth", output, StringComparison.Ordinal);
@@ -22,7 +22,7 @@ public sealed class BindingPolicyTests
     {
         using var dir = new TempDirectory();
 
-        await using var server = await ServerProcess.StartAsync(dir.Path, "0.0.0.0", "--Registry:Auth:AllowAnonymousOnNetwork=true");
+        await using var server = await ServerProcess.StartOnAsync(dir.Path, "0.0.0.0", "--Registry:Auth:AllowAnonymousOnNetwork=true");
 
         using var client = server.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/v1/tree", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
@@ -34,7 +34,7 @@ public sealed class BindingPolicyTests
     {
         using var dir = new TempDirectory();
 
-        await using var server = await ServerProcess.StartAsync(dir.Path, "0.0.0.0", "--Registry:Auth:Enabled=true");
+        await using var server = await ServerProcess.StartOnAsync(dir.Path, "0.0.0.0", "--Registry:Auth:Enabled=true");
 
         using var client = server.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/v1/tree", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
@@ -46,7 +46,7 @@ public sealed class BindingPolicyTests
     {
         using var dir = new TempDirectory();
 
-        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "127.0.0.1", "hash-token", "s3cret");
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "hash-token", "s3cret");
 
         Assert.Equal(0, exitCode);
         Assert.Contains(TokenSecrets.Hash("s3cret"), output, StringComparison.Ordinal);
