@@ -23,6 +23,8 @@ app.UseStatusCodePages();
 app.UseRegistryOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.UseBodyLimits();
 
 app.MapHealth();
 app.MapNamespaces();

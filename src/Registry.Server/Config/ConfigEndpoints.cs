@@ -26,7 +26,7 @@ internal static class ConfigEndpoints
             .WithSummary("Server-sent events of config changes: some data ids, a group, or a namespace (group=*).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
-        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig)).RequireAccess(Roles.Write)
+        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Publish content as the next version; the body is the raw document.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -36,7 +36,7 @@ internal static class ConfigEndpoints
             .Produces<string>(StatusCodes.Status200OK, ContentTypes[4], ContentTypes[..4])
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig)).RequireAccess(Roles.Write)
+        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a config item; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
@@ -47,7 +47,7 @@ internal static class ConfigEndpoints
             .WithSummary("A unified diff of two versions (to defaults to the current one).")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig)).RequireAccess(Roles.Write)
+        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Publish the content of version 'to' again, as the next version.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();

@@ -44,6 +44,7 @@ internal static class RegistryServices
         services.AddValidatedOptions<EventOptions>(EventOptions.Section);
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
+        services.AddValidatedOptions<LimitsOptions>(LimitsOptions.Section);
 
         services.AddMediator(options =>
         {
@@ -87,6 +88,7 @@ internal static class RegistryServices
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
         });
         services.AddRegistryAuth();
+        services.AddRegistryLimits();
         services.AddRegistryHealthChecks();
         services.AddRegistryOpenApi();
         return services;

@@ -16,11 +16,11 @@ internal static class MetadataEndpoints
             .WithSummary("Read a service's metadata document; ETag is its version.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RequireAccess(Roles.Write)
+        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RequireAccess(Roles.Write).RateLimitedWrite().WithBodyLimit(limits => limits.MaxMetadataBodyBytes)
             .WithSummary("Write the next version of a service's metadata document; If-Match for compare-and-set.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
-        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RequireAccess(Roles.Write)
+        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service's metadata document; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();

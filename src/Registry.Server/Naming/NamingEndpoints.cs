@@ -20,10 +20,10 @@ internal static class NamingEndpoints
         services.MapGet("/{service}", GetService).WithName(nameof(GetService)).RequireAccess(Roles.Read)
             .WithSummary("Read a service with its instance counts per cluster.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RequireAccess(Roles.Write)
+        services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Create a service or update its protect threshold and metadata.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
-        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RequireAccess(Roles.Write)
+        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service; refused while it has instances.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
@@ -38,7 +38,7 @@ internal static class NamingEndpoints
             .ProducesValidationProblem();
 
         var instances = services.MapGroup("/{service}/instances").WithTags("Instances");
-        instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance)).RequireAccess(Roles.Register)
+        instances.MapPut("", RegisterInstance).WithName(nameof(RegisterInstance)).RequireAccess(Roles.Register).RateLimitedWrite()
             .WithSummary("Register an instance, or update it (idempotent upsert); renews its lease.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapGet("", ListInstances).WithName(nameof(ListInstances)).RequireAccess(Roles.Read)
@@ -50,11 +50,11 @@ internal static class NamingEndpoints
         instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance)).RequireAccess(Roles.Read)
             .WithSummary("Read one instance, with the time of its last heartbeat.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RequireAccess(Roles.Write)
+        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
-        instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance)).RequireAccess(Roles.Register)
+        instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance)).RequireAccess(Roles.Register).RateLimitedWrite()
             .WithSummary("Deregister an instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat)).RequireAccess(Roles.Register)

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using Registry.Server.Tests.Metadata;
+using Registry.Server.Tests.Naming;
+using Registry.Server.Tests.Security;
+
+namespace Registry.Server.Tests.Infrastructure;
+
+public sealed class LimitsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly Dictionary<string, string?> TightRate = new()
+    {
+        ["Registry:Limits:WriteBurst"] = "3",
+        ["Registry:Limits:WritesPerSecond"] = "1",
+    };
+
+    [Fact]
+    public async Task Writes_BeyondTheRate_Get429WithRetryAfter()
+    {
+        await using var app = new RegistryApp(settings: TightRate);
+        using var client = app.CreateClient();
+        for (var i = 1; i <= 3; i++)
+        {
+            await client.RegisterAsync("orders", $"10.0.0.{i}");
+        }
+
+        using var response = await client.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.4", port = 8080 }, Ct);
+
+        Assert.Equal("rate-limited", (await response.ProblemAsync(HttpStatusCode.TooManyRequests)).Code());
+        Assert.True(response.Headers.RetryAfter!.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal(3, (await client.ListAsync("orders")).Instances.Count);
+    }
+
+    [Fact]
+    public async Task ReadsAndHeartbeats_AreNotRateLimited()
+    {
+        await using var app = new RegistryApp(settings: TightRate);
+        using var client = app.CreateClient();
+        var instance = await client.RegisterAsync("orders", "10.0.0.1");
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", instance.Id));
+            Assert.Single((await client.ListAsync("orders")).Instances);
+        }
+    }
+
+    [Fact]
+    public async Task RateLimit_IsPerToken()
+    {
+        await using var app = AuthApp.Create(more: TightRate);
+        using var writer = app.Client(AuthApp.Writer);
+        using var admin = app.Client(AuthApp.Admin);
+        for (var i = 1; i <= 3; i++)
+        {
+            await writer.RegisterAsync("orders", $"10.0.0.{i}");
+        }
+
+        using var limited = await writer.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.4", port = 8080 }, Ct);
+        var other = await admin.RegisterAsync("orders", "10.0.0.5");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("10.0.0.5", other.Ip);
+    }
+
+    [Fact]
+    public async Task RateLimit_Disabled_LetsEveryWriteThrough()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?>(TightRate) { ["Registry:Limits:RateLimitEnabled"] = "false" });
+        using var client = app.CreateClient();
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await client.RegisterAsync("orders", $"10.0.0.{i}");
+        }
+    }
+
+    [Fact]
+    public async Task JsonBody_OverTheLimit_Gets413Problem()
+    {
+        await using var app = KestrelApp(new() { ["Registry:Limits:MaxBodyBytes"] = "65536" });
+        using var client = app.CreateClient();
+        var metadata = Enumerable.Range(0, 80).ToDictionary(i => $"k{i}", _ => new string('v', 1024));
+
+        using var response = await client.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.1", port = 80, metadata }, Ct);
+
+        await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Empty((await client.ListAsync("orders")).Instances);
+    }
+
+    [Fact]
+    public async Task MetadataDocument_HasItsOwnLargerLimit()
+    {
+        await using var app = KestrelApp(new()
+        {
+            ["Registry:Limits:MaxBodyBytes"] = "65536",
+            ["Registry:Limits:MaxMetadataBodyBytes"] = "1048576",
+        });
+        using var client = app.CreateClient();
+        var weights = Enumerable.Range(0, 5000).ToDictionary(i => $"10.0.{i / 250}.{i % 250}#8080#DEFAULT", _ => 1.0);
+        var tooMany = Enumerable.Range(0, 9000).ToDictionary(i => $"10.{i / 62500}.{i / 250 % 250}.{i % 250}#8080#DEFAULT-{new string('c', 150)}", _ => 1.0);
+
+        var accepted = await client.PutMetadataAsync("pay", new { instanceWeights = weights });
+        using var refused = await client.PutAsJsonAsync(MetadataApi.Path("pay"), new { instanceWeights = tooMany }, Ct);
+
+        Assert.Equal(5000, accepted.InstanceWeights.Count);
+        await refused.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Headers_OverTheLimit_Get431()
+    {
+        await using var app = KestrelApp(new() { ["Registry:Limits:MaxHeaderBytes"] = "8192" });
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/tree");
+        request.Headers.Add("X-Padding", new string('p', 10_000));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    private static RegistryApp KestrelApp(Dictionary<string, string?> settings)
+    {
+        settings["urls"] = "http://127.0.0.1:0";
+        var app = new RegistryApp(settings: settings);
+        app.UseKestrel(0);
+        app.StartServer();
+        return app;
+    }
+}
