@@ -78,6 +78,8 @@ internal sealed class RegistryApp(
 
         public void Commit(StoreBatch batch) => inner.Commit(batch);
 
+        public string? Probe() => inner.Probe();
+
         public void Dispose()
         {
             inner.Dispose();

@@ -51,12 +51,16 @@ internal static class HealthEndpoints
     }
 }
 
-internal sealed class StoreHealthCheck(Committer committer) : IHealthCheck
+/// <summary>Ready when a write could be made durable now: the store's probe writes and fsyncs a small file.</summary>
+internal sealed class StoreHealthCheck(IRegistryStore store, Committer committer) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(committer.IsHealthy
-            ? HealthCheckResult.Healthy("The store takes writes.", new Dictionary<string, object> { ["revision"] = committer.Revision })
-            : HealthCheckResult.Unhealthy("The last write could not be made durable."));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["revision"] = committer.Revision, ["lastWriteFailed"] = !committer.IsHealthy };
+        return Task.FromResult(store.Probe() is { } problem
+            ? HealthCheckResult.Unhealthy($"The store cannot make writes durable: {problem}", data: data)
+            : HealthCheckResult.Healthy("The store takes writes.", data));
+    }
 }
 
 internal sealed class SelfPreservationHealthCheck(SelfPreservation selfPreservation) : IHealthCheck

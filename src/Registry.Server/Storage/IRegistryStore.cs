@@ -20,6 +20,9 @@ internal interface IRegistryStore : IDisposable
 
     /// <summary>Applies a batch atomically; it is durable when this returns.</summary>
     void Commit(StoreBatch batch);
+
+    /// <summary>Whether a write could be made durable now (e.g. the disk has room); null when it can, else why not.</summary>
+    string? Probe();
 }
 
 internal readonly record struct StoredDocument(string Key, byte[] Value);

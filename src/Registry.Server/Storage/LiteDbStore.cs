@@ -8,16 +8,24 @@ namespace Registry.Server.Storage;
 /// materialised documents. At start the journal is replayed into LiteDB past the revision LiteDB last
 /// recorded; once the journal grows large, LiteDB is checkpointed (which is durable) and the journal emptied.
 /// </summary>
+/// <remarks>
+/// The journal is the truth until a checkpoint succeeds, so a LiteDB failure (a full disk) costs nothing that
+/// was acknowledged: the failing batch is cut from the journal and refused, LiteDB is reopened from its file
+/// and the journal before the next batch, and a failed checkpoint just keeps the journal.
+/// </remarks>
 internal sealed partial class LiteDbStore : IRegistryStore
 {
     private const string MetaCollection = "meta";
     private const string RevisionKey = "revision";
     private const string ValueField = "v";
+    private const int ProbeBytes = 64 * 1024;
 
-    private readonly LiteDatabase _db;
     private readonly Journal? _journal;
     private readonly StorageOptions _options;
     private readonly ILogger<LiteDbStore> _logger;
+    private readonly string? _path;
+    private LiteDatabase _db;
+    private bool _reopen;
     private long _lastRevision;
 
     public LiteDbStore(IOptions<StorageOptions> options, ILogger<LiteDbStore> logger)
@@ -30,11 +38,11 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
         else
         {
-            var path = System.IO.Path.GetFullPath(_options.Path);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            _journal = new Journal(path + ".journal");
-            _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
-            Recover(path);
+            _path = System.IO.Path.GetFullPath(_options.Path);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+            _journal = new Journal(_path + ".journal");
+            _db = Open(_path);
+            Recover();
         }
 
         _lastRevision = ReadRevision();
@@ -74,23 +82,64 @@ internal sealed partial class LiteDbStore : IRegistryStore
             return;
         }
 
+        if (_reopen)
+        {
+            Reopen();
+        }
+
         var before = _journal.Position;
         _journal.Append(batch);
         try
         {
             Apply(batch);
         }
-        catch
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
         {
             // Not applied, so not acknowledged: it must not come back from the journal at the next start.
             _journal.TruncateTo(before);
+            _reopen = true;
             throw;
         }
 
         Interlocked.Exchange(ref _lastRevision, batch.Revision);
         if (_journal.Length >= _options.JournalCheckpointBytes)
         {
-            Checkpoint();
+            try
+            {
+                Checkpoint();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+            {
+                // The batch is durable in the journal; it simply stays there until a checkpoint succeeds.
+                LogCheckpointFailed(ex);
+                _reopen = true;
+            }
+        }
+    }
+
+    public string? Probe()
+    {
+        if (_path is null)
+        {
+            return null;
+        }
+
+        var probe = _path + ".probe";
+        try
+        {
+            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(new byte[ProbeBytes]);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(probe);
+            return ex.Message;
         }
     }
 
@@ -100,6 +149,11 @@ internal sealed partial class LiteDbStore : IRegistryStore
         {
             try
             {
+                if (_reopen)
+                {
+                    Reopen();
+                }
+
                 Checkpoint();
             }
             catch (Exception ex) when (ex is IOException or LiteException or UnauthorizedAccessException)
@@ -114,7 +168,11 @@ internal sealed partial class LiteDbStore : IRegistryStore
         _db.Dispose();
     }
 
-    private void Recover(string path)
+    private static LiteDatabase Open(string path) =>
+        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+
+    /// <summary>Replays what the journal holds beyond LiteDB's revision, then folds it in.</summary>
+    private void Recover()
     {
         var applied = ReadRevision();
         var replayed = 0;
@@ -129,7 +187,30 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
         Checkpoint();
         var revision = ReadRevision();
-        LogOpened(path, revision, replayed);
+        LogOpened(_path!, revision, replayed);
+    }
+
+    /// <summary>After a failed write, LiteDB may hold half of it in memory: start over from its file and the journal.</summary>
+    private void Reopen()
+    {
+        try
+        {
+            _db.Dispose();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException)
+        {
+            LogCheckpointFailed(ex);
+        }
+
+        _db = Open(_path!);
+        var applied = ReadRevision();
+        foreach (var batch in _journal!.ReadAll().Where(batch => batch.Revision > applied))
+        {
+            Apply(batch);
+        }
+
+        _reopen = false;
+        LogReopened(_path!, ReadRevision());
     }
 
     private void Checkpoint()
@@ -166,7 +247,15 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
         catch
         {
-            _db.Rollback();
+            try
+            {
+                _db.Rollback();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException)
+            {
+                LogCheckpointFailed(ex);
+            }
+
             throw;
         }
     }
@@ -174,11 +263,26 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private long ReadRevision() =>
         _db.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64 ?? 0;
 
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The disk is in trouble already; a leftover probe file is harmless.
+        }
+    }
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "Opened store {Path} at revision {Revision}; replayed {Batches} journal batches")]
     private partial void LogOpened(string path, long revision, int batches);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
-        Message = "Checkpoint at shutdown failed; the journal will be replayed at the next start")]
+        Message = "A LiteDB checkpoint failed; the journal keeps every batch until one succeeds")]
     private partial void LogCheckpointFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reopened store {Path} at revision {Revision} after a failed write")]
+    private partial void LogReopened(string path, long revision);
 }

@@ -25,5 +25,7 @@ internal sealed class FlakyStore(IRegistryStore inner) : IRegistryStore
         inner.Commit(batch);
     }
 
+    public string? Probe() => Failing ? "No space left on device" : inner.Probe();
+
     public void Dispose() => inner.Dispose();
 }
