@@ -107,6 +107,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         return process;
     }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>Waits (at most 30 s) for the server to exit by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>

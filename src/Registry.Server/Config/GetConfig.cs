@@ -37,7 +37,8 @@ internal sealed class GetConfigValidator : AbstractValidator<GetConfigQuery>
     }
 }
 
-internal sealed class GetConfigHandler(ConfigRegistry configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time)
+internal sealed class GetConfigHandler(
+    ConfigRegistry configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
     : IQueryHandler<GetConfigQuery, Outcome<ConfigRead>>
 {
     public async ValueTask<Outcome<ConfigRead>> Handle(GetConfigQuery query, CancellationToken cancellationToken)
@@ -53,8 +54,9 @@ internal sealed class GetConfigHandler(ConfigRegistry configs, ChangeFeed feed, 
             change.Topic.Kind == ConfigRegistry.EventKind && change.Topic.Namespace == key.Namespace
             && change.Topic.Group == key.Group && change.Topic.Name == key.DataId);
         var timeout = query.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultLongPollTimeout;
+        // A poll ends at its timeout, or early (as unchanged) when the server stops.
         using var expiry = new CancellationTokenSource(timeout, time);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, cancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, lifetime.ApplicationStopping, cancellationToken);
         while ((configs.Find(key)?.Version ?? 0) <= after)
         {
             try
@@ -68,7 +70,7 @@ internal sealed class GetConfigHandler(ConfigRegistry configs, ChangeFeed feed, 
                 {
                 }
             }
-            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 return ConfigRead.Unchanged;
             }

@@ -10,7 +10,11 @@ namespace Registry.Server.Events;
 /// Writes server-sent events: the <c>retry</c> hint, then whatever a watch yields, with a keep-alive comment
 /// at every interval so proxies keep idle streams open. Shared by every watch endpoint.
 /// </summary>
-internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider time)
+/// <remarks>
+/// When the server shuts down, every stream ends cleanly (the response completes), so clients reconnect with
+/// their last event id instead of seeing a broken connection, and shutdown does not wait on them.
+/// </remarks>
+internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
     private readonly EventOptions _options = options.Value;
@@ -22,13 +26,14 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
         ITimer? abort = null;
         using var overflow = watch.Overflowed.Register(() =>
             abort = time.CreateTimer(_ => context.Abort(), null, _options.OverflowGrace, Timeout.InfiniteTimeSpan));
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await StreamAsync(context, watch, cancellationToken);
+            await StreamAsync(context, watch, end.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (end.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the server is stopping: either way the stream is over.
         }
         finally
         {
