@@ -1,4 +1,5 @@
 using Registry.Server.Audit;
+using Registry.Server.Backups;
 using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Infrastructure;
@@ -33,6 +34,7 @@ app.MapConfig();
 app.MapMetadata();
 app.MapTokens();
 app.MapAudit();
+app.MapBackups();
 
 app.Run();
 

@@ -80,6 +80,8 @@ internal sealed class RegistryApp(
 
         public string? Probe() => inner.Probe();
 
+        public void Backup(string path) => inner.Backup(path);
+
         public void Dispose()
         {
             inner.Dispose();

@@ -60,6 +60,21 @@ internal sealed partial class Committer : IAsyncDisposable
         return pending.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the writer loop between batches: everything before it is durable, and
+    /// nothing changes while it runs. For work that needs a still store, such as a backup.
+    /// </summary>
+    public Task<T> ExclusiveAsync<T>(Func<T> action, CancellationToken cancellationToken = default)
+    {
+        var pending = new Exclusive<T>(action, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new StoreUnavailableException("The registry is shutting down.");
+        }
+
+        return pending.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -74,6 +89,14 @@ internal sealed partial class Committer : IAsyncDisposable
         {
             while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
             {
+                if (pending is IExclusive exclusive)
+                {
+                    Commit(batch);
+                    batch.Clear();
+                    exclusive.RunAlone();
+                    continue;
+                }
+
                 var mark = _changes.Save();
                 try
                 {
@@ -145,6 +168,44 @@ internal sealed partial class Committer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "An after-commit action failed")]
     private partial void LogAfterCommitFailed(Exception exception);
+
+    private interface IExclusive
+    {
+        void RunAlone();
+    }
+
+    private sealed class Exclusive<T>(Func<T> action, CancellationToken cancellationToken) : Pending, IExclusive
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public void RunAlone()
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _completion.TrySetCanceled(cancellationToken);
+                return;
+            }
+
+            try
+            {
+                _completion.TrySetResult(action());
+            }
+            catch (Exception ex)
+            {
+                _completion.TrySetException(ex);
+            }
+        }
+
+        public override bool Run(ChangeSet changes) => throw new InvalidOperationException("Runs alone, not in a batch.");
+
+        public override void Complete()
+        {
+        }
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
 
     private abstract class Pending
     {

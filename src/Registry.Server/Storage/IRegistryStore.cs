@@ -21,6 +21,9 @@ internal interface IRegistryStore : IDisposable
     /// <summary>Applies a batch atomically; it is durable when this returns.</summary>
     void Commit(StoreBatch batch);
 
+    /// <summary>Writes a consistent copy of everything to a new LiteDB file at <paramref name="path"/>; the caller keeps writes out meanwhile.</summary>
+    void Backup(string path);
+
     /// <summary>Whether a write could be made durable now (e.g. the disk has room); null when it can, else why not.</summary>
     string? Probe();
 }

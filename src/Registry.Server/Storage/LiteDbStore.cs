@@ -117,6 +117,21 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
     }
 
+    public void Backup(string path)
+    {
+        using var copy = Open(path);
+        foreach (var name in _db.GetCollectionNames())
+        {
+            var target = copy.GetCollection(name);
+            foreach (var chunk in _db.GetCollection(name).FindAll().Chunk(1000))
+            {
+                target.Insert(chunk);
+            }
+        }
+
+        copy.Checkpoint();
+    }
+
     public string? Probe()
     {
         if (_path is null)

@@ -25,6 +25,8 @@ internal sealed class FlakyStore(IRegistryStore inner) : IRegistryStore
         inner.Commit(batch);
     }
 
+    public void Backup(string path) => inner.Backup(path);
+
     public string? Probe() => Failing ? "No space left on device" : inner.Probe();
 
     public void Dispose() => inner.Dispose();
