@@ -4,6 +4,7 @@ using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Infrastructure;
 using Registry.Server.Metadata;
+using Registry.Server.Metrics;
 using Registry.Server.Namespaces;
 using Registry.Server.Naming;
 using Registry.Server.Security;
@@ -20,6 +21,7 @@ builder.Services.AddRegistry();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseRegistryMetrics();
 app.UseStatusCodePages();
 app.UseRegistryOpenApi();
 app.UseAuthentication();
@@ -28,6 +30,7 @@ app.UseRateLimiter();
 app.UseBodyLimits();
 
 app.MapHealth();
+app.MapRegistryMetrics();
 app.MapNamespaces();
 app.MapNaming();
 app.MapConfig();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Audit;
@@ -12,7 +13,8 @@ namespace Registry.Server.Audit;
 /// can neither slow the server down nor fill its memory.
 /// </summary>
 internal sealed partial class AuditLog(
-    IRegistryStore store, Committer committer, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
+    IRegistryStore store, Committer committer, RegistryMetrics metrics, IOptions<AuditOptions> options, TimeProvider time,
+    ILogger<AuditLog> logger)
     : BackgroundService
 {
     private readonly Channel<AuditRecord> _failures = Channel.CreateBounded<AuditRecord>(
@@ -37,6 +39,7 @@ internal sealed partial class AuditLog(
         if (!_failures.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref _dropped);
+            metrics.AuditDropped.Inc();
         }
     }
 

@@ -4,6 +4,7 @@ using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Config;
@@ -30,7 +31,8 @@ internal sealed class DeleteConfigValidator : AbstractValidator<DeleteConfigComm
     }
 }
 
-internal sealed class DeleteConfigHandler(ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+internal sealed class DeleteConfigHandler(
+    RegistryMetrics metrics, ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
     : ICommandHandler<DeleteConfigCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteConfigCommand command, CancellationToken cancellationToken) =>
@@ -52,6 +54,7 @@ internal sealed class DeleteConfigHandler(ConfigRegistry configs, Committer comm
         var record = configs.Write(
             changes, key, live, content: null, live.Format, ConfigNames.Delete, command.Actor, time.GetUtcNow(),
             options.Value.HistoryMaxVersions);
+        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(ConfigNames.Delete).Inc());
         return record.Revision;
     }
 }

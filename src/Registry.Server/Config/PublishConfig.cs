@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Config;
@@ -48,6 +49,7 @@ internal sealed class PublishConfigValidator : AbstractValidator<PublishConfigCo
 }
 
 internal sealed class PublishConfigHandler(
+    RegistryMetrics metrics, 
     ConfigRegistry configs, NamingRegistry naming, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
     : ICommandHandler<PublishConfigCommand, Outcome<ConfigChange>>
 {
@@ -74,9 +76,10 @@ internal sealed class PublishConfigHandler(
             return new ConfigChange(live.ToInfo(key), Created: false);
         }
 
+        var op = live is null ? ConfigNames.Create : ConfigNames.Update;
         var record = configs.Write(
-            changes, key, current, command.Content, command.Format, live is null ? ConfigNames.Create : ConfigNames.Update,
-            command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
+            changes, key, current, command.Content, command.Format, op, command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
+        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(op).Inc());
         return new ConfigChange(record.ToInfo(key), Created: live is null);
     }
 }

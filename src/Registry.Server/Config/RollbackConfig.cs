@@ -4,6 +4,7 @@ using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Config;
@@ -31,7 +32,8 @@ internal sealed class RollbackConfigValidator : AbstractValidator<RollbackConfig
     }
 }
 
-internal sealed class RollbackConfigHandler(ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+internal sealed class RollbackConfigHandler(
+    RegistryMetrics metrics, ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
     : ICommandHandler<RollbackConfigCommand, Outcome<ConfigChange>>
 {
     public async ValueTask<Outcome<ConfigChange>> Handle(RollbackConfigCommand command, CancellationToken cancellationToken)
@@ -74,6 +76,7 @@ internal sealed class RollbackConfigHandler(ConfigRegistry configs, Committer co
 
         var record = configs.Write(
             changes, key, current, content, format, ConfigNames.Rollback, command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
+        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(ConfigNames.Rollback).Inc());
         return new ConfigChange(record.ToInfo(key), Created: live is null);
     }
 }

@@ -6,6 +6,7 @@ using Registry.Server.Audit;
 using Registry.Server.Config;
 using Registry.Server.Events;
 using Registry.Server.Health;
+using Registry.Server.Metrics;
 using Registry.Server.Naming;
 using Registry.Server.Security;
 using Registry.Server.Storage;
@@ -69,6 +70,7 @@ internal static class RegistryServices
         services.AddSingleton<IStoreLoadable>(provider => provider.GetRequiredService<TokenRegistry>());
         services.TryAddSingleton<IAdminTokenAnnouncer, ConsoleAdminTokenAnnouncer>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<RegistryMetrics>();
 
         // Order matters: memory is loaded before the background services start, and all before the server listens.
         services.AddHostedService<StoreLoader>();

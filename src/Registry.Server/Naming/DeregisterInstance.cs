@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
@@ -19,7 +20,7 @@ internal sealed class DeregisterInstanceValidator : AbstractValidator<Deregister
 }
 
 internal sealed partial class DeregisterInstanceHandler(
-    NamingRegistry registry, Committer committer, ILogger<DeregisterInstanceHandler> logger)
+    NamingRegistry registry, Committer committer, RegistryMetrics metrics, ILogger<DeregisterInstanceHandler> logger)
     : ICommandHandler<DeregisterInstanceCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeregisterInstanceCommand command, CancellationToken cancellationToken) =>
@@ -35,7 +36,11 @@ internal sealed partial class DeregisterInstanceHandler(
 
         var revision = changes.NextRevision();
         registry.RemoveInstance(changes, service, entry, revision);
-        changes.OnCommitted(() => LogDeregistered(key.Namespace, key.Group, key.Name, command.Id, revision));
+        changes.OnCommitted(() =>
+        {
+            metrics.Deregistrations.Inc();
+            LogDeregistered(key.Namespace, key.Group, key.Name, command.Id, revision);
+        });
         return revision;
     }
 

@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
@@ -23,7 +24,8 @@ internal sealed class HeartbeatValidator : AbstractValidator<HeartbeatCommand>
 }
 
 internal sealed partial class HeartbeatHandler(
-    NamingRegistry registry, Committer committer, LeasePolicy leases, TimeProvider time, ILogger<HeartbeatHandler> logger)
+    NamingRegistry registry, Committer committer, LeasePolicy leases, RegistryMetrics metrics, TimeProvider time,
+    ILogger<HeartbeatHandler> logger)
     : ICommandHandler<HeartbeatCommand, Outcome<HeartbeatResponse>>
 {
     public async ValueTask<Outcome<HeartbeatResponse>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
@@ -44,6 +46,8 @@ internal sealed partial class HeartbeatHandler(
         {
             return NamingFailures.InstanceNotFound(key, command.Id);
         }
+
+        metrics.Heartbeats.Inc();
 
         if (!record.Healthy)
         {

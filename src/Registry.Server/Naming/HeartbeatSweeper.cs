@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Naming;
@@ -13,6 +14,7 @@ internal sealed partial class HeartbeatSweeper(
     Committer committer,
     LeasePolicy leases,
     SelfPreservation selfPreservation,
+    RegistryMetrics metrics,
     IOptions<NamingOptions> options,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger) : BackgroundService
@@ -108,7 +110,11 @@ internal sealed partial class HeartbeatSweeper(
                 {
                     var revision = changes.NextRevision();
                     registry.PutInstance(changes, service, record with { Healthy = false, Revision = revision }, now);
-                    changes.OnCommitted(() => LogUnhealthy(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
+                    changes.OnCommitted(() =>
+                    {
+                        metrics.MarkedUnhealthy.Inc();
+                        LogUnhealthy(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision);
+                    });
                 }
 
                 return true;
@@ -124,7 +130,11 @@ internal sealed partial class HeartbeatSweeper(
                 {
                     var revision = changes.NextRevision();
                     registry.RemoveInstance(changes, service, e, revision);
-                    changes.OnCommitted(() => LogEvicted(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision));
+                    changes.OnCommitted(() =>
+                    {
+                        metrics.Evictions.Inc();
+                        LogEvicted(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision);
+                    });
                 }
 
                 return true;

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metrics;
 using Registry.Server.Metadata;
 using Registry.Server.Storage;
 
@@ -61,7 +62,7 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
 }
 
 internal sealed partial class RegisterInstanceHandler(
-    NamingRegistry registry, Committer committer, LeasePolicy leases, TimeProvider time,
+    NamingRegistry registry, Committer committer, LeasePolicy leases, RegistryMetrics metrics, TimeProvider time,
     ILogger<RegisterInstanceHandler> logger)
     : ICommandHandler<RegisterInstanceCommand, Outcome<Registration>>
 {
@@ -106,7 +107,11 @@ internal sealed partial class RegisterInstanceHandler(
         service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, revision));
         record = record with { Revision = revision };
         registry.PutInstance(changes, service, record, now).Beat(now);
-        changes.OnCommitted(() => LogRegistered(key.Namespace, key.Group, key.Name, id, revision));
+        changes.OnCommitted(() =>
+        {
+            metrics.Registrations.Inc();
+            LogRegistered(key.Namespace, key.Group, key.Name, id, revision);
+        });
         return new Registration(record.ToInfo(key, service.LiveMetadata, leases), Created: entry is null);
     }
 

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Registry.Server.Events;
+using Registry.Server.Metrics;
 
 namespace Registry.Server.Storage;
 
@@ -21,6 +23,7 @@ internal sealed partial class Committer : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = true });
     private readonly IRegistryStore _store;
     private readonly ChangeFeed _feed;
+    private readonly RegistryMetrics? _metrics;
     private readonly ILogger<Committer> _logger;
     private readonly int _maxBatchSize;
     private readonly ChangeSet _changes;
@@ -28,10 +31,12 @@ internal sealed partial class Committer : IAsyncDisposable
     private long _revision;
     private volatile bool _healthy = true;
 
-    public Committer(IRegistryStore store, ChangeFeed feed, IOptions<StorageOptions> options, ILogger<Committer> logger)
+    public Committer(
+        IRegistryStore store, ChangeFeed feed, IOptions<StorageOptions> options, ILogger<Committer> logger, RegistryMetrics? metrics = null)
     {
         _store = store;
         _feed = feed;
+        _metrics = metrics;
         _logger = logger;
         _maxBatchSize = options.Value.MaxBatchSize;
         _revision = store.LastRevision;
@@ -121,12 +126,17 @@ internal sealed partial class Committer : IAsyncDisposable
     {
         if (!_changes.IsEmpty)
         {
+            var started = Stopwatch.GetTimestamp();
+            var storeBatch = _changes.ToBatch();
             try
             {
-                _store.Commit(_changes.ToBatch());
+                _store.Commit(storeBatch);
+                _metrics?.Commits.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                _metrics?.CommitWrites.Observe(storeBatch.Writes.Count);
             }
             catch (Exception ex)
             {
+                _metrics?.CommitFailures.Inc();
                 LogCommitFailed(ex, batch.Count);
                 _healthy = false;
                 _changes.RollbackAll();
