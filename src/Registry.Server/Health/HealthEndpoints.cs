@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Registry.Server.Naming;
 using Registry.Server.Storage;
@@ -11,6 +12,8 @@ internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
+    private static readonly string[] ReadMethods = ["GET", "HEAD"];
+
     public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services) =>
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
@@ -18,12 +21,13 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .WithMetadata(new HttpMethodMetadata(ReadMethods));
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteAsync,
-        });
+        }).WithMetadata(new HttpMethodMetadata(ReadMethods));
         return app;
     }
 
