@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace Registry.Benchmarks.Load;
+
+/// <summary>What to run and how hard; the defaults are the published benchmark.</summary>
+internal sealed record BenchmarkOptions
+{
+    /// <summary>The markdown file to write the results into (its results section); none prints them only.</summary>
+    public string? Output { get; init; }
+
+    /// <summary><c>wrk</c>, <c>builtin</c>, or <c>auto</c> (wrk when it is on PATH).</summary>
+    public string Generator { get; init; } = "auto";
+
+    public int Connections { get; init; } = 64;
+
+    public int Threads { get; init; } = 2;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Heartbeat scenarios; the largest also gives the memory and start-up figures.</summary>
+    public IReadOnlyList<long> HeartbeatInstances { get; init; } = [10_000, 100_000];
+
+    public IReadOnlyList<int> Subscribers { get; init; } = [1_000, 10_000];
+
+    /// <summary>Publishes per push scenario.</summary>
+    public int Publishes { get; init; } = 20;
+
+    /// <summary>A few seconds in all: every scenario runs, tiny, to show the benchmark still works.</summary>
+    public static BenchmarkOptions Smoke { get; } = new()
+    {
+        Generator = "builtin",
+        Connections = 8,
+        Threads = 1,
+        Duration = TimeSpan.FromSeconds(1),
+        WarmUp = TimeSpan.FromMilliseconds(200),
+        HeartbeatInstances = [100, 300],
+        Subscribers = [20],
+        Publishes = 3,
+    };
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/Registry.Benchmarks.Load -- [options]
+          --output <file>          write the results into this markdown file (docs/benchmarks.md)
+          --generator <name>       wrk | builtin | auto (default: wrk when on PATH)
+          --connections <n>        keep-alive connections (default 64)
+          --threads <n>            wrk threads (default 2)
+          --duration <seconds>     per measured run (default 10)
+          --warmup <seconds>       per scenario before it is measured (default 3)
+          --instances <n,n,...>    heartbeat scenarios; the largest also measures memory and start-up (default 10000,100000)
+          --subscribers <n,n,...>  SSE push scenarios (default 1000,10000)
+          --publishes <n>          publishes per push scenario (default 20)
+          --smoke                  every scenario, tiny and short (the CI run)
+        """;
+
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = args.Contains("--smoke") ? Smoke : new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--smoke")
+            {
+                continue;
+            }
+
+            var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i - 1] switch
+            {
+                "--output" => options with { Output = value },
+                "--generator" => options with { Generator = value },
+                "--connections" => options with { Connections = Positive(value) },
+                "--threads" => options with { Threads = Positive(value) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(value)) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--instances" => options with { HeartbeatInstances = [.. value.Split(',').Select(v => (long)Positive(v))] },
+                "--subscribers" => options with { Subscribers = [.. value.Split(',').Select(Positive)] },
+                "--publishes" => options with { Publishes = Positive(value) },
+                _ => throw new ArgumentException($"Unknown option {args[i - 1]}.\n{Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Positive(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"'{value}' is not a positive whole number.\n{Usage}");
+}

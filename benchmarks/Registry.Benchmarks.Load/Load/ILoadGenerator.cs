@@ -1,0 +1,10 @@
+namespace Registry.Benchmarks.Load.Load;
+
+/// <summary>Drives one HTTP endpoint with many keep-alive connections for a bounded time.</summary>
+internal interface ILoadGenerator
+{
+    /// <summary>What the report calls this generator.</summary>
+    string Description { get; }
+
+    Task<LoadResult> RunAsync(Uri server, RequestTemplate template, LoadShape shape, CancellationToken cancellationToken);
+}

@@ -1,0 +1,56 @@
+using Registry.Benchmarks.Load.Load;
+using Registry.Benchmarks.Load.Report;
+
+namespace Registry.Benchmarks.Load;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        BenchmarkOptions options;
+        try
+        {
+            options = BenchmarkOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        if (CreateGenerator(options.Generator) is not { } generator)
+        {
+            await Console.Error.WriteLineAsync(
+                $"No load generator '{options.Generator}': install wrk (apt-get install wrk) or pass --generator builtin.");
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        Console.WriteLine($"Load generator: {generator.Description}");
+        var results = await new BenchmarkRun(options, generator, Console.Out).RunAsync(stop.Token);
+        var command = "dotnet run -c Release --project benchmarks/Registry.Benchmarks.Load --" + string.Concat(args.Select(a => " " + a));
+        Console.WriteLine();
+        Console.Write(MarkdownReport.Render(results, command, DateTimeOffset.UtcNow));
+        if (options.Output is { } output)
+        {
+            MarkdownReport.Write(output, results, command, DateTimeOffset.UtcNow);
+            Console.WriteLine($"Wrote {output}");
+        }
+
+        return 0;
+    }
+
+    private static ILoadGenerator? CreateGenerator(string name) => name switch
+    {
+        "wrk" => WrkGenerator.Find(),
+        "builtin" => new BuiltinGenerator(),
+        "auto" => (ILoadGenerator?)WrkGenerator.Find() ?? new BuiltinGenerator(),
+        _ => null,
+    };
+}
