@@ -17,18 +17,18 @@ if (ServerCommands.TryRun(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrl();
 BindingPolicy.Enforce(builder.Configuration);
-builder.Services.AddRegistry();
+builder.Services.AddRegistry(builder.Configuration);
 
 var app = builder.Build();
-app.UseExceptionHandler();
 app.UseRegistryMetrics();
+app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRegistryOpenApi();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseRegistryAuth();
 app.UseRateLimiter();
 app.UseBodyLimits();
 
+app.MapRegistryOpenApi();
 app.MapHealth();
 app.MapRegistryMetrics();
 app.MapNamespaces();

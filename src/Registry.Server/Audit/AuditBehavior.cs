@@ -6,11 +6,16 @@ namespace Registry.Server.Audit;
 internal sealed class AuditBehavior<TMessage, TResponse>(AuditLog audit) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    public async ValueTask<TResponse> Handle(
-        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    public ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+        message is IAuditedCommand audited
+            ? HandleAudited(audited, next(message, cancellationToken), cancellationToken)
+            : next(message, cancellationToken);
+
+    private async ValueTask<TResponse> HandleAudited(IAuditedCommand audited, ValueTask<TResponse> handled, CancellationToken cancellationToken)
     {
-        var response = await next(message, cancellationToken);
-        if (message is IAuditedCommand audited && audited.Describe(response) is { } entry)
+        var response = await handled;
+        if (audited.Describe(response) is { } entry)
         {
             await audit.RecordAsync(entry, cancellationToken);
         }

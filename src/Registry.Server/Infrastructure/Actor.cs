@@ -1,4 +1,5 @@
 using FluentValidation;
+using Registry.Server.Security;
 
 namespace Registry.Server.Infrastructure;
 
@@ -22,7 +23,7 @@ internal static class Actors
     public static Actor From(HttpRequest request) => new(
         request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { } token }
             ? token
-            : RequestHeaders.Get(request, UserHeader) ?? Actor.Anonymous,
+            : request.PresentedToken()?.Name ?? RequestHeaders.Get(request, UserHeader) ?? Actor.Anonymous,
         request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
 
     /// <summary>The author recorded in history: printable, at most 128 characters.</summary>

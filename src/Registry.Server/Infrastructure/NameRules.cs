@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
 using FluentValidation;
 
 namespace Registry.Server.Infrastructure;
@@ -7,7 +7,7 @@ namespace Registry.Server.Infrastructure;
 /// The one rule set for names in the registry: namespaces, groups, services, clusters (and config data
 /// ids) use letters, digits and <c>. _ - :</c> only, within a length limit per kind.
 /// </summary>
-internal static partial class NameRules
+internal static class NameRules
 {
     public const string DefaultNamespace = "public";
     public const string DefaultGroup = "DEFAULT_GROUP";
@@ -25,12 +25,12 @@ internal static partial class NameRules
     public const string Characters = "letters, digits and . _ - :";
 
     public static bool IsValid(string? name, int maxLength) =>
-        !string.IsNullOrEmpty(name) && name.Length <= maxLength && NamePattern().IsMatch(name);
+        !string.IsNullOrEmpty(name) && name.Length <= maxLength && HasNameCharacters(name);
 
     public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
         rule.NotEmpty()
             .MaximumLength(maxLength)
-            .Matches(NamePattern()).WithMessage($"'{{PropertyName}}' may contain only {Characters}.");
+            .Must(HasNameCharacters).WithMessage($"'{{PropertyName}}' may contain only {Characters}.");
 
     /// <summary>A group name, or <c>*</c> for every group.</summary>
     public static IRuleBuilderOptions<T, string?> ValidGroupOrAny<T>(this IRuleBuilder<T, string?> rule) =>
@@ -38,6 +38,9 @@ internal static partial class NameRules
             .Must(group => group == AnyGroup || IsValid(group, GroupMaxLength))
             .WithMessage($"'{{PropertyName}}' must be a group name ({Characters}, at most {GroupMaxLength}) or '{AnyGroup}' for every group.");
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
+    private static readonly SearchValues<char> NameCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
+
+    /// <summary>Only name characters (an empty name passes here; the length rules catch it).</summary>
+    private static bool HasNameCharacters(string? name) => name is null || !name.AsSpan().ContainsAnyExcept(NameCharacters);
 }

@@ -52,14 +52,25 @@ internal static class OpenApi
         return services;
     }
 
+    /// <summary>
+    /// Swagger UI under <c>/swagger</c>. The UI's middleware only sees requests for it, and the document is an
+    /// endpoint (<see cref="MapRegistryOpenApi"/>): neither costs the API's requests anything.
+    /// </summary>
     public static WebApplication UseRegistryOpenApi(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "Registry v1");
-            options.DocumentTitle = "Registry";
-        });
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), ui =>
+            ui.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "Registry v1");
+                options.DocumentTitle = "Registry";
+            }));
+        return app;
+    }
+
+    /// <summary><c>/swagger/v1/swagger.json</c> and <c>.yaml</c>.</summary>
+    public static IEndpointRouteBuilder MapRegistryOpenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapSwagger();
         return app;
     }
 }

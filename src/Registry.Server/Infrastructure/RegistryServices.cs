@@ -32,7 +32,7 @@ internal static class RegistryServices
         }
     }
 
-    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         // Messages name fields as clients write them: 'port', not 'Port'.
@@ -89,7 +89,7 @@ internal static class RegistryServices
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
         });
-        services.AddRegistryAuth();
+        services.AddRegistryAuth(configuration);
         services.AddRegistryLimits();
         services.AddRegistryHealthChecks();
         services.AddRegistryOpenApi();

@@ -19,8 +19,16 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
         if (_validators.Length > 0)
         {
             var context = new ValidationContext<TMessage>(message);
-            var failures = _validators.SelectMany(validator => validator.Validate(context).Errors).ToList();
-            if (failures.Count > 0)
+            List<FluentValidation.Results.ValidationFailure>? failures = null;
+            foreach (var validator in _validators)
+            {
+                if (validator.Validate(context) is { IsValid: false } result)
+                {
+                    (failures ??= []).AddRange(result.Errors);
+                }
+            }
+
+            if (failures is not null)
             {
                 throw new ValidationException(failures);
             }

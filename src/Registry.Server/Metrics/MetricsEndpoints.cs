@@ -1,14 +1,26 @@
+using System.Diagnostics;
 using Prometheus;
 
 namespace Registry.Server.Metrics;
 
 internal static class MetricsEndpoints
 {
-    /// <summary>Request counts and latency histograms per route, in the server's own registry.</summary>
+    /// <summary>Request latency histograms per route, method and status code, in the server's own registry.</summary>
     public static IApplicationBuilder UseRegistryMetrics(this IApplicationBuilder app)
     {
-        var registry = app.ApplicationServices.GetRequiredService<RegistryMetrics>().Registry;
-        return app.UseHttpMetrics(options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(registry)));
+        var requests = app.ApplicationServices.GetRequiredService<RegistryMetrics>().HttpRequests;
+        return app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                requests.Observe(context, Stopwatch.GetElapsedTime(started));
+            }
+        });
     }
 
     /// <summary><c>GET /metrics</c> in the Prometheus text format; like the health endpoints, it needs no token.</summary>

@@ -28,6 +28,9 @@ internal sealed class RegistryMetrics
     {
         (_naming, _configs, _selfPreservation, _feed) = (naming, configs, selfPreservation, feed);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+
+        // No exemplars: reading the trace context on every observation costs more than the hot paths it measures.
+        factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = (_, _) => Exemplar.None };
         Heartbeats = factory.CreateCounter("registry_heartbeats_total", "Heartbeats received.");
         Registrations = factory.CreateCounter("registry_registrations_total", "Registrations that created or changed an instance.");
         Deregistrations = factory.CreateCounter("registry_deregistrations_total", "Instances deregistered.");
@@ -39,6 +42,7 @@ internal sealed class RegistryMetrics
         CommitWrites = factory.CreateHistogram("registry_store_commit_writes", "Documents written per group-commit batch.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
         CommitFailures = factory.CreateCounter("registry_store_commit_failures_total", "Batches the store could not make durable.");
+        HttpRequests = new HttpRequestMetrics(factory);
         AuditDropped = factory.CreateCounter("registry_audit_dropped_total", "Auth failures not written to the audit log because its buffer was full.");
         _instances = factory.CreateGauge("registry_instances", "Registered instances by namespace and health.", "namespace", "health");
         _services = factory.CreateGauge("registry_services", "Services by namespace.", "namespace");
@@ -63,6 +67,7 @@ internal sealed class RegistryMetrics
     public Histogram CommitWrites { get; }
     public Counter CommitFailures { get; }
     public Counter AuditDropped { get; }
+    public HttpRequestMetrics HttpRequests { get; }
 
     private void Update()
     {

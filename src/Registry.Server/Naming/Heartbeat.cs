@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using FluentValidation;
 using Mediator;
+using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Metrics;
@@ -20,6 +23,29 @@ internal sealed class HeartbeatValidator : AbstractValidator<HeartbeatCommand>
     {
         this.ValidateServiceAddress();
         RuleFor(c => c.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
+    }
+}
+
+/// <summary>The reply to a beat, serialized once per interval: nearly every instance beats at the default one.</summary>
+internal static class HeartbeatReplies
+{
+    private const int MaxIntervals = 256;
+    private static readonly ConcurrentDictionary<long, byte[]> Serialized = new();
+
+    public static byte[] Json(HeartbeatResponse reply)
+    {
+        if (Serialized.TryGetValue(reply.HeartbeatIntervalMs, out var json))
+        {
+            return json;
+        }
+
+        json = JsonSerializer.SerializeToUtf8Bytes(reply, RegistryJsonContext.Default.HeartbeatResponse);
+        if (Serialized.Count < MaxIntervals)
+        {
+            Serialized.TryAdd(reply.HeartbeatIntervalMs, json);
+        }
+
+        return json;
     }
 }
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using FluentValidation;
+using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Metadata;
@@ -62,6 +64,10 @@ internal static class InstanceSelection
     }
 
     /// <summary>The instance list a consumer sees: the wire shape of list responses and naming events.</summary>
+    /// <summary>The list as JSON, serialized once per view and filter and shared by every reader of that revision.</summary>
+    public static byte[] Rendered(ServiceView view, InstanceFilter filter, LeasePolicy leases) =>
+        view.Rendered(filter, (v, f) => JsonSerializer.SerializeToUtf8Bytes(ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
+
     public static InstanceList ToList(ServiceView view, InstanceFilter filter, LeasePolicy leases)
     {
         var (instances, protect) = Select(view, filter);

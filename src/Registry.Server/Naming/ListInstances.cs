@@ -1,15 +1,20 @@
 using FluentValidation;
 using Mediator;
+using System.Text.Json;
+using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
-/// <summary>Lists a service's instances; an unknown service has none.</summary>
+/// <summary>
+/// Lists a service's instances (an unknown service has none) as the JSON of an <see cref="InstanceList"/>,
+/// serialized once per revision and filter.
+/// </summary>
 internal sealed record ListInstancesQuery(
     string Namespace, string Group, string Service, bool HealthyOnly, string? Cluster, string? Protocol)
-    : IQuery<InstanceList>, IServiceAddress;
+    : IQuery<byte[]>, IServiceAddress;
 
 internal sealed class ListInstancesValidator : AbstractValidator<ListInstancesQuery>
 {
@@ -22,14 +27,14 @@ internal sealed class ListInstancesValidator : AbstractValidator<ListInstancesQu
 }
 
 internal sealed class ListInstancesHandler(NamingRegistry registry, LeasePolicy leases)
-    : IQueryHandler<ListInstancesQuery, InstanceList>
+    : IQueryHandler<ListInstancesQuery, byte[]>
 {
-    public ValueTask<InstanceList> Handle(ListInstancesQuery query, CancellationToken cancellationToken)
+    public ValueTask<byte[]> Handle(ListInstancesQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
         if (registry.FindService(key) is not { } service)
         {
-            return ValueTask.FromResult(new InstanceList
+            return ValueTask.FromResult(JsonSerializer.SerializeToUtf8Bytes(new InstanceList
             {
                 Namespace = key.Namespace,
                 Group = key.Group,
@@ -37,10 +42,10 @@ internal sealed class ListInstancesHandler(NamingRegistry registry, LeasePolicy 
                 Revision = 0,
                 ProtectThresholdReached = false,
                 Instances = [],
-            });
+            }, RegistryJsonContext.Default.InstanceList));
         }
 
         var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
-        return ValueTask.FromResult(InstanceSelection.ToList(service.View(), filter, leases));
+        return ValueTask.FromResult(InstanceSelection.Rendered(service.View(), filter, leases));
     }
 }

@@ -43,7 +43,7 @@ internal static class NamingEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapGet("", ListInstances).WithName(nameof(ListInstances)).RequireAccess(Roles.Read)
             .WithSummary("List a service's instances; an unknown service has none.")
-            .ProducesValidationProblem();
+            .Produces<InstanceList>().ProducesValidationProblem();
         instances.MapGet("/pick", PickInstance).WithName(nameof(PickInstance)).RequireAccess(Roles.Read)
             .WithSummary("Pick one healthy, enabled instance at random by weight.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -59,7 +59,7 @@ internal static class NamingEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat)).RequireAccess(Roles.Register)
             .WithSummary("Renew an ephemeral instance's lease; 404 tells the client to register again.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces<HeartbeatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
         app.MapGet("/v1/tree", GetTree).WithName(nameof(GetTree)).RequireAccess(Roles.Read, NamespaceScope.Any).WithTags("Services")
@@ -135,10 +135,10 @@ internal static class NamingEndpoints
     /// <param name="healthyOnly">Only healthy, enabled instances (unless the protect threshold is reached).</param>
     /// <param name="cluster">Comma-separated clusters to include; all when omitted.</param>
     /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
-    private static async Task<Ok<InstanceList>> ListInstances(
+    private static async Task<Utf8JsonResult> ListInstances(
         string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol,
         IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(new ListInstancesQuery(
+        new(await mediator.Send(new ListInstancesQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster, protocol), ct));
 
     /// <param name="service">The service name.</param>
@@ -215,9 +215,13 @@ internal static class NamingEndpoints
     /// <param name="service">The service name.</param>
     /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
     /// <param name="scope">Namespace and group.</param>
-    private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(
+    private static async Task<Results<Utf8JsonResult, ProblemHttpResult>> Heartbeat(
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
-        (await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
+        await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct) switch
+        {
+            { Failure: { } failure } => failure.ToProblem(),
+            var beat => new Utf8JsonResult(HeartbeatReplies.Json(beat.Value!)),
+        };
 
     private static async Task<Ok<NamingTree>> GetTree(HttpContext http, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new GetTreeQuery(NamespaceAccess.Of(http)), ct));

@@ -50,21 +50,16 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
             ? registry.Services
                 .Where(s => InScope(s.Key))
                 .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
-                .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, Render(s.View(), filter)))
+                .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, InstanceSelection.Rendered(s.View(), filter, leases)))
                 .ToList()
             : [];
         return ValueTask.FromResult(new Watch(subscription, change => change switch
         {
             { Type: NamingEvents.Instances, Payload: ServiceView view } =>
-                new SseMessage(NamingEvents.Instances, change.Revision, Render(view, filter)),
+                new SseMessage(NamingEvents.Instances, change.Revision, InstanceSelection.Rendered(view, filter, leases)),
             { Type: NamingEvents.Metadata, Payload: byte[] document } =>
                 new SseMessage(NamingEvents.Metadata, change.Revision, document),
             _ => null,
         }, snapshot));
     }
-
-    /// <summary>The list a consumer with <paramref name="filter"/> sees, serialized once per view and filter.</summary>
-    private byte[] Render(ServiceView view, InstanceFilter filter) =>
-        view.Rendered(filter, (v, f) =>
-            JsonSerializer.SerializeToUtf8Bytes(InstanceSelection.ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Security;
@@ -26,17 +25,11 @@ internal sealed record AccessRequirement(string Role, NamespaceScope Scope) : IA
         Roles.All.SelectMany(role => Enum.GetValues<NamespaceScope>().Select(scope => new AccessRequirement(role, scope)));
 }
 
-/// <summary>Grants a request when auth is off, or when its token has the role in the namespace it acts in.</summary>
-internal sealed class AccessHandler(IOptions<AuthOptions> options) : AuthorizationHandler<AccessRequirement>
+/// <summary>Grants a request when its token has the role in the namespace it acts in (auth on; with auth off nothing is checked).</summary>
+internal sealed class AccessHandler : AuthorizationHandler<AccessRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
     {
-        if (!options.Value.Enabled)
-        {
-            context.Succeed(requirement);
-            return Task.CompletedTask;
-        }
-
         if (context.Resource is not HttpContext http || http.Token() is not { } token)
         {
             return Task.CompletedTask;

@@ -1,13 +1,24 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Registry.Server.Security;
 
 internal static class AuthServices
 {
-    /// <summary>Bearer tokens, one policy per role and namespace scope, and problem responses for refusals.</summary>
-    public static IServiceCollection AddRegistryAuth(this IServiceCollection services)
+    /// <summary>
+    /// With auth on: bearer tokens, one policy per role and namespace scope, and problem responses for
+    /// refusals. With auth off every request would be granted, so none of that is registered; the endpoints
+    /// keep their requirements (the OpenAPI document shows them) and nothing enforces them.
+    /// </summary>
+    public static IServiceCollection AddRegistryAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        if (!configuration.GetValue<bool>($"{AuthOptions.Section}:{nameof(AuthOptions.Enabled)}"))
+        {
+            services.Configure<RouteOptions>(routing => routing.SuppressCheckForUnhandledSecurityMetadata = true);
+            return services;
+        }
+
         services.AddAuthentication(TokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, _ => { });
         services.AddAuthorization(options =>
@@ -18,7 +29,19 @@ internal static class AuthServices
             }
         });
         services.AddSingleton<IAuthorizationHandler, AccessHandler>();
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessDeniedResponses>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessDeniedResponses>();
         return services;
+    }
+
+    /// <summary>Authentication and authorization, when auth is on; with auth off they are not in the pipeline.</summary>
+    public static WebApplication UseRegistryAuth(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
+        return app;
     }
 }

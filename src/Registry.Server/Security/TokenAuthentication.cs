@@ -21,18 +21,17 @@ internal sealed class TokenAuthentication(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0)
+        if (HttpContextTokens.BearerSecret(Request) is not { } secret)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (secret.Length == 0)
         {
             return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
         }
 
-        if (tokens.Find(header[7..].Trim(), time.GetUtcNow()) is not { } token)
+        if (tokens.Find(secret, time.GetUtcNow()) is not { } token)
         {
             return Task.FromResult(AuthenticateResult.Fail("The token is unknown, revoked or expired."));
         }
@@ -47,4 +46,31 @@ internal static class HttpContextTokens
 {
     /// <summary>The token that authenticated this request, if any.</summary>
     public static TokenRecord? Token(this HttpContext context) => context.Items[TokenAuthentication.TokenItem] as TokenRecord;
+
+    /// <summary>
+    /// The live token a request presents, looked up without authenticating it: with auth off nothing
+    /// authenticates requests, yet a valid token still names the author of a change.
+    /// </summary>
+    public static TokenRecord? PresentedToken(this HttpRequest request)
+    {
+        if (BearerSecret(request) is not { Length: > 0 } secret)
+        {
+            return null;
+        }
+
+        var services = request.HttpContext.RequestServices;
+        return services.GetRequiredService<TokenRegistry>().Find(secret, services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    /// <summary>The secret of an <c>Authorization: Bearer</c> header; null without the header, empty when it is not a bearer token.</summary>
+    public static string? BearerSecret(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+    }
 }
