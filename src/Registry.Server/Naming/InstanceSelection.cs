@@ -63,11 +63,11 @@ internal static class InstanceSelection
         return candidates[^1].Instance;
     }
 
-    /// <summary>The instance list a consumer sees: the wire shape of list responses and naming events.</summary>
     /// <summary>The list as JSON, serialized once per view and filter and shared by every reader of that revision.</summary>
     public static byte[] Rendered(ServiceView view, InstanceFilter filter, LeasePolicy leases) =>
         view.Rendered(filter, (v, f) => JsonSerializer.SerializeToUtf8Bytes(ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
 
+    /// <summary>The instance list a consumer sees: the wire shape of list responses and naming events.</summary>
     public static InstanceList ToList(ServiceView view, InstanceFilter filter, LeasePolicy leases)
     {
         var (instances, protect) = Select(view, filter);

@@ -47,7 +47,10 @@ internal sealed class NamingRegistry : IStoreLoadable
         return _services.TryGetValue(key, out service) && service.Instances.TryGetValue(id, out entry);
     }
 
-    /// <summary>Builds memory from the store; ephemeral instances get a full lease from <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Builds memory from the store; ephemeral instances get a full lease from <paramref name="now"/>. A service's
+    /// revision is that of its newest stored record, instance or metadata document.
+    /// </summary>
     public void Load(IRegistryStore store, DateTimeOffset now)
     {
         foreach (var ns in NamingCollections.Namespaces.ReadAll(store))
@@ -63,13 +66,18 @@ internal sealed class NamingRegistry : IStoreLoadable
 
         foreach (var document in store.Scan(MetadataCollections.Documents.Name))
         {
-            Owner(document.Key).Metadata = MetadataCollections.Documents.Deserialize(document.Value);
+            var metadata = MetadataCollections.Documents.Deserialize(document.Value);
+            var owner = Owner(document.Key);
+            owner.Metadata = metadata;
+            owner.MarkChanged(Math.Max(owner.Revision, metadata.Revision));
         }
 
         foreach (var document in store.Scan(NamingCollections.Instances.Name))
         {
             var record = Compact(NamingCollections.Instances.Deserialize(document.Value));
-            Owner(document.Key).SetInstance(new InstanceEntry(record, now.UtcTicks), record);
+            var owner = Owner(document.Key);
+            owner.SetInstance(new InstanceEntry(record, now.UtcTicks), record);
+            owner.MarkChanged(Math.Max(owner.Revision, record.Revision));
             if (record.Ephemeral)
             {
                 _ephemeralCount++;

@@ -79,7 +79,10 @@ internal sealed class ServiceEntry(ServiceKey key, ServiceRecord record)
             return cached.View;
         }
 
-        var view = new ServiceView(Key, Record, Volatile.Read(ref _sorted), LiveMetadata, Revision);
+        // The revision is read first: the writer changes the state before the revision, so a view may hold
+        // a change newer than its revision but never an older state under a newer revision.
+        var revision = Revision;
+        var view = new ServiceView(Key, Record, Volatile.Read(ref _sorted), LiveMetadata, revision);
         if (Interlocked.Read(ref _version) == version)
         {
             Volatile.Write(ref _view, new CachedView(version, view));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Naming;
+using Registry.Server.Tests.Metadata;
 
 namespace Registry.Server.Tests.Naming;
 
@@ -117,5 +118,27 @@ public sealed class RestartTests
         Assert.Equal(["10.0.0.2", "10.0.0.3"], (await restarted.ListAsync("orders")).Instances.Select(i => i.Ip));
         Assert.Equal(lastRevision + 1, (await restarted.GetFromJsonAsync<NamingTree>("/v1/tree", Ct))!.Revision);
         Assert.Single((await restarted.GetFromJsonAsync<Paged<ServiceInfo>>("/v1/services", Ct))!.Items);
+    }
+
+    [Fact]
+    public async Task Restart_ServiceWithSeveralInstancesAndMetadata_ListsAtItsNewestRevision()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        long instancesRevision, metadataRevision;
+        await using (var first = new RegistryApp(time, dir.File("registry.db")))
+        {
+            using var client = first.CreateClient();
+            await client.RegisterAsync("orders", "10.0.0.1");
+            instancesRevision = (await client.RegisterAsync("orders", "10.0.0.2")).Revision;
+            await client.RegisterAsync("users", "10.0.0.3");
+            metadataRevision = (await client.PutMetadataAsync("users", new { tags = new[] { "v1" } })).Revision;
+        }
+
+        await using var second = new RegistryApp(time, dir.File("registry.db"));
+        using var restarted = second.CreateClient();
+
+        Assert.Equal(instancesRevision, (await restarted.ListAsync("orders")).Revision);
+        Assert.Equal(metadataRevision, (await restarted.ListAsync("users")).Revision);
     }
 }
