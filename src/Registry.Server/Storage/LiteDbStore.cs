@@ -5,13 +5,16 @@ namespace Registry.Server.Storage;
 
 /// <summary>
 /// The embedded store: a <see cref="Journal"/> makes each batch durable with one fsync, LiteDB holds the
-/// materialised documents. At start the journal is replayed into LiteDB past the revision LiteDB last
-/// recorded; once the journal grows large, LiteDB is checkpointed (which is durable) and the journal emptied.
+/// materialised documents. Acknowledged batches are folded into LiteDB in bulk, the latest write per key in one
+/// transaction, once enough have gathered, before any read of the store, and at shutdown; at start the journal
+/// is replayed into LiteDB past the revision LiteDB last recorded. Once the journal grows large, LiteDB is
+/// checkpointed (which is durable) and the journal emptied.
 /// </summary>
 /// <remarks>
 /// The journal is the truth until a checkpoint succeeds, so a LiteDB failure (a full disk) costs nothing that
-/// was acknowledged: the failing batch is cut from the journal and refused, LiteDB is reopened from its file
-/// and the journal before the next batch, and a failed checkpoint just keeps the journal.
+/// was acknowledged: the batches stay in the journal, LiteDB is reopened from its file and the journal before
+/// the next batch, and a failed checkpoint just keeps the journal. Writes come from the single writer; reads
+/// (start-up, history, audit, backup) take the same lock, so they see every acknowledged batch.
 /// </remarks>
 internal sealed partial class LiteDbStore : IRegistryStore
 {
@@ -20,10 +23,16 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private const string ValueField = "v";
     private const int ProbeBytes = 64 * 1024;
 
+    /// <summary>Acknowledged writes held in the journal alone before they are folded into LiteDB.</summary>
+    private const int MaterializeAfterWrites = 8192;
+
     private readonly Journal? _journal;
     private readonly StorageOptions _options;
     private readonly ILogger<LiteDbStore> _logger;
     private readonly string? _path;
+    private readonly Lock _gate = new();
+    private readonly List<StoreBatch> _pending = [];
+    private int _pendingWrites;
     private LiteDatabase _db;
     private bool _reopen;
     private long _lastRevision;
@@ -50,11 +59,15 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
     public long LastRevision => Interlocked.Read(ref _lastRevision);
 
-    public byte[]? Get(string collection, string key) =>
-        _db.GetCollection(collection).FindById(key)?[ValueField].AsBinary;
+    public byte[]? Get(string collection, string key)
+    {
+        Materialize();
+        return _db.GetCollection(collection).FindById(key)?[ValueField].AsBinary;
+    }
 
     public IEnumerable<StoredDocument> Scan(string collection, string prefix = "")
     {
+        Materialize();
         var documents = _db.GetCollection(collection);
         var query = prefix.Length == 0
             ? documents.Query().OrderBy("_id")
@@ -67,6 +80,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
     public IEnumerable<StoredDocument> ScanDescending(string collection)
     {
+        Materialize();
         foreach (var document in _db.GetCollection(collection).Query().OrderByDescending("_id").ToEnumerable())
         {
             yield return new StoredDocument(document["_id"].AsString, document[ValueField].AsBinary);
@@ -77,40 +91,41 @@ internal sealed partial class LiteDbStore : IRegistryStore
     {
         if (_journal is null)
         {
-            Apply(batch);
+            Apply([batch]);
             Interlocked.Exchange(ref _lastRevision, batch.Revision);
             return;
         }
 
-        if (_reopen)
+        lock (_gate)
         {
-            Reopen();
-        }
+            if (_reopen)
+            {
+                Reopen();
+            }
 
-        var before = _journal.Position;
-        _journal.Append(batch);
-        try
-        {
-            Apply(batch);
-        }
-        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
-        {
-            // Not applied, so not acknowledged: it must not come back from the journal at the next start.
-            _journal.TruncateTo(before);
-            _reopen = true;
-            throw;
-        }
+            // Durable once appended; LiteDB catches up later.
+            _journal.Append(batch);
+            _pending.Add(batch);
+            _pendingWrites += batch.Writes.Count;
+            Interlocked.Exchange(ref _lastRevision, batch.Revision);
 
-        Interlocked.Exchange(ref _lastRevision, batch.Revision);
-        if (_journal.Length >= _options.JournalCheckpointBytes)
-        {
+            var checkpoint = _journal.Length >= _options.JournalCheckpointBytes;
+            if (_pendingWrites < MaterializeAfterWrites && !checkpoint)
+            {
+                return;
+            }
+
             try
             {
-                Checkpoint();
+                ApplyPending();
+                if (checkpoint)
+                {
+                    Checkpoint();
+                }
             }
             catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
             {
-                // The batch is durable in the journal; it simply stays there until a checkpoint succeeds.
+                // The batches are durable in the journal; they stay there until LiteDB takes them.
                 LogCheckpointFailed(ex);
                 _reopen = true;
             }
@@ -119,6 +134,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
     public void Backup(string path)
     {
+        Materialize();
         using var copy = Open(path);
         foreach (var name in _db.GetCollectionNames())
         {
@@ -164,12 +180,16 @@ internal sealed partial class LiteDbStore : IRegistryStore
         {
             try
             {
-                if (_reopen)
+                lock (_gate)
                 {
-                    Reopen();
-                }
+                    if (_reopen)
+                    {
+                        Reopen();
+                    }
 
-                Checkpoint();
+                    ApplyPending();
+                    Checkpoint();
+                }
             }
             catch (Exception ex) when (ex is IOException or LiteException or UnauthorizedAccessException)
             {
@@ -190,19 +210,11 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private void Recover()
     {
         var applied = ReadRevision();
-        var replayed = 0;
-        foreach (var batch in _journal!.ReadAll())
-        {
-            if (batch.Revision > applied)
-            {
-                Apply(batch);
-                replayed++;
-            }
-        }
-
+        var replay = _journal!.ReadAll().Where(batch => batch.Revision > applied).ToList();
+        Apply(replay);
         Checkpoint();
         var revision = ReadRevision();
-        LogOpened(_path!, revision, replayed);
+        LogOpened(_path!, revision, replay.Count);
     }
 
     /// <summary>After a failed write, LiteDB may hold half of it in memory: start over from its file and the journal.</summary>
@@ -219,11 +231,9 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
         _db = Open(_path!);
         var applied = ReadRevision();
-        foreach (var batch in _journal!.ReadAll().Where(batch => batch.Revision > applied))
-        {
-            Apply(batch);
-        }
-
+        Apply([.. _journal!.ReadAll().Where(batch => batch.Revision > applied)]);
+        _pending.Clear();
+        _pendingWrites = 0;
         _reopen = false;
         LogReopened(_path!, ReadRevision());
     }
@@ -234,8 +244,59 @@ internal sealed partial class LiteDbStore : IRegistryStore
         _journal?.Reset();
     }
 
-    private void Apply(StoreBatch batch)
+    /// <summary>Brings LiteDB up to every acknowledged batch before it is read.</summary>
+    private void Materialize()
     {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_reopen)
+            {
+                Reopen();
+            }
+            else if (_pending.Count > 0)
+            {
+                try
+                {
+                    ApplyPending();
+                }
+                catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+                {
+                    _reopen = true;
+                    throw;
+                }
+            }
+        }
+    }
+
+    private void ApplyPending()
+    {
+        Apply(_pending);
+        _pending.Clear();
+        _pendingWrites = 0;
+    }
+
+    /// <summary>Writes the batches into LiteDB in one transaction: per key only the last write, then the revision.</summary>
+    private void Apply(List<StoreBatch> batches)
+    {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        var latest = new Dictionary<(string Collection, string Key), byte[]?>();
+        foreach (var batch in batches)
+        {
+            foreach (var write in batch.Writes)
+            {
+                latest[(write.Collection, write.Key)] = write.Value;
+            }
+        }
+
         if (!_db.BeginTrans())
         {
             throw new InvalidOperationException("A store transaction is already open on the writer thread.");
@@ -243,21 +304,24 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
         try
         {
-            foreach (var write in batch.Writes)
+            foreach (var collection in latest.GroupBy(static write => write.Key.Collection, StringComparer.Ordinal))
             {
-                var documents = _db.GetCollection(write.Collection);
-                if (write.Value is null)
+                var documents = _db.GetCollection(collection.Key);
+                foreach (var ((_, key), value) in collection)
                 {
-                    documents.Delete(write.Key);
-                }
-                else
-                {
-                    documents.Upsert(new BsonDocument { ["_id"] = write.Key, [ValueField] = write.Value });
+                    if (value is null)
+                    {
+                        documents.Delete(key);
+                    }
+                    else
+                    {
+                        documents.Upsert(new BsonDocument { ["_id"] = key, [ValueField] = value });
+                    }
                 }
             }
 
             _db.GetCollection(MetaCollection)
-                .Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = batch.Revision });
+                .Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = batches[^1].Revision });
             _db.Commit();
         }
         catch

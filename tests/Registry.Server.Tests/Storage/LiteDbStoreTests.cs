@@ -77,6 +77,30 @@ public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
     }
 
     [Fact]
+    public void Commit_ThousandsOfBatchesRewritingTheSameKeys_ReadsAndReopensAtTheLastWritePerKey()
+    {
+        using (var store = Open())
+        {
+            for (var i = 1; i <= 12_000; i++)
+            {
+                store.Commit(Batch(i, ("c", $"k{i % 7}", $"{i}"), ("d", $"k{i}", i % 2 == 0 ? null : "odd")));
+                if (i % 5_000 == 0)
+                {
+                    Assert.Equal(7, Read(store, "c").Count);
+                }
+            }
+
+            Assert.Equal(Enumerable.Range(11_994, 7).Select(i => ($"k{i % 7}", $"{i}")).Order(), Read(store, "c").Order());
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal(6_000, Read(reopened, "d").Count);
+        Assert.Equal("11997", System.Text.Encoding.UTF8.GetString(reopened.Get("c", "k6")!));
+        Assert.Equal(12_000, reopened.LastRevision);
+    }
+
+    [Fact]
     public void Open_SecondStoreOnTheSameFile_FailsInsteadOfSharingIt()
     {
         using var store = Open();
