@@ -17,7 +17,7 @@ internal sealed record BenchmarkOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Heartbeat scenarios; the largest also gives the memory and start-up figures.</summary>
     public IReadOnlyList<long> HeartbeatInstances { get; init; } = [10_000, 100_000];
@@ -33,8 +33,8 @@ internal sealed record BenchmarkOptions
         Generator = "builtin",
         Connections = 8,
         Threads = 1,
-        Duration = TimeSpan.FromSeconds(1),
-        WarmUp = TimeSpan.FromMilliseconds(200),
+        Duration = TimeSpan.FromMilliseconds(500),
+        WarmUp = TimeSpan.FromMilliseconds(100),
         HeartbeatInstances = [100, 300],
         Subscribers = [20],
         Publishes = 3,
@@ -47,7 +47,7 @@ internal sealed record BenchmarkOptions
           --connections <n>        keep-alive connections (default 64)
           --threads <n>            wrk threads (default 2)
           --duration <seconds>     per measured run (default 10)
-          --warmup <seconds>       per scenario before it is measured (default 3)
+          --warmup <seconds>       per scenario before it is measured (default 5)
           --instances <n,n,...>    heartbeat scenarios; the largest also measures memory and start-up (default 10000,100000)
           --subscribers <n,n,...>  SSE push scenarios (default 1000,10000)
           --publishes <n>          publishes per push scenario (default 20)

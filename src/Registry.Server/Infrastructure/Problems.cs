@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Registry.Server.Infrastructure;
@@ -5,6 +6,8 @@ namespace Registry.Server.Infrastructure;
 /// <summary>Turns expected failures into RFC 9457 problem responses.</summary>
 internal static class Problems
 {
+    private static readonly ConcurrentDictionary<string, string> MemberFieldNames = new(StringComparer.Ordinal);
+
     /// <summary>The extension member carrying <see cref="Failure.Code"/>.</summary>
     public const string CodeMember = "code";
 
@@ -18,6 +21,9 @@ internal static class Problems
 
         return TypedResults.Problem(detail: failure.Detail, statusCode: failure.Status, title: failure.Title, extensions: extensions);
     }
+
+    /// <summary>The client-facing name of a C# member, computed once per member name (a finite set, from code).</summary>
+    public static string MemberFieldName(string member) => MemberFieldNames.GetOrAdd(member, FieldName);
 
     /// <summary>
     /// A field path as clients see it: <c>Metadata.Owner</c> becomes <c>metadata.owner</c>; header names

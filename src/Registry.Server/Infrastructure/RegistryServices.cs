@@ -37,7 +37,7 @@ internal static class RegistryServices
         services.TryAddSingleton(TimeProvider.System);
         // Messages name fields as clients write them: 'port', not 'Port'.
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
-            member is null ? null : Problems.FieldName(member.Name);
+            member is null ? null : Problems.MemberFieldName(member.Name);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         services.AddValidatedOptions<NamingOptions>(NamingOptions.Section);
