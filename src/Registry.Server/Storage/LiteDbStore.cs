@@ -24,7 +24,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private const int ProbeBytes = 64 * 1024;
 
     /// <summary>Acknowledged writes held in the journal alone before they are folded into LiteDB.</summary>
-    private const int MaterializeAfterWrites = 8192;
+    private const int MaterializeAfterWrites = 1024;
 
     private readonly Journal? _journal;
     private readonly StorageOptions _options;
