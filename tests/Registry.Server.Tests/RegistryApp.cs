@@ -72,7 +72,7 @@ internal sealed class RegistryApp(
 
         public byte[]? Get(string collection, string key) => inner.Get(collection, key);
 
-    public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
+        public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
 
         public IEnumerable<StoredDocument> ScanDescending(string collection) => inner.ScanDescending(collection);
 

@@ -1,0 +1,39 @@
+namespace Registry.Client.Configuration;
+
+/// <summary>Where a config item lives in the registry and how it is kept up to date.</summary>
+public sealed class RegistryConfigOptions
+{
+    /// <summary>The registry's base address; by default <c>Registry:Client:Server</c> of the configuration built so far.</summary>
+    public Uri Server { get; set; } = new("http://127.0.0.1:8848");
+
+    /// <summary>A bearer token, when the registry has auth on; by default <c>Registry:Client:Token</c>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The item's namespace; by default <c>Registry:Client:Namespace</c>, else <c>public</c>.</summary>
+    public string Namespace { get; set; } = "public";
+
+    /// <summary>The item's group; by default <c>Registry:Client:Group</c>, else <c>DEFAULT_GROUP</c>.</summary>
+    public string Group { get; set; } = "DEFAULT_GROUP";
+
+    /// <summary>
+    /// Start even when the registry cannot be reached (the values arrive once it can); by default a
+    /// registry that cannot be reached at start fails the start. A missing item is always fine: it is empty
+    /// until published.
+    /// </summary>
+    public bool Optional { get; set; }
+
+    /// <summary>Follow the item's changes over the registry's watch and reload (default true).</summary>
+    public bool ReloadOnChange { get; set; } = true;
+
+    /// <summary>A prefix for every key, such as <c>Orders</c>; none by default.</summary>
+    public string? SectionPrefix { get; set; }
+
+    /// <summary>The longest wait between attempts to reconnect the watch.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The transport to the registry; a default handler when null (tests and proxies set their own).</summary>
+    public Func<HttpMessageHandler>? CreateHandler { get; set; }
+
+    /// <summary>The clock for reconnect delays.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

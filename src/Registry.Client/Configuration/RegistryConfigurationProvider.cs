@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Polly;
+using Polly.Retry;
+using Registry.Client.Http;
+using Registry.Contracts;
+using Registry.Contracts.Config;
+using YamlDotNet.Core;
+
+namespace Registry.Client.Configuration;
+
+/// <summary>
+/// One config item of the registry as configuration keys. Loaded once at start, then kept current by the
+/// registry's watch (resumed after a drop, reconnected with backoff through Polly). A document that does not
+/// parse, a deletion and an unreachable registry all keep the last good values; only a good new version
+/// replaces them, and then <see cref="IConfiguration"/> reloads (so <c>IOptionsMonitor</c> sees it).
+/// </summary>
+internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    private readonly string _dataId;
+    private readonly RegistryConfigOptions _options;
+    private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _watch;
+    private string? _lastEventId;
+
+    public RegistryConfigurationProvider(string dataId, RegistryConfigOptions options)
+    {
+        _dataId = dataId;
+        _options = options;
+        _http = new HttpClient(options.CreateHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true)
+        {
+            BaseAddress = options.Server,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        if (options.Token is { Length: > 0 } token)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <summary>The version the values come from; 0 before the item was read.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Why the last version could not be used, if it could not.</summary>
+    public string? LastError { get; private set; }
+
+    public override void Load()
+    {
+        try
+        {
+            LoadAsync(_stop.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or RegistryException && _options.Optional)
+        {
+            LastError = ex.Message;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"Config '{_dataId}' could not be read from the registry at {_options.Server}: {ex.Message} (set Optional to start without it).", ex);
+        }
+
+        if (_options.ReloadOnChange)
+        {
+            _watch ??= Task.Run(() => WatchAsync(_stop.Token));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _watch?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Stopping.
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    public override string ToString() => $"Registry config '{_dataId}' ({_options.Namespace}/{_options.Group}, version {Version})";
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var response = await _http.GetAsync(Uri($"/v1/configs/{System.Uri.EscapeDataString(_dataId)}"), timeout.Token);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Not published yet: empty until it is.
+            return;
+        }
+
+        await RegistryException.ThrowIfFailedAsync(response, timeout.Token);
+        var format = response.Headers.TryGetValues("X-Config-Format", out var formats) ? formats.First() : ConfigNames.Text;
+        var version = response.Headers.TryGetValues("X-Config-Version", out var versions)
+            && long.TryParse(versions.First(), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+        Apply(await response.Content.ReadAsStringAsync(timeout.Token), format, version);
+    }
+
+    private async Task WatchAsync(CancellationToken stop)
+    {
+        var reconnect = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = _options.MaxReconnectDelay,
+            })
+            .Build();
+        try
+        {
+            while (true)
+            {
+                // A stream that delivered events and then ended starts over with a fresh backoff.
+                await reconnect.ExecuteAsync(async ct => await ReadEventsAsync(ct), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task ReadEventsAsync(CancellationToken cancellationToken)
+    {
+        var uri = Uri("/v1/configs/watch", $"dataId={System.Uri.EscapeDataString(_dataId)}&snapshot=true");
+        var delivered = false;
+        await foreach (var item in EventStream.ReadAsync(_http, uri, _lastEventId, cancellationToken))
+        {
+            delivered = true;
+            if (item.EventType == "config"
+                && JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.ConfigEvent) is { } change
+                && change.Version != Version)
+            {
+                if (change.Content is null || change.Op == ConfigNames.Delete)
+                {
+                    LastError = $"Version {change.Version} deleted the item; the last values stay.";
+                }
+                else
+                {
+                    Apply(change.Content, change.Format, change.Version);
+                }
+            }
+            else if (item.EventType == "reset")
+            {
+                _lastEventId = null;
+                throw new InvalidDataException($"The registry reset the watch of '{_dataId}'.");
+            }
+
+            _lastEventId = item.EventId ?? _lastEventId;
+        }
+
+        if (!delivered)
+        {
+            throw new InvalidDataException($"The registry ended the watch of '{_dataId}' without an event.");
+        }
+    }
+
+    /// <summary>Replaces the values with a good document's and reloads; a bad one is refused and the values stay.</summary>
+    private void Apply(string content, string format, long version)
+    {
+        Dictionary<string, string?> parsed;
+        try
+        {
+            parsed = ConfigDocumentParser.Parse(content, format, _options.SectionPrefix);
+        }
+        catch (Exception ex) when (ex is JsonException or YamlException or FormatException)
+        {
+            LastError = $"Version {version} is not valid {format}: {ex.Message}; the last values stay.";
+            return;
+        }
+
+        Data = parsed;
+        Version = version;
+        LastError = null;
+        OnReload();
+    }
+
+    private Uri Uri(string path, string? query = null) =>
+        RegistryUris.Relative(new RegistryClientOptions { Namespace = _options.Namespace, Group = _options.Group }, path, query);
+}

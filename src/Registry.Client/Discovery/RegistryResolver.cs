@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Polly;
+using Polly.Retry;
+using Registry.Client.Http;
+using Registry.Contracts;
+using Registry.Contracts.Naming;
+
+namespace Registry.Client.Discovery;
+
+/// <summary>
+/// One cache per service (and protocol), filled on first use and then kept by a background loop: the
+/// registry's watch stream, resumed with <c>Last-Event-ID</c> after a drop and reconnected with backoff
+/// (Polly), with a plain list read at every reconnect attempt so the cache stays fresh while the stream is
+/// down. Failures never empty a cache.
+/// </summary>
+internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(string Service, string Protocol), ServiceCache> _caches = new();
+    private readonly IHttpClientFactory _clients;
+    private readonly RegistryClientOptions _options;
+    private readonly SnapshotStore? _snapshots;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RegistryResolver> _logger;
+    private readonly CancellationTokenSource _stop = new();
+
+    public RegistryResolver(
+        IHttpClientFactory clients, IOptions<RegistryClientOptions> options, TimeProvider time, ILogger<RegistryResolver> logger)
+    {
+        _clients = clients;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _snapshots = _options.Discovery.SnapshotDirectory is { Length: > 0 } directory ? new SnapshotStore(directory, logger) : null;
+    }
+
+    public ValueTask<IReadOnlyList<InstanceInfo>> ResolveAsync(string service, CancellationToken cancellationToken = default) =>
+        ResolveAsync(service, null, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<InstanceInfo>> ResolveAsync(string service, string? protocol, CancellationToken cancellationToken = default)
+    {
+        var cache = Cache(service, protocol);
+        return (cache.Current ?? await LoadAsync(cache, cancellationToken)).Instances;
+    }
+
+    public async ValueTask<InstanceInfo?> PickAsync(string service, string? protocol = null, CancellationToken cancellationToken = default) =>
+        WeightedPick.Pick(await ResolveAsync(service, protocol, cancellationToken), Random.Shared);
+
+    public IChangeToken GetChangeToken(string service, string? protocol = null) =>
+        new CancellationChangeToken(Cache(service, protocol).Changes.Token);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var cache in _caches.Values)
+        {
+            if (cache.Loop is { } loop)
+            {
+                await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            cache.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    private ServiceCache Cache(string service, string? protocol)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(service);
+        return _caches.GetOrAdd((service, protocol ?? ""), static key => new ServiceCache(key.Service, key.Protocol.Length == 0 ? null : key.Protocol));
+    }
+
+    /// <summary>The first read of a service: from the registry, else from its snapshot; then keeps it fresh.</summary>
+    private async Task<InstanceList> LoadAsync(ServiceCache cache, CancellationToken cancellationToken)
+    {
+        await cache.FirstLoad.WaitAsync(cancellationToken);
+        try
+        {
+            if (cache.Current is { } loaded)
+            {
+                return loaded;
+            }
+
+            try
+            {
+                var api = new RegistryApi(_clients.CreateClient(nameof(RegistryApi)), Options.Create(_options));
+                Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken));
+            }
+            catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+            {
+                if (_snapshots?.Load(_options, cache.Service, cache.Protocol) is not { } saved)
+                {
+                    throw new RegistryUnavailableException($"The registry at {_options.Server} cannot be reached and nothing is known of '{cache.Service}'.", ex);
+                }
+
+                LogFromSnapshot(cache.Service, saved.Revision, ex);
+                Update(cache, saved, save: false);
+            }
+            finally
+            {
+                cache.Loop ??= Task.Run(() => KeepFreshAsync(cache, _stop.Token), CancellationToken.None);
+            }
+
+            return cache.Current!;
+        }
+        finally
+        {
+            cache.FirstLoad.Release();
+        }
+    }
+
+    private async Task KeepFreshAsync(ServiceCache cache, CancellationToken stop)
+    {
+        try
+        {
+            if (!_options.Discovery.Watch)
+            {
+                while (true)
+                {
+                    await Task.Delay(_options.Discovery.PollInterval, _time, stop);
+                    await PollAsync(cache, stop);
+                }
+            }
+
+            var reconnect = ReconnectPipeline(cache);
+            while (true)
+            {
+                // A stream that delivered events and then ended starts over with a fresh backoff.
+                await reconnect.ExecuteAsync(async ct => await WatchAsync(cache, ct), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The application is stopping.
+        }
+    }
+
+    private ResiliencePipeline ReconnectPipeline(ServiceCache cache) =>
+        new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = _options.Discovery.PollInterval,
+                OnRetry = async args =>
+                {
+                    LogWatchLost(cache.Service, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+                    await PollAsync(cache, args.Context.CancellationToken);
+                },
+            })
+            .Build();
+
+    /// <summary>Reads the watch until it ends; throws when it could not connect or delivered nothing.</summary>
+    private async Task WatchAsync(ServiceCache cache, CancellationToken cancellationToken)
+    {
+        var uri = RegistryUris.Relative(_options, RegistryApi.WatchPath(cache.Service), RegistryApi.ListQuery(cache.Protocol) + "&snapshot=true");
+        var delivered = false;
+        await foreach (var item in EventStream.ReadAsync(_clients.CreateClient(EventStream.HttpClientName), uri, cache.LastEventId, cancellationToken))
+        {
+            delivered = true;
+            switch (item.EventType)
+            {
+                case "instances":
+                    Update(cache, Deserialize(item));
+                    break;
+                case "reset":
+                    // Events were missed: start over from the full state.
+                    cache.LastEventId = null;
+                    throw new InvalidDataException($"The registry reset the watch of '{cache.Service}'.");
+            }
+
+            cache.LastEventId = item.EventId ?? cache.LastEventId;
+        }
+
+        if (!delivered)
+        {
+            throw new InvalidDataException($"The registry ended the watch of '{cache.Service}' without an event.");
+        }
+    }
+
+    private async Task PollAsync(ServiceCache cache, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var api = new RegistryApi(_clients.CreateClient(EventStream.HttpClientName), Options.Create(_options));
+            Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken));
+        }
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+        {
+            LogPollFailed(cache.Service, ex);
+        }
+    }
+
+    private void Update(ServiceCache cache, InstanceList list, bool save = true)
+    {
+        var previous = cache.Current;
+        if (previous is not null && previous.Revision == list.Revision && previous.Instances.Count == list.Instances.Count)
+        {
+            return;
+        }
+
+        cache.Current = list;
+        if (save)
+        {
+            _snapshots?.Save(_options, cache.Service, cache.Protocol, list);
+        }
+
+        var changed = Interlocked.Exchange(ref cache.Changes, new CancellationTokenSource());
+        changed.Cancel();
+        changed.Dispose();
+    }
+
+    private static InstanceList Deserialize(SseItem<string> item) =>
+        JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.InstanceList)
+            ?? throw new InvalidDataException("An instances event without a list.");
+
+    private static bool IsUnreachable(Exception ex, CancellationToken cancellationToken) =>
+        ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning,
+        Message = "The registry is unreachable; serving '{Service}' from its snapshot at revision {Revision}")]
+    private partial void LogFromSnapshot(string service, long revision, Exception exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information,
+        Message = "The watch of '{Service}' is down; reconnect attempt {Attempt} in {Delay}")]
+    private partial void LogWatchLost(string service, int attempt, TimeSpan delay, Exception? exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
+        Message = "Could not refresh '{Service}'; serving the last known list")]
+    private partial void LogPollFailed(string service, Exception exception);
+
+    private sealed class ServiceCache(string service, string? protocol) : IDisposable
+    {
+        private InstanceList? _current;
+
+        public string Service { get; } = service;
+
+        public string? Protocol { get; } = protocol;
+
+        public SemaphoreSlim FirstLoad { get; } = new(1, 1);
+
+        public InstanceList? Current
+        {
+            get => Volatile.Read(ref _current);
+            set => Volatile.Write(ref _current, value);
+        }
+
+#pragma warning disable SA1401, CA1051 // Swapped with Interlocked.Exchange.
+        public CancellationTokenSource Changes = new();
+#pragma warning restore SA1401, CA1051
+
+        public string? LastEventId { get; set; }
+
+        public Task? Loop { get; set; }
+
+        public void Dispose()
+        {
+            Changes.Dispose();
+            FirstLoad.Dispose();
+        }
+    }
+}

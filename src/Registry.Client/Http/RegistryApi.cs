@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Registry.Contracts;
+using Registry.Contracts.Naming;
+
+namespace Registry.Client.Http;
+
+/// <summary>
+/// The naming calls of the v1 API, on an <see cref="HttpClient"/> from the factory whose pipeline retries
+/// transient failures with backoff (Microsoft.Extensions.Http.Resilience) and sends the token.
+/// </summary>
+internal sealed class RegistryApi(HttpClient http, IOptions<RegistryClientOptions> options)
+{
+    private readonly RegistryClientOptions _options = options.Value;
+
+    public async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsJsonAsync(
+            Path($"/v1/services/{Escape(service)}/instances"), request, RegistryJsonContext.Default.RegisterInstanceRequest, cancellationToken);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceInfo, cancellationToken))!;
+    }
+
+    /// <summary>Renews the lease; null when the registry no longer knows the instance (register again).</summary>
+    public async Task<HeartbeatResponse?> HeartbeatAsync(string service, string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}/heartbeat"), null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.HeartbeatResponse, cancellationToken);
+    }
+
+    public async Task DeregisterAsync(string service, string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}"), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
+        }
+    }
+
+    /// <summary>The healthy instances (all enabled ones past the protect threshold), with endpoints for <paramref name="protocol"/>.</summary>
+    public async Task<InstanceList> ListAsync(string service, string? protocol, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(Path(ListPath(service), ListQuery(protocol)), cancellationToken);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceList, cancellationToken))!;
+    }
+
+    public static string ListPath(string service) => $"/v1/services/{Escape(service)}/instances";
+
+    public static string WatchPath(string service) => $"/v1/services/{Escape(service)}/watch";
+
+    public static string ListQuery(string? protocol) =>
+        "healthyOnly=true" + (protocol is null ? "" : "&protocol=" + Uri.EscapeDataString(protocol));
+
+    /// <summary>A relative URI in this application's namespace and group.</summary>
+    public Uri Path(string path, string? query = null) => RegistryUris.Relative(_options, path, query);
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Registry.Client.Http;
+using Registry.Contracts.Naming;
+
+namespace Registry.Client.Registration;
+
+/// <summary>
+/// Registers the application once the host has started (its address from the options, else from the
+/// server's addresses), beats at the interval the registry returns, registers again when the registry
+/// answers a beat with 404 (after an eviction or a registry restart without the instance), and deregisters
+/// on graceful shutdown. Calls go through the resilient client; the first registration is retried with
+/// backoff until it succeeds.
+/// </summary>
+internal sealed partial class InstanceRegistrar(
+    IHttpClientFactory clients,
+    IOptions<RegistryClientOptions> options,
+    IHostApplicationLifetime lifetime,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger<InstanceRegistrar> logger) : BackgroundService
+{
+    private readonly RegistryClientOptions _options = options.Value;
+    private InstanceInfo? _registered;
+
+    /// <summary>The registration as the registry last confirmed it; null before the first one succeeded.</summary>
+    public InstanceInfo? Registered => Volatile.Read(ref _registered);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (Registered is { } instance && _options.Registration.DeregisterOnShutdown)
+        {
+            try
+            {
+                await Api().DeregisterAsync(instance.Service, instance.Id, cancellationToken);
+                Volatile.Write(ref _registered, null);
+                LogDeregistered(instance.Service, instance.Id);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The lease runs out on its own; the registry evicts the instance.
+                LogDeregisterFailed(instance.Service, instance.Id, ex);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrWhiteSpace(_options.Registration.Service))
+        {
+            return;
+        }
+
+        await WaitForStartAsync(stoppingToken);
+        var request = Request();
+        var service = _options.Registration.Service;
+        var retry = RegisterPipeline(service);
+        try
+        {
+            var instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct), stoppingToken);
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(instance.HeartbeatIntervalMs), time, stoppingToken);
+                try
+                {
+                    if (await Api().HeartbeatAsync(service, instance.Id, stoppingToken) is null)
+                    {
+                        LogRegisteringAgain(service, instance.Id);
+                        instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct), stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The resilient client has retried already; the next beat tries again.
+                    LogBeatFailed(service, instance.Id, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var instance = await Api().RegisterAsync(service, request, cancellationToken);
+        Volatile.Write(ref _registered, instance);
+        LogRegistered(service, instance.Id, instance.HeartbeatIntervalMs);
+        return instance;
+    }
+
+    private ResiliencePipeline RegisterPipeline(string service) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // A refusal (a bad registration, a missing role) will not fix itself: it stops the loop.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex =>
+                    ex is not OperationCanceledException && (ex is not RegistryException refused || (int)refused.Status >= 500)),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                OnRetry = args =>
+                {
+                    LogRegisterFailed(service, args.RetryDelay, args.Outcome.Exception);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    private RegistryApi Api() => new(clients.CreateClient(nameof(RegistryApi)), options);
+
+    private RegisterInstanceRequest Request()
+    {
+        var registration = _options.Registration;
+        var (ip, port) = (registration.Ip, registration.Port);
+        if (ip is null || port is null)
+        {
+            var (serverHost, serverPort) = ServerAddress();
+            ip ??= serverHost;
+            port ??= serverPort;
+        }
+
+        return new RegisterInstanceRequest
+        {
+            Ip = ip,
+            Port = port ?? throw new InvalidOperationException(
+                "Registry.Client cannot tell this instance's port: set Registry:Client:Registration:Port, or run it in an ASP.NET Core server."),
+            Cluster = registration.Cluster,
+            Weight = registration.Weight,
+            Metadata = registration.Metadata,
+        };
+    }
+
+    /// <summary>The host and port of the server's first address; a wildcard host becomes this machine's name.</summary>
+    private (string Host, int? Port) ServerAddress()
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses?.FirstOrDefault() is not { } first)
+        {
+            return (Dns.GetHostName(), null);
+        }
+
+        // Kestrel reports wildcards as http://+:80, http://*:80 or http://[::]:80.
+        var uri = new Uri(first.Replace("://+", "://wildcard", StringComparison.Ordinal).Replace("://*", "://wildcard", StringComparison.Ordinal));
+        var wildcard = uri.Host is "wildcard" or "0.0.0.0" or "[::]" or "::";
+        return (wildcard ? Dns.GetHostName() : uri.Host, uri.Port);
+    }
+
+    private async Task WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Registered {Service} as {InstanceId}; beating every {IntervalMs} ms")]
+    private partial void LogRegistered(string service, string instanceId, long intervalMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Registering {Service} failed; trying again in {Delay}")]
+    private partial void LogRegisterFailed(string service, TimeSpan delay, Exception? exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The registry no longer knows {InstanceId} of {Service}; registering again")]
+    private partial void LogRegisteringAgain(string service, string instanceId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "A heartbeat of {InstanceId} of {Service} failed")]
+    private partial void LogBeatFailed(string service, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Deregistered {InstanceId} of {Service}")]
+    private partial void LogDeregistered(string service, string instanceId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Deregistering {InstanceId} of {Service} failed; its lease will run out")]
+    private partial void LogDeregisterFailed(string service, string instanceId, Exception exception);
+}
