@@ -27,6 +27,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     private readonly TimeProvider _time;
     private readonly ILogger<RegistryResolver> _logger;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
 
     public RegistryResolver(
         IHttpClientFactory clients, IOptions<RegistryClientOptions> options, TimeProvider time, ILogger<RegistryResolver> logger)
@@ -55,6 +56,12 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as IRegistryResolver, it may be disposed twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         foreach (var cache in _caches.Values)
         {

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Registry.Client.Registration;
+
+namespace Registry.Client.Tests.Registration;
+
+public sealed class InstanceRegistrarTests
+{
+    [Fact]
+    public async Task Start_ServiceConfigured_RegistersWithItsOptionsAndDeregistersOnStop()
+    {
+        await using var server = new RegistryServer();
+        var app = await ClientHost.StartAsync(server.Handler, options =>
+        {
+            options.Registration.Service = "orders";
+            options.Registration.Ip = "10.0.0.5";
+            options.Registration.Port = 5000;
+            options.Registration.Weight = 2;
+            options.Registration.Metadata["version"] = "1.2";
+        });
+
+        var registered = await Eventually.MatchesAsync(
+            () => Task.FromResult(app.Get<InstanceRegistrar>().Registered), i => i is not null, "registered");
+        var instance = Assert.Single(await server.ListAsync("orders"));
+        Assert.Equal(("10.0.0.5", 5000, 2.0, "1.2"), (instance.Ip, instance.Port, instance.Weight, instance.Metadata["version"]));
+        Assert.Equal(instance.Id, registered!.Id);
+
+        await app.DisposeAsync();
+
+        Assert.Empty(await server.ListAsync("orders"));
+    }
+
+    [Fact]
+    public async Task Beat_RegistryNoLongerKnowsTheInstance_RegistersAgain()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await ClientHost.StartAsync(server.Handler, options =>
+        {
+            options.Registration.Service = "orders";
+            options.Registration.Ip = "10.0.0.5";
+            options.Registration.Port = 5000;
+        }, time);
+        var first = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
+
+        // What an eviction or a registry restart without the instance looks like to the client.
+        await server.DeregisterAsync("orders", first.Id);
+        var again = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(first.HeartbeatIntervalMs));
+            return await server.ListAsync("orders");
+        }, l => l.Count == 1, "registered again");
+
+        Assert.Equal(first.Id, again[0].Id);
+        Assert.True(again[0].Revision > first.Revision);
+    }
+
+    [Fact]
+    public async Task Beat_IntervalPasses_RenewsTheLease()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await ClientHost.StartAsync(server.Handler, options =>
+        {
+            options.Registration.Service = "orders";
+            options.Registration.Ip = "10.0.0.5";
+            options.Registration.Port = 5000;
+        }, time);
+        var registered = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
+
+        var beaten = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(registered.HeartbeatIntervalMs));
+            return await server.InstanceAsync("orders", registered.Id);
+        }, i => i.LastHeartbeatAt > registered.RegisteredAt, "beaten");
+
+        Assert.Equal(registered.Revision, beaten.Revision);
+    }
+
+    [Fact]
+    public async Task Register_AuthOnWithAToken_SendsIt()
+    {
+        await using var server = new RegistryServer(new Dictionary<string, string?>
+        {
+            ["Registry:Auth:Enabled"] = "true",
+            ["Registry:Auth:Tokens:0:Name"] = "orders-app",
+            ["Registry:Auth:Tokens:0:Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("orders-secret"))),
+            ["Registry:Auth:Tokens:0:Roles:0"] = "register",
+            ["Registry:Auth:Tokens:0:Roles:1"] = "read",
+            ["Registry:Auth:Tokens:0:Namespaces:0"] = "*",
+        });
+        await using var app = await ClientHost.StartAsync(server.Handler, options =>
+        {
+            options.Token = "orders-secret";
+            options.Registration.Service = "orders";
+            options.Registration.Ip = "10.0.0.5";
+            options.Registration.Port = 5000;
+        });
+
+        var registered = await Eventually.MatchesAsync(
+            () => Task.FromResult(app.Get<InstanceRegistrar>().Registered), i => i is not null, "registered");
+
+        Assert.Equal("orders", registered!.Service);
+    }
+
+    [Fact]
+    public async Task Start_NoServiceConfigured_RegistersNothing()
+    {
+        await using var server = new RegistryServer();
+        await using var app = await ClientHost.StartAsync(server.Handler, _ => { });
+
+        Assert.Null(app.Get<InstanceRegistrar>().Registered);
+        Assert.Empty((await server.TreeServicesAsync()));
+    }
+}
