@@ -35,10 +35,19 @@ internal sealed class ServiceView(
         _rendered.GetOrAdd(filter, f => render(this, f));
 }
 
-/// <summary>What a consumer asks of a service's instances: healthy ones only, some clusters, one protocol.</summary>
+/// <summary>
+/// What a consumer asks of a service's instances: healthy ones only, some clusters, one protocol. Equal
+/// filters (by those three) share one rendered list per view.
+/// </summary>
 internal sealed record InstanceFilter(bool HealthyOnly, string Clusters, string? Protocol)
 {
     public static InstanceFilter All { get; } = new(false, "", null);
 
     public string[] ClusterList { get; } = InstanceSelection.ParseClusters(Clusters);
+
+    // The parsed list is derived from Clusters; compared by reference it would make every request's filter unique.
+    public bool Equals(InstanceFilter? other) =>
+        other is not null && HealthyOnly == other.HealthyOnly && Clusters == other.Clusters && Protocol == other.Protocol;
+
+    public override int GetHashCode() => HashCode.Combine(HealthyOnly, Clusters, Protocol);
 }
