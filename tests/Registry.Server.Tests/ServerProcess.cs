@@ -44,9 +44,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         StartOnAsync(workingDirectory, "127.0.0.1", arguments);
 
     /// <summary>Starts the server listening on <paramref name="bindHost"/> (reached through loopback) and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartOnAsync(string workingDirectory, string bindHost, params string[] arguments)
+    public static Task<ServerProcess> StartOnAsync(string workingDirectory, string bindHost, params string[] arguments) =>
+        StartOnPortAsync(workingDirectory, bindHost, FreePort(), arguments);
+
+    /// <summary>Starts the server on a given loopback port: a restart at the address its clients know.</summary>
+    public static Task<ServerProcess> StartOnPortAsync(string workingDirectory, int port, params string[] arguments) =>
+        StartOnPortAsync(workingDirectory, "127.0.0.1", port, arguments);
+
+    private static async Task<ServerProcess> StartOnPortAsync(string workingDirectory, string bindHost, int port, string[] arguments)
     {
-        var port = FreePort();
         var output = new System.Text.StringBuilder();
         var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{port}"), arguments, line =>
         {
@@ -166,7 +172,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("The server did not become ready within 60 s.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
