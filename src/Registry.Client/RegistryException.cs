@@ -48,7 +48,7 @@ public sealed class RegistryException : Exception
         var detail = response.ReasonPhrase ?? response.StatusCode.ToString();
         try
         {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             if (problem.RootElement.ValueKind == JsonValueKind.Object)
             {
                 code = problem.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;

@@ -91,18 +91,18 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        using var response = await _http.GetAsync(Uri($"/v1/configs/{System.Uri.EscapeDataString(_dataId)}"), timeout.Token);
+        using var response = await _http.GetAsync(Uri($"/v1/configs/{System.Uri.EscapeDataString(_dataId)}"), timeout.Token).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             // Not published yet: empty until it is.
             return;
         }
 
-        await RegistryException.ThrowIfFailedAsync(response, timeout.Token);
+        await RegistryException.ThrowIfFailedAsync(response, timeout.Token).ConfigureAwait(false);
         var format = response.Headers.TryGetValues("X-Config-Format", out var formats) ? formats.First() : ConfigNames.Text;
         var version = response.Headers.TryGetValues("X-Config-Version", out var versions)
             && long.TryParse(versions.First(), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
-        Apply(await response.Content.ReadAsStringAsync(timeout.Token), format, version);
+        Apply(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), format, version);
     }
 
     private async Task WatchAsync(CancellationToken stop)
@@ -123,7 +123,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
             while (true)
             {
                 // A stream that delivered events and then ended starts over with a fresh backoff.
-                await reconnect.ExecuteAsync(async ct => await ReadEventsAsync(ct), stop);
+                await reconnect.ExecuteAsync(async ct => await ReadEventsAsync(ct).ConfigureAwait(false), stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -136,7 +136,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     {
         var uri = Uri("/v1/configs/watch", $"dataId={System.Uri.EscapeDataString(_dataId)}&snapshot=true");
         var delivered = false;
-        await foreach (var item in EventStream.ReadAsync(_http, uri, _lastEventId, cancellationToken))
+        await foreach (var item in EventStream.ReadAsync(_http, uri, _lastEventId, cancellationToken).ConfigureAwait(false))
         {
             delivered = true;
             if (item.EventType == "config"

@@ -45,11 +45,11 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     public async ValueTask<IReadOnlyList<InstanceInfo>> ResolveAsync(string service, string? protocol, CancellationToken cancellationToken = default)
     {
         var cache = Cache(service, protocol);
-        return (cache.Current ?? await LoadAsync(cache, cancellationToken)).Instances;
+        return (cache.Current ?? await LoadAsync(cache, cancellationToken).ConfigureAwait(false)).Instances;
     }
 
     public async ValueTask<InstanceInfo?> PickAsync(string service, string? protocol = null, CancellationToken cancellationToken = default) =>
-        WeightedPick.Pick(await ResolveAsync(service, protocol, cancellationToken), Random.Shared);
+        WeightedPick.Pick(await ResolveAsync(service, protocol, cancellationToken).ConfigureAwait(false), Random.Shared);
 
     public IChangeToken GetChangeToken(string service, string? protocol = null) =>
         new CancellationChangeToken(Cache(service, protocol).Changes.Token);
@@ -62,7 +62,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             return;
         }
 
-        await _stop.CancelAsync();
+        await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var cache in _caches.Values)
         {
             if (cache.Loop is { } loop)
@@ -85,7 +85,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     /// <summary>The first read of a service: from the registry, else from its snapshot; then keeps it fresh.</summary>
     private async Task<InstanceList> LoadAsync(ServiceCache cache, CancellationToken cancellationToken)
     {
-        await cache.FirstLoad.WaitAsync(cancellationToken);
+        await cache.FirstLoad.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (cache.Current is { } loaded)
@@ -96,7 +96,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             try
             {
                 var api = new RegistryApi(_clients.CreateClient(nameof(RegistryApi)), Options.Create(_options));
-                Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken));
+                Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
             {
@@ -129,8 +129,8 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             {
                 while (true)
                 {
-                    await Task.Delay(_options.Discovery.PollInterval, _time, stop);
-                    await PollAsync(cache, stop);
+                    await Task.Delay(_options.Discovery.PollInterval, _time, stop).ConfigureAwait(false);
+                    await PollAsync(cache, stop).ConfigureAwait(false);
                 }
             }
 
@@ -138,7 +138,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             while (true)
             {
                 // A stream that delivered events and then ended starts over with a fresh backoff.
-                await reconnect.ExecuteAsync(async ct => await WatchAsync(cache, ct), stop);
+                await reconnect.ExecuteAsync(async ct => await WatchAsync(cache, ct).ConfigureAwait(false), stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -160,7 +160,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
                 OnRetry = async args =>
                 {
                     LogWatchLost(cache.Service, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    await PollAsync(cache, args.Context.CancellationToken);
+                    await PollAsync(cache, args.Context.CancellationToken).ConfigureAwait(false);
                 },
             })
             .Build();
@@ -170,7 +170,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     {
         var uri = RegistryUris.Relative(_options, RegistryApi.WatchPath(cache.Service), RegistryApi.ListQuery(cache.Protocol) + "&snapshot=true");
         var delivered = false;
-        await foreach (var item in EventStream.ReadAsync(_clients.CreateClient(EventStream.HttpClientName), uri, cache.LastEventId, cancellationToken))
+        await foreach (var item in EventStream.ReadAsync(_clients.CreateClient(EventStream.HttpClientName), uri, cache.LastEventId, cancellationToken).ConfigureAwait(false))
         {
             delivered = true;
             switch (item.EventType)
@@ -198,7 +198,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
         try
         {
             var api = new RegistryApi(_clients.CreateClient(EventStream.HttpClientName), Options.Create(_options));
-            Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken));
+            Update(cache, await api.ListAsync(cache.Service, cache.Protocol, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {

@@ -28,7 +28,7 @@ internal sealed class RegistryServiceEndpointProvider(ServiceEndpointQuery query
     public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
     {
         var protocol = query.EndpointName;
-        var instances = await resolver.ResolveAsync(query.ServiceName, protocol, cancellationToken);
+        var instances = await resolver.ResolveAsync(query.ServiceName, protocol, cancellationToken).ConfigureAwait(false);
         foreach (var (instance, copies) in Copies(instances))
         {
             var endpoint = ServiceEndpoint.Create(EndpointOf(instance));

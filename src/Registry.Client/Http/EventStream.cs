@@ -23,10 +23,11 @@ internal static class EventStream
             request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
         }
 
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposeBody = body.ConfigureAwait(false);
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return item;
         }

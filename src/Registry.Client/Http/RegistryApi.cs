@@ -17,39 +17,39 @@ internal sealed class RegistryApi(HttpClient http, IOptions<RegistryClientOption
     public async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
     {
         using var response = await http.PutAsJsonAsync(
-            Path($"/v1/services/{Escape(service)}/instances"), request, RegistryJsonContext.Default.RegisterInstanceRequest, cancellationToken);
-        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceInfo, cancellationToken))!;
+            Path($"/v1/services/{Escape(service)}/instances"), request, RegistryJsonContext.Default.RegisterInstanceRequest, cancellationToken).ConfigureAwait(false);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceInfo, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Renews the lease; null when the registry no longer knows the instance (register again).</summary>
     public async Task<HeartbeatResponse?> HeartbeatAsync(string service, string id, CancellationToken cancellationToken)
     {
-        using var response = await http.PutAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}/heartbeat"), null, cancellationToken);
+        using var response = await http.PutAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}/heartbeat"), null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
 
-        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
-        return await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.HeartbeatResponse, cancellationToken);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.HeartbeatResponse, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeregisterAsync(string service, string id, CancellationToken cancellationToken)
     {
-        using var response = await http.DeleteAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}"), cancellationToken);
+        using var response = await http.DeleteAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}"), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
-            await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
+            await RegistryException.ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The healthy instances (all enabled ones past the protect threshold), with endpoints for <paramref name="protocol"/>.</summary>
     public async Task<InstanceList> ListAsync(string service, string? protocol, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(Path(ListPath(service), ListQuery(protocol)), cancellationToken);
-        await RegistryException.ThrowIfFailedAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceList, cancellationToken))!;
+        using var response = await http.GetAsync(Path(ListPath(service), ListQuery(protocol)), cancellationToken).ConfigureAwait(false);
+        await RegistryException.ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.InstanceList, cancellationToken).ConfigureAwait(false))!;
     }
 
     public static string ListPath(string service) => $"/v1/services/{Escape(service)}/instances";

@@ -35,12 +35,12 @@ internal sealed partial class InstanceRegistrar(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (Registered is { } instance && _options.Registration.DeregisterOnShutdown)
         {
             try
             {
-                await Api().DeregisterAsync(instance.Service, instance.Id, cancellationToken);
+                await Api().DeregisterAsync(instance.Service, instance.Id, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _registered, null);
                 LogDeregistered(instance.Service, instance.Id);
             }
@@ -59,22 +59,22 @@ internal sealed partial class InstanceRegistrar(
             return;
         }
 
-        await WaitForStartAsync(stoppingToken);
+        await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
         var request = Request();
         var service = _options.Registration.Service;
         var retry = RegisterPipeline(service);
         try
         {
-            var instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct), stoppingToken);
+            var instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             while (true)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(instance.HeartbeatIntervalMs), time, stoppingToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(instance.HeartbeatIntervalMs), time, stoppingToken).ConfigureAwait(false);
                 try
                 {
-                    if (await Api().HeartbeatAsync(service, instance.Id, stoppingToken) is null)
+                    if (await Api().HeartbeatAsync(service, instance.Id, stoppingToken).ConfigureAwait(false) is null)
                     {
                         LogRegisteringAgain(service, instance.Id);
-                        instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct), stoppingToken);
+                        instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -92,7 +92,7 @@ internal sealed partial class InstanceRegistrar(
 
     private async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
     {
-        var instance = await Api().RegisterAsync(service, request, cancellationToken);
+        var instance = await Api().RegisterAsync(service, request, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _registered, instance);
         LogRegistered(service, instance.Id, instance.HeartbeatIntervalMs);
         return instance;
@@ -160,8 +160,8 @@ internal sealed partial class InstanceRegistrar(
     private async Task WaitForStartAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Registered {Service} as {InstanceId}; beating every {IntervalMs} ms")]
