@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.ServiceDiscovery;
 using Registry.Client.Discovery;
@@ -25,6 +27,29 @@ public sealed class ServiceDiscoveryTests
     }
 
     [Fact]
+    public async Task HttpClient_ServiceNameAsHost_CallsAnInstanceRegisteredInTheRegistry()
+    {
+        await using var server = new RegistryServer();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var orders = builder.Build();
+        orders.MapGet("/hello", () => "hello from orders");
+        await orders.StartAsync(Ct);
+        await server.RegisterAsync("orders", "127.0.0.1", new Uri(orders.Urls.First()).Port);
+        await using var app = await ClientHost.StartAsync(server.Handler, _ => { }, services: s =>
+        {
+            s.AddServiceDiscovery().AddRegistryServiceEndpointProvider();
+            s.AddHttpClient("orders", c => c.BaseAddress = new Uri("http://orders"))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+                .AddServiceDiscovery();
+        });
+
+        using var http = app.Get<IHttpClientFactory>().CreateClient("orders");
+
+        Assert.Equal("hello from orders", await http.GetStringAsync(new Uri("/hello", UriKind.Relative), Ct));
+    }
+
+    [Fact]
     public async Task ResolveEndpoints_InstanceLeaves_TheEndpointsFollow()
     {
         await using var server = new RegistryServer();
@@ -40,6 +65,26 @@ public sealed class ServiceDiscoveryTests
         var after = await Eventually.MatchesAsync(
             async () => (await resolver.GetEndpointsAsync("http://orders", Ct)).Endpoints, e => e.Count == 1, "updated");
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 5002), after[0].EndPoint);
+    }
+
+    [Fact]
+    public async Task ResolveEndpoints_EndpointName_SelectsInstancesByProtocolAndItsPort()
+    {
+        await using var server = new RegistryServer();
+        await server.RegisterAsync("orders", "10.0.0.1", 5001);
+        using (var http = server.Client())
+        {
+            using var grpc = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(http, "/v1/services/orders/instances",
+                new { ip = "10.0.0.2", port = 5002, metadata = new Dictionary<string, string> { ["protocol.grpc.port"] = "9090" } }, Ct);
+            grpc.EnsureSuccessStatusCode();
+        }
+
+        await using var app = await ClientHost.StartAsync(server.Handler, _ => { },
+            services: s => s.AddServiceDiscovery().AddRegistryServiceEndpointProvider());
+
+        var endpoints = await app.Get<ServiceEndpointResolver>().GetEndpointsAsync("http://_grpc.orders", Ct);
+
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 9090), Assert.Single(endpoints.Endpoints).EndPoint);
     }
 
     [Fact]
