@@ -88,6 +88,11 @@ internal sealed partial class InstanceRegistrar(
         {
             // Stopping.
         }
+        catch (RegistryException refused)
+        {
+            // A refusal will not fix itself (a bad registration, a token without the role); the app keeps running.
+            LogRefused(service, refused.Message, refused);
+        }
     }
 
     private async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
@@ -169,6 +174,9 @@ internal sealed partial class InstanceRegistrar(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Registering {Service} failed; trying again in {Delay}")]
     private partial void LogRegisterFailed(string service, TimeSpan delay, Exception? exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The registry refused to register {Service}: {Reason}; this instance stays unregistered")]
+    private partial void LogRefused(string service, string reason, Exception exception);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The registry no longer knows {InstanceId} of {Service}; registering again")]
     private partial void LogRegisteringAgain(string service, string instanceId);

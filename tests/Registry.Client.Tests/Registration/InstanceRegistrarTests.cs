@@ -105,6 +105,33 @@ public sealed class InstanceRegistrarTests
     }
 
     [Fact]
+    public async Task Register_TokenWithoutTheRole_StopsRegisteringAndTheAppKeepsRunning()
+    {
+        await using var server = new RegistryServer(new Dictionary<string, string?>
+        {
+            ["Registry:Auth:Enabled"] = "true",
+            ["Registry:Auth:Tokens:0:Name"] = "reader",
+            ["Registry:Auth:Tokens:0:Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("reader-secret"))),
+            ["Registry:Auth:Tokens:0:Roles:0"] = "read",
+            ["Registry:Auth:Tokens:0:Namespaces:0"] = "*",
+        });
+        await using var app = await ClientHost.StartAsync(server.Handler, options =>
+        {
+            options.Token = "reader-secret";
+            options.Registration.Service = "orders";
+            options.Registration.Ip = "10.0.0.5";
+            options.Registration.Port = 5000;
+        });
+        var registrar = app.Get<InstanceRegistrar>();
+
+        await Eventually.MatchesAsync(() => Task.FromResult(registrar.ExecuteTask!.IsCompleted), done => done, "given up");
+
+        Assert.True(registrar.ExecuteTask!.IsCompletedSuccessfully);
+        Assert.Null(registrar.Registered);
+        Assert.False(app.Get<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Start_NoServiceConfigured_RegistersNothing()
     {
         await using var server = new RegistryServer();
