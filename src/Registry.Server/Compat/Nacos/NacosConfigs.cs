@@ -37,7 +37,7 @@ internal static class NacosConfigs
         headers.Pragma = "no-cache";
         headers.Expires = "0";
         headers.CacheControl = "no-cache,no-store";
-        return Results.Text(read.Content, ContentType(info.Format), System.Text.Encoding.UTF8);
+        return NacosResults.Raw(read.Content, ContentType(info.Format));
     }
 
     public static async Task<IResult> Publish(HttpContext http, IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)

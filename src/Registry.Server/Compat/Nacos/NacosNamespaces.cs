@@ -33,7 +33,7 @@ internal static class NacosNamespaces
             NacosAccess.Demand(http, p, Roles.Read, ns: null);
             var id = p.Required("customNamespaceId");
             var exists = (await mediator.Send(new GetNamespaceQuery(id), ct)).Failure is null;
-            return Results.Text(exists ? "true" : "false", NacosResults.JsonType);
+            return NacosResults.Raw(exists ? "true" : "false", NacosResults.JsonType);
         }
 
         if (p["show"] == "all")

@@ -84,11 +84,26 @@ internal static class NacosResults
 
     public static IResult Ok { get; } = Text("ok");
 
-    public static IResult True { get; } = Results.Text("true", JsonType, Encoding.UTF8);
+    public static IResult True { get; } = Raw("true", JsonType);
 
-    public static IResult Text(string text, int status = StatusCodes.Status200OK) =>
-        Results.Text(text, TextType, Encoding.UTF8, status);
+    public static IResult Text(string text, int status = StatusCodes.Status200OK) => Raw(text, TextType, status);
+
+    /// <summary>UTF-8 text with the media type written exactly as given (Nacos spells the charset <c>UTF-8</c>).</summary>
+    public static IResult Raw(string text, string contentType, int status = StatusCodes.Status200OK) =>
+        new RawResult(Encoding.UTF8.GetBytes(text), contentType, status);
 
     public static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(value, type), JsonType);
+        new RawResult(JsonSerializer.SerializeToUtf8Bytes(value, type), JsonType, StatusCodes.Status200OK);
+
+    private sealed class RawResult(byte[] body, string contentType, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
 }
