@@ -1,3 +1,5 @@
+using Registry.Server.Infrastructure;
+
 namespace Registry.Server.Compat.Nacos;
 
 /// <summary>
@@ -12,18 +14,18 @@ internal static class NacosEndpoints
         var nacos = app.MapGroup("/nacos/v1").ExcludeFromDescription().AddEndpointFilter<NacosErrorFilter>();
 
         var instance = nacos.MapGroup("/ns/instance");
-        instance.MapPost("", NacosInstances.Register);
-        instance.MapDelete("", NacosInstances.Deregister);
-        instance.MapPut("", NacosInstances.Update);
-        instance.MapPatch("", NacosInstances.Update);
+        instance.MapPost("", NacosInstances.Register).RateLimitedWrite();
+        instance.MapDelete("", NacosInstances.Deregister).RateLimitedWrite();
+        instance.MapPut("", NacosInstances.Update).RateLimitedWrite();
+        instance.MapPatch("", NacosInstances.Update).RateLimitedWrite();
         instance.MapGet("", NacosInstances.Detail);
         instance.MapGet("/list", NacosInstances.List);
         instance.MapPut("/beat", NacosInstances.Beat);
 
         var service = nacos.MapGroup("/ns/service");
-        service.MapPost("", NacosServices.Create);
-        service.MapPut("", NacosServices.Update);
-        service.MapDelete("", NacosServices.Delete);
+        service.MapPost("", NacosServices.Create).RateLimitedWrite();
+        service.MapPut("", NacosServices.Update).RateLimitedWrite();
+        service.MapDelete("", NacosServices.Delete).RateLimitedWrite();
         service.MapGet("", NacosServices.Detail);
         service.MapGet("/list", NacosServices.List);
         nacos.MapGet("/ns/catalog/services", NacosServices.Catalog);
@@ -32,15 +34,16 @@ internal static class NacosEndpoints
 
         var namespaces = nacos.MapGroup("/console/namespaces");
         namespaces.MapGet("", NacosNamespaces.List);
-        namespaces.MapPost("", NacosNamespaces.Create);
-        namespaces.MapPut("", NacosNamespaces.Update);
-        namespaces.MapDelete("", NacosNamespaces.Delete);
+        namespaces.MapPost("", NacosNamespaces.Create).RateLimitedWrite();
+        namespaces.MapPut("", NacosNamespaces.Update).RateLimitedWrite();
+        namespaces.MapDelete("", NacosNamespaces.Delete).RateLimitedWrite();
 
         var configs = nacos.MapGroup("/cs/configs");
         configs.MapGet("", NacosConfigs.Get);
-        configs.MapPost("", NacosConfigs.Publish);
-        configs.MapDelete("", NacosConfigs.Delete);
-        configs.MapPost("/listener", NacosListener.Listen);
+        // A form-encoded document is up to three times its size; the content limit itself is checked on publish.
+        configs.MapPost("", NacosConfigs.Publish).RateLimitedWrite().WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
+        configs.MapDelete("", NacosConfigs.Delete).RateLimitedWrite();
+        configs.MapPost("/listener", NacosListener.Listen).WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
         nacos.MapGet("/cs/history", NacosConfigs.History);
 
         nacos.MapPost("/auth/login", NacosAccess.Login);
