@@ -9,7 +9,7 @@ using Registry.Server.Security;
 namespace Registry.Server.Compat.Nacos;
 
 /// <summary>
-/// <c>/nacos/v1/cs/configs</c> and <c>/cs/history</c> over the native config use cases. Nacos's <c>tenant</c>
+/// <c>/nacos/v1/cs/configs</c> over the native config use cases. Nacos's <c>tenant</c>
 /// is the namespace (blank: public) and its <c>type</c> the format.
 /// </summary>
 internal static class NacosConfigs
@@ -30,6 +30,14 @@ internal static class NacosConfigs
 
         var read = outcome.OrThrow();
         var info = read.Config!;
+        if (p["show"] == "all")
+        {
+            var at = info.UpdatedAt.ToUnixTimeMilliseconds();
+            return NacosResults.Json(new NacosConfigAll(
+                NacosHistory.Id(info.Version), dataId, group, read.Content, info.Md5, p["tenant"] ?? "", "", Type(info.Format),
+                at, at, info.Author, info.SourceAddress), NacosJson.Default.NacosConfigAll);
+        }
+
         var headers = http.Response.Headers;
         headers["Config-Type"] = Type(info.Format);
         headers["Content-MD5"] = info.Md5;
@@ -94,45 +102,6 @@ internal static class NacosConfigs
         return NacosResults.True;
     }
 
-    /// <summary><c>GET /cs/history</c>: with <c>nid</c> one version, else (<c>search=accurate</c>) a page of them, newest first.</summary>
-    public static async Task<IResult> History(HttpContext http, IMediator mediator, CancellationToken ct)
-    {
-        var p = await NacosParameters.ReadAsync(http.Request, ct);
-        var ns = NacosNames.ConfigNamespace(p);
-        NacosAccess.Demand(http, p, Roles.Read, ns);
-        var (group, dataId) = (p.Required("group"), p.Required("dataId"));
-        var tenant = p["tenant"] ?? "";
-        if (p.Long("nid") is { } nid)
-        {
-            var version = await mediator.Send(new GetConfigQuery(ns, group, dataId, nid, null, null), ct);
-            if (version.Failure is not null)
-            {
-                var entry = (await mediator.Send(new GetConfigHistoryQuery(ns, group, dataId, 1, Paging.MaxPageSize), ct)).Value?.Items
-                    .FirstOrDefault(v => v.Version == nid)
-                    ?? throw new NacosException(StatusCodes.Status404NotFound, $"history {nid} of {dataId} not exist");
-                return NacosResults.Json(Item(entry, dataId, group, tenant, content: null), NacosJson.Default.NacosHistoryItem);
-            }
-
-            var info = version.Value!.Config!;
-            return NacosResults.Json(new NacosHistoryItem(
-                Id(info.Version), Id(info.Version - 1), dataId, group, tenant, "", info.Md5, version.Value.Content, info.SourceAddress,
-                info.Author, OpType(info.Op), Time(info.UpdatedAt), Time(info.UpdatedAt)), NacosJson.Default.NacosHistoryItem);
-        }
-
-        var pageNo = p.Int("pageNo") ?? 1;
-        var pageSize = Math.Min(p.Int("pageSize") ?? 100, Paging.MaxPageSize);
-        var outcome = await mediator.Send(new GetConfigHistoryQuery(ns, group, dataId, pageNo, pageSize), ct);
-        if (outcome.Failure is { Code: "config-not-found" })
-        {
-            return NacosResults.Json(new NacosPage(0, pageNo, 0, []), NacosJson.Default.NacosPage);
-        }
-
-        var page = outcome.OrThrow();
-        return NacosResults.Json(new NacosPage(
-            page.Total, pageNo, (page.Total + pageSize - 1) / pageSize,
-            [.. page.Items.Select(v => Item(v, dataId, group, tenant, content: null))]), NacosJson.Default.NacosPage);
-    }
-
     /// <summary>Nacos's <c>type</c> as a native format: the native ones as they are; any other (html, unknown) is text.</summary>
     public static string Format(string? type) =>
         type?.ToLowerInvariant() is { } t && ConfigFormat.IsKnown(t) ? t : ConfigNames.Text;
@@ -146,22 +115,6 @@ internal static class NacosConfigs
         ConfigNames.Yaml => "text/yaml;charset=UTF-8",
         _ => NacosResults.TextType,
     };
-
-    private static NacosHistoryItem Item(ConfigVersionInfo v, string dataId, string group, string tenant, string? content) => new(
-        Id(v.Version), Id(v.Version - 1), dataId, group, tenant, "", v.Md5, content, v.SourceAddress, v.Author, OpType(v.Op),
-        Time(v.Time), Time(v.Time));
-
-    /// <summary>Nacos's operation letters: I (insert), U (update, a rollback included), D (delete).</summary>
-    private static string OpType(string op) => op switch
-    {
-        ConfigNames.Create => "I",
-        ConfigNames.Delete => "D",
-        _ => "U",
-    };
-
-    private static string Id(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
     private static NacosException CasFailed() =>
         new(StatusCodes.Status500InternalServerError, "Cas publish fail, server md5 may have changed.");

@@ -31,6 +31,7 @@ internal static class NacosEndpoints
         nacos.MapGet("/ns/catalog/services", NacosServices.Catalog);
         nacos.MapGet("/ns/catalog/instances", NacosServices.CatalogInstances);
         nacos.MapGet("/ns/operator/metrics", NacosServices.Metrics);
+        nacos.MapPut("/ns/health/instance", NacosInstances.SetHealth).RateLimitedWrite();
 
         var namespaces = nacos.MapGroup("/console/namespaces");
         namespaces.MapGet("", NacosNamespaces.List);
@@ -44,7 +45,9 @@ internal static class NacosEndpoints
         configs.MapPost("", NacosConfigs.Publish).RateLimitedWrite().WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
         configs.MapDelete("", NacosConfigs.Delete).RateLimitedWrite();
         configs.MapPost("/listener", NacosListener.Listen).WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
-        nacos.MapGet("/cs/history", NacosConfigs.History);
+        nacos.MapGet("/cs/history", NacosHistory.Search);
+        nacos.MapGet("/cs/history/previous", NacosHistory.Previous);
+        nacos.MapGet("/cs/history/configs", NacosHistory.Configs);
 
         nacos.MapPost("/auth/login", NacosAccess.Login);
         nacos.MapPost("/auth/users/login", NacosAccess.Login);

@@ -72,6 +72,18 @@ internal static class NacosInstances
         return NacosResults.Ok;
     }
 
+    /// <summary><c>PUT /ns/health/instance</c>: an admin sets a persistent instance's health (<c>healthy</c> or legacy <c>valid</c>).</summary>
+    public static async Task<IResult> SetHealth(HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var ns = NacosNames.NamingNamespace(p);
+        var actor = NacosAccess.Demand(http, p, Roles.Write, ns);
+        var (group, service) = NacosNames.Service(p);
+        var healthy = p.Bool("healthy", "valid") ?? throw NacosException.Missing("healthy");
+        (await mediator.Send(new PatchInstanceCommand(ns, group, service, InstanceId(p), null, null, healthy, null, actor), ct)).OrThrow();
+        return NacosResults.Ok;
+    }
+
     public static async Task<IResult> Detail(HttpContext http, IMediator mediator, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);

@@ -58,6 +58,11 @@ internal sealed record NacosHistoryItem(
 
 internal sealed record NacosPage(int TotalCount, int PageNumber, int PagesAvailable, IReadOnlyList<NacosHistoryItem> PageItems);
 
+/// <summary>A config as <c>?show=all</c> and <c>/cs/history/configs</c> show it (content left out in the list).</summary>
+internal sealed record NacosConfigAll(
+    string Id, string DataId, string Group, string? Content, string Md5, string Tenant, string AppName, string Type,
+    long? CreateTime, long? ModifyTime, string? CreateUser, string? CreateIp);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -75,6 +80,8 @@ internal sealed record NacosPage(int TotalCount, int PageNumber, int PagesAvaila
 [JsonSerializable(typeof(NacosLogin))]
 [JsonSerializable(typeof(NacosPage))]
 [JsonSerializable(typeof(NacosHistoryItem))]
+[JsonSerializable(typeof(NacosConfigAll))]
+[JsonSerializable(typeof(List<NacosConfigAll>))]
 internal sealed partial class NacosJson : JsonSerializerContext;
 
 internal static class NacosResults

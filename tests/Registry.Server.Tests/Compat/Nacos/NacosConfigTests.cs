@@ -52,6 +52,23 @@ public sealed class NacosConfigTests
     }
 
     [Fact]
+    public async Task Get_ShowAll_ReturnsTheConfigAsJsonWithContentAndMd5()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.PublishConfigAsync("app.yaml", "shop", "a: 1\n", ("type", "yaml"), ("tenant", "dev"));
+
+        var all = JsonDocument.Parse(await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, Configs,
+            query: [("show", "all"), ("dataId", "app.yaml"), ("group", "shop"), ("tenant", "dev")])).RootElement;
+
+        Assert.Equal("a: 1\n", all.GetProperty("content").GetString());
+        Assert.Equal(Md5("a: 1\n"), all.GetProperty("md5").GetString());
+        Assert.Equal("yaml", all.GetProperty("type").GetString());
+        Assert.Equal("dev", all.GetProperty("tenant").GetString());
+        Assert.Equal(app.Time.GetUtcNow().ToUnixTimeMilliseconds(), all.GetProperty("modifyTime").GetInt64());
+    }
+
+    [Fact]
     public async Task Get_MissingConfig_Returns404ConfigDataNotExist()
     {
         await using var app = new RegistryApp();

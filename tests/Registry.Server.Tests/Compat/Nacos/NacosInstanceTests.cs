@@ -205,6 +205,22 @@ public sealed class NacosInstanceTests
     }
 
     [Fact]
+    public async Task HealthInstance_PersistentInstance_SetsItsHealthAndEphemeralIsRefused()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisterAsync("orders", "10.0.0.1", 8080, ("ephemeral", "false"));
+        await client.RegisterAsync("orders", "10.0.0.2", 8080);
+
+        await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/nacos/v1/ns/health/instance",
+            query: [("serviceName", "orders"), ("ip", "10.0.0.1"), ("port", "8080"), ("valid", "false")]);
+        await client.ExpectAsync(HttpStatusCode.Conflict, HttpMethod.Put, "/nacos/v1/ns/health/instance",
+            form: [("serviceName", "orders"), ("ip", "10.0.0.2"), ("port", "8080"), ("healthy", "false")]);
+
+        Assert.Equal(["10.0.0.2:8080"], (await client.ListAsync(("serviceName", "orders"), ("healthyOnly", "true"))).Ips());
+    }
+
+    [Fact]
     public async Task Update_UnknownInstance_Returns404Text()
     {
         await using var app = new RegistryApp();
