@@ -75,8 +75,8 @@ internal static class NacosConfigs
             ifMatch = EntityTags.Format(live.Version);
         }
 
-        await NacosNamespaces.EnsureAsync(mediator, ns, actor, ct);
-        var outcome = await mediator.Send(new PublishConfigCommand(ns, group, dataId, content, Format(p["type"]), ifMatch, ifNoneMatch, actor), ct);
+        var command = new PublishConfigCommand(ns, group, dataId, content, Format(p["type"]), ifMatch, ifNoneMatch, actor);
+        var outcome = await NacosNamespaces.CreatingNamespaceAsync(mediator, ns, actor, () => mediator.Send(command, ct), ct);
         if (outcome.Failure is { Code: "version-mismatch" })
         {
             throw CasFailed();

@@ -20,7 +20,7 @@ internal static class NacosEndpoints
         instance.MapPatch("", NacosInstances.Update).RateLimitedWrite();
         instance.MapGet("", NacosInstances.Detail);
         instance.MapGet("/list", NacosInstances.List);
-        instance.MapPut("/beat", NacosInstances.Beat);
+        instance.MapPut("/beat", NacosBeat.Beat);
 
         var service = nacos.MapGroup("/ns/service");
         service.MapPost("", NacosServices.Create).RateLimitedWrite();

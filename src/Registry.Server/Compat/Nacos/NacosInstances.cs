@@ -18,9 +18,6 @@ internal static class NacosInstances
     /// <summary>Nacos answers with 3 s when it has no UDP push to a client, which then polls at that pace.</summary>
     public const long CacheMillis = 3000;
 
-    public const int BeatOk = 10200;
-    public const int BeatResourceNotFound = 20404;
-
     public static async Task<IResult> Register(HttpContext http, IMediator mediator, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
@@ -29,13 +26,10 @@ internal static class NacosInstances
         var (group, service) = NacosNames.Service(p);
         var ip = p.Required("ip");
         var port = p.Int("port") ?? throw NacosException.Missing("port");
-        await NacosNamespaces.EnsureAsync(mediator, ns, actor, ct);
-        var metadata = p.Metadata();
-        await RegisterAsync(mediator, new RegisterInstanceCommand(
+        var command = RegisterCommand(
             ns, group, service, ip, port, p.Any("clusterName", "cluster") is { Length: > 0 } c ? c : null,
-            p.Double("weight"), p.Bool("enabled", "enable"), p.Bool("ephemeral"), metadata,
-            Lease(metadata, "preserved.heart.beat.interval"), Lease(metadata, "preserved.heart.beat.timeout"),
-            Lease(metadata, "preserved.ip.delete.timeout")), ct);
+            p.Double("weight"), p.Bool("enabled", "enable"), p.Bool("ephemeral"), p.Metadata());
+        await RegisterAsync(mediator, command, actor, ct);
         return NacosResults.Ok;
     }
 
@@ -123,43 +117,6 @@ internal static class NacosInstances
             Checksum: "", AllIps: false, protect, Valid: true), NacosJson.Default.NacosServiceInfo);
     }
 
-    public static async Task<IResult> Beat(HttpContext http, IMediator mediator, CancellationToken ct)
-    {
-        var p = await NacosParameters.ReadAsync(http.Request, ct);
-        var ns = NacosNames.NamingNamespace(p);
-        var actor = NacosAccess.Demand(http, p, Roles.Register, ns);
-        var (group, service) = NacosNames.Service(p);
-        var beat = ParseBeat(p);
-        var ip = beat?.Ip is { Length: > 0 } beatIp ? beatIp : p.Required("ip");
-        var port = beat?.Port ?? p.Int("port") ?? throw NacosException.Missing("port");
-        var cluster = beat?.Cluster is { Length: > 0 } beatCluster ? beatCluster
-            : p.Any("clusterName", "cluster") is { Length: > 0 } given ? given : NameRules.DefaultCluster;
-        var id = InstanceIds.Derive(HostRules.TryNormalize(ip, out var normal) ? normal : ip, port, cluster);
-
-        var outcome = await mediator.Send(new HeartbeatCommand(ns, group, service, id), ct);
-        if (outcome.Failure is { Code: "instance-not-found" })
-        {
-            if (beat is null)
-            {
-                return BeatReply(5000, BeatResourceNotFound);
-            }
-
-            // A full beat carries the whole instance: registering it from there heals the registry after a
-            // restart for clients (Node) that ignore the reply's code.
-            await NacosNamespaces.EnsureAsync(mediator, ns, actor, ct);
-            var metadata = beat.Metadata?.ToDictionary(
-                static m => m.Key, static m => m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText(),
-                StringComparer.Ordinal);
-            var registered = await RegisterAsync(mediator, new RegisterInstanceCommand(
-                ns, group, service, ip, port, cluster, beat.Weight, Enabled: null, beat.Ephemeral ?? true, metadata,
-                Lease(metadata, "preserved.heart.beat.interval"), Lease(metadata, "preserved.heart.beat.timeout"),
-                Lease(metadata, "preserved.ip.delete.timeout")), ct);
-            return BeatReply(registered.Instance.HeartbeatIntervalMs, BeatOk);
-        }
-
-        return BeatReply(outcome.OrThrow().HeartbeatIntervalMs, BeatOk);
-    }
-
     /// <summary>The native list of a service (an unknown one has none), through the native query and its validation.</summary>
     public static async Task<InstanceList> ListAsync(
         IMediator mediator, string ns, string group, string service, bool healthyOnly, string clusters, CancellationToken ct)
@@ -175,33 +132,24 @@ internal static class NacosInstances
     /// <summary>Nacos's instance id: <c>ip#port#cluster#group@@service</c>.</summary>
     public static string NacosId(InstanceInfo i) => $"{i.Ip}#{i.Port}#{i.Cluster}#{NacosNames.Grouped(i.Group, i.Service)}";
 
-    private static async Task<Registration> RegisterAsync(IMediator mediator, RegisterInstanceCommand command, CancellationToken ct) =>
-        (await mediator.Send(command, ct)).OrThrow();
+    /// <summary>A native registration, with the lease Nacos's <c>preserved.*</c> metadata declares.</summary>
+    public static RegisterInstanceCommand RegisterCommand(
+        string ns, string group, string service, string ip, int port, string? cluster, double? weight, bool? enabled, bool? ephemeral,
+        IReadOnlyDictionary<string, string>? metadata) =>
+        new(ns, group, service, ip, port, cluster, weight, enabled, ephemeral, metadata,
+            Lease(metadata, "preserved.heart.beat.interval"), Lease(metadata, "preserved.heart.beat.timeout"),
+            Lease(metadata, "preserved.ip.delete.timeout"));
+
+    public static async Task<Registration> RegisterAsync(IMediator mediator, RegisterInstanceCommand command, Actor actor, CancellationToken ct) =>
+        (await NacosNamespaces.CreatingNamespaceAsync(mediator, command.Namespace, actor, () => mediator.Send(command, ct), ct)).OrThrow();
 
     /// <summary>The native id (<c>ip#port#cluster</c>) of the instance the parameters name.</summary>
-    private static string InstanceId(NacosParameters p)
+    public static string InstanceId(NacosParameters p)
     {
         var ip = p.Required("ip");
         var port = p.Int("port") ?? throw NacosException.Missing("port");
         var cluster = p.Any("clusterName", "cluster") is { Length: > 0 } c ? c : NameRules.DefaultCluster;
         return InstanceIds.Derive(HostRules.TryNormalize(ip, out var normal) ? normal : ip, port, cluster);
-    }
-
-    private static NacosBeatInfo? ParseBeat(NacosParameters p)
-    {
-        if (p["beat"] is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(text, NacosJson.Default.NacosBeatInfo);
-        }
-        catch (JsonException ex)
-        {
-            throw NacosException.Invalid("beat", ex.Message);
-        }
     }
 
     /// <summary>Nacos's per-instance lease overrides, in ms, from the <c>preserved.*</c> metadata.</summary>
@@ -210,7 +158,4 @@ internal static class NacosInstances
         && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms)
             ? ms
             : null;
-
-    private static IResult BeatReply(long interval, int code) =>
-        NacosResults.Json(new NacosBeatReply(interval, code, LightBeatEnabled: true), NacosJson.Default.NacosBeatReply);
 }

@@ -14,15 +14,21 @@ internal static class NacosNamespaces
     private const int Quota = 200;
 
     /// <summary>
-    /// Nacos clients write to any namespace id without creating it first (the Node client's default is
-    /// <c>default</c>), so a write through the Nacos surface creates its namespace on first use.
+    /// Sends a write, creating its namespace when the write finds none: Nacos clients write to any
+    /// namespace id without creating it first (the Node client's default is <c>default</c>). Values the
+    /// native validators refuse never get this far, so a refused write creates nothing.
     /// </summary>
-    public static async Task EnsureAsync(IMediator mediator, string ns, Actor actor, CancellationToken ct)
+    public static async Task<Outcome<T>> CreatingNamespaceAsync<T>(
+        IMediator mediator, string ns, Actor actor, Func<ValueTask<Outcome<T>>> send, CancellationToken ct)
     {
-        if ((await mediator.Send(new GetNamespaceQuery(ns), ct)).Failure is not null)
+        var outcome = await send();
+        if (outcome.Failure is { Code: "namespace-not-found" })
         {
             await mediator.Send(new PutNamespaceCommand(ns, null, "Created on first use by a Nacos client.", actor), ct);
+            outcome = await send();
         }
+
+        return outcome;
     }
 
     public static async Task<IResult> List(HttpContext http, IMediator mediator, CancellationToken ct)

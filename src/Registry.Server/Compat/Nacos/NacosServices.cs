@@ -19,8 +19,8 @@ internal static class NacosServices
             throw new NacosException(StatusCodes.Status400BadRequest, $"specified service already exists, serviceName : {NacosNames.Grouped(group, service)}");
         }
 
-        await NacosNamespaces.EnsureAsync(mediator, ns, actor, ct);
-        (await mediator.Send(new PutServiceCommand(ns, group, service, p.Double("protectThreshold") ?? 0, p.Metadata(), actor), ct)).OrThrow();
+        var command = new PutServiceCommand(ns, group, service, p.Double("protectThreshold") ?? 0, p.Metadata(), actor);
+        (await NacosNamespaces.CreatingNamespaceAsync(mediator, ns, actor, () => mediator.Send(command, ct), ct)).OrThrow();
         return NacosResults.Ok;
     }
 

@@ -283,6 +283,19 @@ public sealed class NacosInstanceTests
     }
 
     [Fact]
+    public async Task Register_RefusedValueInAnUnknownNamespace_CreatesNoNamespace()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        await client.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/nacos/v1/ns/instance",
+            query: [("serviceName", "orders"), ("ip", "10.0.0.1"), ("port", "70000"), ("namespaceId", "staging")]);
+
+        using var response = await client.GetAsync("/v1/namespaces/staging", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task List_JavaClientUserAgentLikeTheNodeClient_ReturnsGroupedNames()
     {
         await using var app = new RegistryApp();
