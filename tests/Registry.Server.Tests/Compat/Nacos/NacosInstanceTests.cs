@@ -188,6 +188,24 @@ public sealed class NacosInstanceTests
     }
 
     [Fact]
+    public async Task List_ProtectThresholdReached_ReturnsEveryInstanceAsHealthyAndSaysSo()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/nacos/v1/ns/service", form: [("serviceName", "orders"), ("protectThreshold", "0.6")]);
+        await client.RegisterAsync("orders", "10.0.0.1", 8080, ("ephemeral", "false"));
+        await client.RegisterAsync("orders", "10.0.0.2", 8080, ("ephemeral", "false"));
+        await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/nacos/v1/ns/health/instance",
+            form: [("serviceName", "orders"), ("ip", "10.0.0.2"), ("port", "8080"), ("healthy", "false")]);
+
+        var info = await client.ListAsync(("serviceName", "orders"), ("healthyOnly", "true"));
+
+        Assert.True(info.GetProperty("reachProtectionThreshold").GetBoolean());
+        Assert.Equal(["10.0.0.1:8080", "10.0.0.2:8080"], info.Ips().Order());
+        Assert.All(info.GetProperty("hosts").EnumerateArray(), h => Assert.True(h.GetProperty("healthy").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Update_WeightAndMetadata_ChangesOnlyThose()
     {
         await using var app = new RegistryApp();
