@@ -1,5 +1,6 @@
 using Registry.Server.Audit;
 using Registry.Server.Backups;
+using Registry.Server.Compat.Nacos;
 using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Infrastructure;
@@ -38,6 +39,7 @@ app.MapMetadata();
 app.MapTokens();
 app.MapAudit();
 app.MapBackups();
+app.MapNacos();
 
 app.Run();
 

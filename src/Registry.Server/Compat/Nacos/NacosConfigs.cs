@@ -1,0 +1,121 @@
+using System.Globalization;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Registry.Contracts.Config;
+using Registry.Server.Config;
+using Registry.Server.Infrastructure;
+using Registry.Server.Security;
+
+namespace Registry.Server.Compat.Nacos;
+
+/// <summary>
+/// <c>/nacos/v1/cs/configs</c> over the native config use cases. Nacos's <c>tenant</c>
+/// is the namespace (blank: public) and its <c>type</c> the format.
+/// </summary>
+internal static class NacosConfigs
+{
+    public const string NotFoundText = "config data not exist";
+
+    public static async Task<IResult> Get(HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var ns = NacosNames.ConfigNamespace(p);
+        NacosAccess.Demand(http, p, Roles.Read, ns);
+        var (group, dataId) = (p.Required("group"), p.Required("dataId"));
+        var outcome = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null), ct);
+        if (outcome.Failure is { Code: "config-not-found" })
+        {
+            return NacosResults.Text(NotFoundText, StatusCodes.Status404NotFound);
+        }
+
+        var read = outcome.OrThrow();
+        var info = read.Config!;
+        if (p["show"] == "all")
+        {
+            var at = info.UpdatedAt.ToUnixTimeMilliseconds();
+            return NacosResults.Json(new NacosConfigAll(
+                NacosHistory.Id(info.Version), dataId, group, read.Content, info.Md5, p["tenant"] ?? "", "", Type(info.Format),
+                at, at, info.Author, info.SourceAddress), NacosJson.Default.NacosConfigAll);
+        }
+
+        var headers = http.Response.Headers;
+        headers["Config-Type"] = Type(info.Format);
+        headers["Content-MD5"] = info.Md5;
+        headers.LastModified = info.UpdatedAt.ToString("R", CultureInfo.InvariantCulture);
+        headers.Pragma = "no-cache";
+        headers.Expires = "0";
+        headers.CacheControl = "no-cache,no-store";
+        return NacosResults.Raw(read.Content, ContentType(info.Format));
+    }
+
+    public static async Task<IResult> Publish(HttpContext http, IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var ns = NacosNames.ConfigNamespace(p);
+        var actor = NacosAccess.Demand(http, p, Roles.Write, ns);
+        var (group, dataId) = (p.Required("group"), p.Required("dataId"));
+        var content = p.Required("content");
+        if (System.Text.Encoding.UTF8.GetByteCount(content) > options.Value.MaxContentBytes)
+        {
+            throw NacosException.From(ConfigFailures.ContentTooLarge(options.Value.MaxContentBytes));
+        }
+
+        string? ifMatch = null;
+        string? ifNoneMatch = null;
+        if (http.Request.Headers["casMd5"].ToString() is { Length: > 0 } casMd5)
+        {
+            // Compare-and-set by md5 becomes the native one by version: the md5 read here names the version
+            // the write may replace, and the writer checks that version atomically.
+            var current = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null), ct);
+            if (current.Value?.Config is not { } live || live.Md5 != casMd5)
+            {
+                throw CasFailed();
+            }
+
+            ifMatch = EntityTags.Format(live.Version);
+        }
+
+        var command = new PublishConfigCommand(ns, group, dataId, content, Format(p["type"]), ifMatch, ifNoneMatch, actor);
+        var outcome = await NacosNamespaces.CreatingNamespaceAsync(mediator, ns, actor, () => mediator.Send(command, ct), ct);
+        if (outcome.Failure is { Code: "version-mismatch" })
+        {
+            throw CasFailed();
+        }
+
+        outcome.OrThrow();
+        return NacosResults.True;
+    }
+
+    public static async Task<IResult> Delete(HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var ns = NacosNames.ConfigNamespace(p);
+        var actor = NacosAccess.Demand(http, p, Roles.Write, ns);
+        var (group, dataId) = (p.Required("group"), p.Required("dataId"));
+        var outcome = await mediator.Send(new DeleteConfigCommand(ns, group, dataId, null, actor), ct);
+        // Nacos answers true for a key that is already absent.
+        if (outcome.Failure is { Code: not "config-not-found" } failure)
+        {
+            throw NacosException.From(failure);
+        }
+
+        return NacosResults.True;
+    }
+
+    /// <summary>Nacos's <c>type</c> as a native format: the native ones as they are; any other (html, unknown) is text.</summary>
+    public static string Format(string? type) =>
+        type?.ToLowerInvariant() is { } t && ConfigFormat.IsKnown(t) ? t : ConfigNames.Text;
+
+    public static string Type(string format) => format;
+
+    private static string ContentType(string format) => format switch
+    {
+        ConfigNames.Json => "application/json;charset=UTF-8",
+        ConfigNames.Xml => "application/xml;charset=UTF-8",
+        ConfigNames.Yaml => "text/yaml;charset=UTF-8",
+        _ => NacosResults.TextType,
+    };
+
+    private static NacosException CasFailed() =>
+        new(StatusCodes.Status500InternalServerError, "Cas publish fail, server md5 may have changed.");
+}
