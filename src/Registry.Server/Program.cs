@@ -1,5 +1,6 @@
 using Registry.Server.Audit;
 using Registry.Server.Backups;
+using Registry.Server.Compat.Eureka;
 using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Infrastructure;
@@ -38,6 +39,7 @@ app.MapMetadata();
 app.MapTokens();
 app.MapAudit();
 app.MapBackups();
+app.MapEureka();
 
 app.Run();
 
