@@ -5,7 +5,12 @@ using Registry.Server.Naming;
 namespace Registry.Server.Compat.Eureka;
 
 /// <summary>One change of Eureka's delta: what happened to which instance, and when.</summary>
-internal sealed record EurekaDelta(DateTimeOffset At, string ActionType, InstanceInfo Instance);
+internal sealed record EurekaDelta(DateTimeOffset At, string ActionType, InstanceInfo Instance)
+{
+    public const string Added = "ADDED";
+    public const string Modified = "MODIFIED";
+    public const string Deleted = "DELETED";
+}
 
 /// <summary>
 /// Eureka's recent-changes queue, fed by the change feed: each service event is compared with the service's
@@ -113,8 +118,8 @@ internal sealed partial class EurekaDeltaQueue(
         var after = view.Instances.ToDictionary(r => r.Id);
         foreach (var record in view.Instances)
         {
-            var action = !before.TryGetValue(record.Id, out var old) ? "ADDED"
-                : old.Revision != record.Revision ? "MODIFIED"
+            var action = !before.TryGetValue(record.Id, out var old) ? EurekaDelta.Added
+                : old.Revision != record.Revision ? EurekaDelta.Modified
                 : null;
             if (action is not null)
             {
@@ -124,7 +129,7 @@ internal sealed partial class EurekaDeltaQueue(
 
         foreach (var gone in before.Values.Where(r => !after.ContainsKey(r.Id)))
         {
-            Add(new EurekaDelta(now, "DELETED", gone.ToInfo(view.Key, metadata, leases)));
+            Add(new EurekaDelta(now, EurekaDelta.Deleted, gone.ToInfo(view.Key, metadata, leases)));
         }
 
         _known[view.Key] = (view.Revision, after);
