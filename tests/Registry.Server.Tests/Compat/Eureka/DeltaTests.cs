@@ -33,7 +33,7 @@ public sealed class DeltaTests
     {
         await using var app = new RegistryApp();
         using var client = app.CreateClient();
-        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a", ip: "10.0.0.1"));
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a", ip: "10.0.0.1", renewal: 60, duration: 600));
         Assert.Single(EurekaApi.Instances(await client.GetJsonAsync("/eureka/v2/apps/delta")));
 
         app.Time.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
