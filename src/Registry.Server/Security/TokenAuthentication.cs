@@ -28,7 +28,7 @@ internal sealed class TokenAuthentication(
 
         if (secret.Length == 0)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>', or Basic with the token as the password."));
         }
 
         if (tokens.Find(secret, time.GetUtcNow()) is not { } token)
