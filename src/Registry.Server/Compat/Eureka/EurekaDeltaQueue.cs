@@ -47,6 +47,17 @@ internal sealed partial class EurekaDeltaQueue(
         }
     }
 
+    /// <summary>Subscribes before the server takes requests (and after the store is loaded), so no change is missed.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            Drain();
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     public override void Dispose()
     {
         _subscription?.Dispose();
@@ -55,11 +66,6 @@ internal sealed partial class EurekaDeltaQueue(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lock (_lock)
-        {
-            Drain();
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -87,7 +93,7 @@ internal sealed partial class EurekaDeltaQueue(
         if (_subscription is null || _subscription.Overflowed.IsCancellationRequested)
         {
             _subscription?.Dispose();
-            _subscription = feed.Subscribe(IsEurekaService);
+            _subscription = feed.Subscribe(IsEurekaService, internalConsumer: true);
             _known.Clear();
             foreach (var service in registry.Services.Where(s => IsEureka(s.Key)))
             {

@@ -69,6 +69,11 @@ internal sealed record EurekaInstanceForm(
         {
             return (null, ex.Message);
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A property given twice, which the JSON tree only notices when it is read.
+            return (null, "The instance has a duplicate or unreadable field.");
+        }
     }
 
     /// <summary><c>{"$":8080,"@enabled":"true"}</c>, <c>{"$":"8080"}</c> or a bare 8080.</summary>

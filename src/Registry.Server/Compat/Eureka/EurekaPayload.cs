@@ -23,7 +23,7 @@ internal static class EurekaPayload
         {
             return xml ? FromXml(body) : JsonNode.Parse(body) as JsonObject;
         }
-        catch (Exception ex) when (ex is JsonException or XmlException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or XmlException or InvalidOperationException or ArgumentException)
         {
             return null;
         }

@@ -109,6 +109,8 @@ public sealed class RegisterTests
     [InlineData("application/json", "[1,2]")]
     [InlineData("application/json", "{\"instance\":{\"instanceId\":\"i\",\"hostName\":\"h\",\"app\":\"MYAPP\",\"ipAddr\":\"10.0.0.1\",\"dataCenterInfo\":{},\"port\":{\"$\":\"eighty\"}}}")]
     [InlineData("application/json", "{\"instance\":{\"instanceId\":\"i\",\"hostName\":\"h\",\"app\":\"MYAPP\",\"ipAddr\":\"10.0.0.1\",\"dataCenterInfo\":{},\"port\":{\"$\":8080,\"@enabled\":\"yes\"}}}")]
+    [InlineData("application/json", "{\"instance\":{\"app\":\"MYAPP\",\"app\":\"OTHER\",\"port\":8080}}")]
+    [InlineData("application/json", "{\"instance\":{\"instanceId\":{\"nested\":1}}}")]
     [InlineData("application/xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><instance><app>&a;</app></instance>")]
     public async Task Register_MalformedBody_Returns400AndChangesNothing(string contentType, string body)
     {
