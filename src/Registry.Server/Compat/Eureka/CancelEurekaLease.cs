@@ -14,10 +14,10 @@ internal sealed class CancelEurekaLeaseValidator : AbstractValidator<CancelEurek
         RuleFor(c => c.InstanceId).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
 }
 
-internal sealed class CancelEurekaLeaseHandler(IMediator mediator) : ICommandHandler<CancelEurekaLeaseCommand, Outcome<long>>
+internal sealed class CancelEurekaLeaseHandler(IMediator mediator, EurekaInstanceIndex index) : ICommandHandler<CancelEurekaLeaseCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(CancelEurekaLeaseCommand command, CancellationToken cancellationToken) =>
-        await mediator.FindEurekaInstanceAsync(command.AppId, command.InstanceId, cancellationToken) is { } instance
+        await mediator.FindEurekaInstanceAsync(index, command.AppId, command.InstanceId, cancellationToken) is { } instance
             ? await mediator.Send(
                 new DeregisterInstanceCommand(instance.Namespace, instance.Group, instance.Service, instance.Id), cancellationToken)
             : NamingFailures.InstanceNotFound(EurekaDirectory.ServiceKey(command.AppId), command.InstanceId);

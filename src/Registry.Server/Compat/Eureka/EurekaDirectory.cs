@@ -17,8 +17,30 @@ internal static class EurekaDirectory
         return JsonSerializer.Deserialize(json, RegistryJsonContext.Default.InstanceList)?.Instances ?? [];
     }
 
-    public static async Task<InstanceInfo?> FindEurekaInstanceAsync(this IMediator mediator, string app, string instanceId, CancellationToken ct) =>
-        (await mediator.InstancesOfAsync(EurekaMapping.ServiceName(app), ct)).FirstOrDefault(i => EurekaMapping.Matches(i, instanceId));
+    /// <summary>The instance with that Eureka id in the app: through the index when it knows it, else from the list.</summary>
+    public static async Task<InstanceInfo?> FindEurekaInstanceAsync(
+        this IMediator mediator, EurekaInstanceIndex index, string app, string instanceId, CancellationToken ct)
+    {
+        var service = EurekaMapping.ServiceName(app);
+        if (index.Find(service, instanceId) is { } nativeId
+            && (await mediator.Send(new GetInstanceQuery(EurekaMapping.Namespace, EurekaMapping.Group, service, nativeId), ct)).Value is { } known
+            && EurekaMapping.Matches(known, instanceId))
+        {
+            return known;
+        }
+
+        var found = (await mediator.InstancesOfAsync(service, ct)).FirstOrDefault(i => EurekaMapping.Matches(i, instanceId));
+        if (found is null)
+        {
+            index.Forget(service, instanceId);
+        }
+        else
+        {
+            index.Remember(service, instanceId, found.Id);
+        }
+
+        return found;
+    }
 
     /// <summary>Every instance of every service of the Eureka group, service by service.</summary>
     public static async Task<IReadOnlyList<InstanceInfo>> AllInstancesAsync(this IMediator mediator, CancellationToken ct)

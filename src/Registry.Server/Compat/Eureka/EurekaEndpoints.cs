@@ -139,6 +139,7 @@ internal static class EurekaServices
     /// <summary>The delta queue; registered after the store loader, so it starts from the loaded registry.</summary>
     public static IServiceCollection AddEureka(this IServiceCollection services)
     {
+        services.AddSingleton<EurekaInstanceIndex>();
         services.AddSingleton<EurekaDeltaQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<EurekaDeltaQueue>());
         return services;

@@ -12,7 +12,7 @@ internal sealed record GetEurekaApplicationsQuery : IQuery<JsonObject>;
 /// <summary>One app; 404 when it has no instance.</summary>
 internal sealed record GetEurekaApplicationQuery(string AppId) : IQuery<Outcome<JsonObject>>;
 
-/// <summary>One instance by its Eureka id, within an app or (<paramref name="AppId"/> null) anywhere.</summary>
+/// <summary>One instance by its Eureka id, within an app or (<paramref name="AppId"/> null) anywhere, with its last renewal.</summary>
 internal sealed record GetEurekaInstanceQuery(string? AppId, string InstanceId) : IQuery<Outcome<JsonObject>>;
 
 internal sealed class GetEurekaApplicationsHandler(IMediator mediator, ChangeFeed feed)
@@ -44,13 +44,20 @@ internal sealed class GetEurekaApplicationHandler(IMediator mediator) : IQueryHa
     }
 }
 
-internal sealed class GetEurekaInstanceHandler(IMediator mediator) : IQueryHandler<GetEurekaInstanceQuery, Outcome<JsonObject>>
+internal sealed class GetEurekaInstanceHandler(IMediator mediator, EurekaInstanceIndex index) : IQueryHandler<GetEurekaInstanceQuery, Outcome<JsonObject>>
 {
     public async ValueTask<Outcome<JsonObject>> Handle(GetEurekaInstanceQuery query, CancellationToken cancellationToken)
     {
         var instance = query.AppId is { } app
-            ? await mediator.FindEurekaInstanceAsync(app, query.InstanceId, cancellationToken)
+            ? await mediator.FindEurekaInstanceAsync(index, app, query.InstanceId, cancellationToken)
             : (await mediator.AllInstancesAsync(cancellationToken)).FirstOrDefault(i => EurekaMapping.Matches(i, query.InstanceId));
+        if (instance is { LastHeartbeatAt: null }
+            && (await mediator.Send(new GetInstanceQuery(instance.Namespace, instance.Group, instance.Service, instance.Id), cancellationToken)).Value is { } read)
+        {
+            // The single read carries the last renewal.
+            instance = read;
+        }
+
         return instance is null
             ? new Failure(StatusCodes.Status404NotFound, "instance-not-found", "The instance is not registered.",
                 $"Instance '{query.InstanceId}' is not registered.")

@@ -24,12 +24,12 @@ internal sealed class OverrideEurekaStatusValidator : AbstractValidator<Override
     }
 }
 
-internal sealed class OverrideEurekaStatusHandler(IMediator mediator)
+internal sealed class OverrideEurekaStatusHandler(IMediator mediator, EurekaInstanceIndex index)
     : ICommandHandler<OverrideEurekaStatusCommand, Outcome<InstanceInfo>>
 {
     public async ValueTask<Outcome<InstanceInfo>> Handle(OverrideEurekaStatusCommand command, CancellationToken cancellationToken)
     {
-        if (await mediator.FindEurekaInstanceAsync(command.AppId, command.InstanceId, cancellationToken) is not { } instance)
+        if (await mediator.FindEurekaInstanceAsync(index, command.AppId, command.InstanceId, cancellationToken) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(EurekaDirectory.ServiceKey(command.AppId), command.InstanceId);
         }

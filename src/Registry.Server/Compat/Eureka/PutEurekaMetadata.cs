@@ -21,11 +21,11 @@ internal sealed class PutEurekaMetadataValidator : AbstractValidator<PutEurekaMe
     }
 }
 
-internal sealed class PutEurekaMetadataHandler(IMediator mediator) : ICommandHandler<PutEurekaMetadataCommand, Outcome<InstanceInfo>>
+internal sealed class PutEurekaMetadataHandler(IMediator mediator, EurekaInstanceIndex index) : ICommandHandler<PutEurekaMetadataCommand, Outcome<InstanceInfo>>
 {
     public async ValueTask<Outcome<InstanceInfo>> Handle(PutEurekaMetadataCommand command, CancellationToken cancellationToken)
     {
-        if (await mediator.FindEurekaInstanceAsync(command.AppId, command.InstanceId, cancellationToken) is not { } instance)
+        if (await mediator.FindEurekaInstanceAsync(index, command.AppId, command.InstanceId, cancellationToken) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(EurekaDirectory.ServiceKey(command.AppId), command.InstanceId);
         }

@@ -54,14 +54,14 @@ internal sealed class RegisterEurekaInstanceValidator : AbstractValidator<Regist
     }
 }
 
-internal sealed class RegisterEurekaInstanceHandler(IMediator mediator, IOptions<NamingOptions> options)
+internal sealed class RegisterEurekaInstanceHandler(IMediator mediator, EurekaInstanceIndex index, IOptions<NamingOptions> options)
     : ICommandHandler<RegisterEurekaInstanceCommand, Outcome<InstanceInfo>>
 {
     public async ValueTask<Outcome<InstanceInfo>> Handle(RegisterEurekaInstanceCommand command, CancellationToken cancellationToken)
     {
         var form = command.Instance;
         var service = EurekaMapping.ServiceName(command.AppId);
-        var existing = await mediator.FindEurekaInstanceAsync(command.AppId, form.InstanceId!, cancellationToken);
+        var existing = await mediator.FindEurekaInstanceAsync(index, command.AppId, form.InstanceId!, cancellationToken);
         var overridden = existing?.Metadata.GetValueOrDefault(EurekaMapping.OverriddenStatusKey);
         var renewal = (form.RenewalIntervalInSecs ?? RegisterEurekaInstanceValidator.DefaultRenewalSecs) * 1000;
         var duration = (form.DurationInSecs ?? RegisterEurekaInstanceValidator.DefaultDurationSecs) * 1000;
@@ -77,6 +77,7 @@ internal sealed class RegisterEurekaInstanceHandler(IMediator mediator, IOptions
         }
 
         var instance = outcome.Value!.Instance;
+        index.Remember(service, form.InstanceId!, instance.Id);
         if (existing is not null && existing.Id != instance.Id)
         {
             // Same Eureka instance at a new address: the old one must not linger until its lease lapses.

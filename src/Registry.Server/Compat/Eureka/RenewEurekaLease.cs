@@ -14,11 +14,11 @@ internal sealed class RenewEurekaLeaseValidator : AbstractValidator<RenewEurekaL
         RuleFor(c => c.InstanceId).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
 }
 
-internal sealed class RenewEurekaLeaseHandler(IMediator mediator) : ICommandHandler<RenewEurekaLeaseCommand, Outcome<bool>>
+internal sealed class RenewEurekaLeaseHandler(IMediator mediator, EurekaInstanceIndex index) : ICommandHandler<RenewEurekaLeaseCommand, Outcome<bool>>
 {
     public async ValueTask<Outcome<bool>> Handle(RenewEurekaLeaseCommand command, CancellationToken cancellationToken)
     {
-        if (await mediator.FindEurekaInstanceAsync(command.AppId, command.InstanceId, cancellationToken) is not { } instance)
+        if (await mediator.FindEurekaInstanceAsync(index, command.AppId, command.InstanceId, cancellationToken) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(EurekaDirectory.ServiceKey(command.AppId), command.InstanceId);
         }

@@ -18,6 +18,38 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Renew_ThenReadTheInstance_ShowsTheRenewalTime()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance());
+        app.Time.Advance(TimeSpan.FromSeconds(30));
+
+        await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host1:myapp:8080");
+
+        var lease = (await client.GetJsonAsync("/eureka/v2/apps/MYAPP/host1:myapp:8080"))["instance"]!["leaseInfo"]!;
+        Assert.Equal(app.Time.GetUtcNow().ToUnixTimeMilliseconds(), (long)lease["lastRenewalTimestamp"]!);
+        Assert.Equal(app.Time.GetUtcNow().AddSeconds(-30).ToUnixTimeMilliseconds(), (long)lease["registrationTimestamp"]!);
+    }
+
+    [Fact]
+    public async Task Renew_AfterTheInstanceWasReplacedNatively_FindsTheNewOne()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance(ip: "10.0.0.5"));
+        await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host1:myapp:8080");
+        var old = Assert.Single((await client.ListAsync("myapp")).Instances);
+        using (await client.DeleteAsync(Api.Instance("myapp", old.Id), Ct))
+        {
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host1:myapp:8080"));
+        await client.RegisteredAsync(EurekaApi.Instance(ip: "10.0.0.7"));
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host1:myapp:8080"));
+    }
+
+    [Fact]
     public async Task Renew_UnknownInstance_Returns404()
     {
         await using var app = new RegistryApp();
