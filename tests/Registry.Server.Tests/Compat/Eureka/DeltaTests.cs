@@ -55,4 +55,21 @@ public sealed class DeltaTests
         Assert.Equal("ORDERS", instance["app"].Text());
         Assert.Equal("ADDED", instance["actionType"].Text());
     }
+
+    [Fact]
+    public async Task Delta_AfterTheQueueFellBehindTheFeed_StillAnswersWithTheCurrentHashcode()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Events:SubscriberBuffer"] = "1" });
+        using var client = app.CreateClient();
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await client.RegisteredAsync(EurekaApi.Instance(instanceId: $"i{i}", ip: $"10.0.0.{i}"));
+        }
+
+        var delta = await client.GetJsonAsync("/eureka/v2/apps/delta");
+
+        Assert.Equal("UP_20_", delta["applications"]!["apps__hashcode"].Text());
+        Assert.All(EurekaApi.Instances(delta), i => Assert.Equal("ADDED", i["actionType"].Text()));
+    }
 }
