@@ -1,5 +1,6 @@
 using Registry.Server.Audit;
 using Registry.Server.Backups;
+using Registry.Server.Compat.Eureka;
 using Registry.Server.Compat.Nacos;
 using Registry.Server.Config;
 using Registry.Server.Health;
@@ -40,6 +41,7 @@ app.MapTokens();
 app.MapAudit();
 app.MapBackups();
 app.MapNacos();
+app.MapEureka();
 
 app.Run();
 

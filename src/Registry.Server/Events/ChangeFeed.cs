@@ -52,13 +52,14 @@ internal sealed class ChangeFeed : IDisposable
         }
     }
 
+    /// <summary>Open watches; the server's own consumers of the feed are not counted.</summary>
     public int SubscriberCount
     {
         get
         {
             lock (_lock)
             {
-                return _subscribers.Count;
+                return _subscribers.Count(s => !s.Internal);
             }
         }
     }
@@ -142,7 +143,8 @@ internal sealed class ChangeFeed : IDisposable
     /// it first replays every retained matching event after that revision, or asks for a reset when some of
     /// them are no longer retained (or the revision is unknown to this server).
     /// </summary>
-    public Subscription Subscribe(Func<ChangeEvent, bool> filter, long? after = null)
+    /// <param name="internalConsumer">A consumer inside the server (not a watch), left out of <see cref="SubscriberCount"/>.</param>
+    public Subscription Subscribe(Func<ChangeEvent, bool> filter, long? after = null, bool internalConsumer = false)
     {
         lock (_lock)
         {
@@ -150,7 +152,10 @@ internal sealed class ChangeFeed : IDisposable
             var replay = after is { } from && !reset
                 ? _retained.Where(e => e.Revision > from && filter(e)).ToList()
                 : [];
-            var subscription = new Subscription(this, filter, _revision, replay, reset, _options.SubscriberBuffer);
+            var subscription = new Subscription(this, filter, _revision, replay, reset, _options.SubscriberBuffer)
+            {
+                Internal = internalConsumer,
+            };
             _subscribers.Add(subscription);
             return subscription;
         }
@@ -189,6 +194,9 @@ internal sealed class Subscription : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
+
+    /// <summary>True for a consumer inside the server rather than a watch.</summary>
+    public bool Internal { get; init; }
 
     /// <summary>The feed's revision when the subscription started: every later event is delivered.</summary>
     public long StartRevision { get; }

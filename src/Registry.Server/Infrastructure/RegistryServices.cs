@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Registry.Contracts;
 using Registry.Server.Audit;
+using Registry.Server.Compat.Eureka;
 using Registry.Server.Config;
 using Registry.Server.Events;
 using Registry.Server.Health;
@@ -93,6 +94,7 @@ internal static class RegistryServices
         services.AddRegistryLimits();
         services.AddRegistryHealthChecks();
         services.AddRegistryOpenApi();
+        services.AddEureka();
         return services;
     }
 }

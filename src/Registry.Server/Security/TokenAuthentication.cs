@@ -28,7 +28,7 @@ internal sealed class TokenAuthentication(
 
         if (secret.Length == 0)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>', or Basic with the token as the password."));
         }
 
         if (tokens.Find(secret, time.GetUtcNow()) is not { } token)
@@ -62,7 +62,11 @@ internal static class HttpContextTokens
         return services.GetRequiredService<TokenRegistry>().Find(secret, services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
-    /// <summary>The secret of an <c>Authorization: Bearer</c> header; null without the header, empty when it is not a bearer token.</summary>
+    /// <summary>
+    /// The secret of an <c>Authorization: Bearer</c> header, or the password of a <c>Basic</c> one (Spring Cloud
+    /// Eureka clients send <c>http://user:secret@host/eureka/</c> that way); null without the header, empty
+    /// when it carries no secret.
+    /// </summary>
     public static string? BearerSecret(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -71,6 +75,24 @@ internal static class HttpContextTokens
             return null;
         }
 
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return BasicPassword(header[6..].Trim());
+        }
+
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+    }
+
+    private static string BasicPassword(string credentials)
+    {
+        var bytes = new byte[credentials.Length];
+        if (!Convert.TryFromBase64String(credentials, bytes, out var length))
+        {
+            return "";
+        }
+
+        var pair = System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? "" : pair[(colon + 1)..];
     }
 }

@@ -68,6 +68,21 @@ public sealed class ChangeFeedTests
     }
 
     [Fact]
+    public void SubscriberCount_InternalConsumer_IsNotCountedButGetsEvents()
+    {
+        using var store = LiteDbStoreTests.Open(":memory:");
+        var feed = NewFeed(store, new EventOptions());
+        using var watch = feed.Subscribe(_ => true);
+        using var consumer = feed.Subscribe(_ => true, internalConsumer: true);
+
+        feed.Append([Change(1)], 1);
+
+        Assert.Equal(1, feed.SubscriberCount);
+        Assert.True(consumer.Events.TryRead(out var change));
+        Assert.Equal(1, change.Revision);
+    }
+
+    [Fact]
     public async Task Append_ToAFullSubscriber_DropsItWithoutBlocking()
     {
         using var store = LiteDbStoreTests.Open(":memory:");
