@@ -93,7 +93,7 @@ internal static class Limits
     /// reads it before any endpoint filter runs).
     /// </summary>
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } limit
                 && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -101,7 +101,8 @@ internal static class Limits
                 feature.MaxRequestBodySize = limit.Bytes(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value);
             }
 
-            await next(context);
+            // Not async: no state machine on every request.
+            return next(context);
         });
 
     /// <summary>A client: its token, else its address.</summary>
