@@ -38,7 +38,7 @@ public class StoreBenchmarks : IDisposable
         var writes = new List<StoreWrite>(Writes);
         for (var i = 0; i < Writes; i++)
         {
-            writes.Add(new StoreWrite("instances", $"public/DEFAULT_GROUP/svc-{revision % 100}/10.{revision}.{i}#8080#DEFAULT", Document));
+            writes.Add(new StoreWrite("instances", $"public/DEFAULT_GROUP/svc-{revision % 100}/10.{revision}.{i}#8080#DEFAULT", Document, Created: true));
         }
 
         _store.Commit(new StoreBatch(revision, writes));

@@ -71,7 +71,7 @@ internal sealed class ConfigRegistry(IRegistryStore store) : IStoreLoadable
             record = record with { FirstVersion = Math.Max(record.FirstVersion, version - maxVersions + 1) };
         }
 
-        changes.Put(ConfigCollections.History, key.VersionKey(version), new ConfigVersionRecord(
+        changes.Create(ConfigCollections.History, key.VersionKey(version), new ConfigVersionRecord(
             version, op, content, record.Format, md5, size, actor.Name, actor.SourceAddress, now, revision));
         Put(changes, key, record);
         changes.Emit(ToEvent(key, record, op));

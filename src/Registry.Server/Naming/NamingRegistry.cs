@@ -163,10 +163,10 @@ internal sealed class NamingRegistry : IStoreLoadable
     public InstanceEntry PutInstance(ChangeSet changes, ServiceEntry service, InstanceRecord record, DateTimeOffset now)
     {
         record = Compact(record);
-        changes.Put(NamingCollections.Instances, service.Key.InstanceKey(record.Id), record);
         var previousRevision = service.Revision;
         if (service.Instances.TryGetValue(record.Id, out var entry))
         {
+            changes.Put(NamingCollections.Instances, service.Key.InstanceKey(record.Id), record);
             var previous = entry.Record;
             service.SetInstance(entry, record);
             AdjustEphemeralCount(previous, record);
@@ -179,6 +179,7 @@ internal sealed class NamingRegistry : IStoreLoadable
         }
         else
         {
+            changes.Create(NamingCollections.Instances, service.Key.InstanceKey(record.Id), record);
             entry = new InstanceEntry(record, now.UtcTicks);
             service.SetInstance(entry, record);
             AdjustEphemeralCount(null, record);
@@ -226,7 +227,7 @@ internal sealed class NamingRegistry : IStoreLoadable
     {
         var key = service.Key.ToString();
         changes.Put(MetadataCollections.Documents, key, record);
-        changes.Put(MetadataCollections.History, MetadataCollections.VersionKey(key, record.Version), record);
+        changes.Create(MetadataCollections.History, MetadataCollections.VersionKey(key, record.Version), record);
         var (previous, previousRevision) = (service.Metadata, service.Revision);
         service.Metadata = record;
         changes.Emit(MetadataEvents.Changed(service.Key, record));

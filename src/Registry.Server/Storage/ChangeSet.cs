@@ -24,6 +24,10 @@ internal sealed class ChangeSet(long revision)
     public void Put<T>(StoreCollection<T> collection, string key, T document) =>
         _writes.Add(new StoreWrite(collection.Name, key, collection.Serialize(document)));
 
+    /// <summary>Writes a document whose key does not exist yet (a new instance, a new history version).</summary>
+    public void Create<T>(StoreCollection<T> collection, string key, T document) =>
+        _writes.Add(new StoreWrite(collection.Name, key, collection.Serialize(document), Created: true));
+
     public void Delete<T>(StoreCollection<T> collection, string key) =>
         _writes.Add(new StoreWrite(collection.Name, key, null));
 

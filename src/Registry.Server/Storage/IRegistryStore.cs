@@ -30,7 +30,11 @@ internal interface IRegistryStore : IDisposable
 
 internal readonly record struct StoredDocument(string Key, byte[] Value);
 
-/// <summary>One document write; a null <see cref="Value"/> deletes the key.</summary>
-internal readonly record struct StoreWrite(string Collection, string Key, byte[]? Value);
+/// <summary>
+/// One document write; a null <see cref="Value"/> deletes the key. <see cref="Created"/> says the key did not
+/// exist before this write, which lets a store insert instead of looking the key up first (a hint only: it
+/// is not journaled, and a replay writes as if it were false).
+/// </summary>
+internal readonly record struct StoreWrite(string Collection, string Key, byte[]? Value, bool Created = false);
 
 internal sealed record StoreBatch(long Revision, IReadOnlyList<StoreWrite> Writes);

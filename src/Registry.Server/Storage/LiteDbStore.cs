@@ -280,20 +280,39 @@ internal sealed partial class LiteDbStore : IRegistryStore
         _pendingWrites = 0;
     }
 
-    /// <summary>Writes the batches into LiteDB in one transaction: per key only the last write, then the revision.</summary>
+    /// <summary>
+    /// Writes the batches into LiteDB in one transaction: per key only the last write, then the revision. Keys
+    /// the batches created are inserted without a lookup; should one exist after all (a wrong hint), the
+    /// transaction is rolled back and written again looking every key up.
+    /// </summary>
     private void Apply(List<StoreBatch> batches)
+    {
+        try
+        {
+            Apply(batches, trustCreated: true);
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            Apply(batches, trustCreated: false);
+        }
+    }
+
+    private void Apply(List<StoreBatch> batches, bool trustCreated)
     {
         if (batches.Count == 0)
         {
             return;
         }
 
-        var latest = new Dictionary<(string Collection, string Key), byte[]?>();
+        // Per key, the last value, and whether the key's first write here created it: then it is not in LiteDB
+        // (which holds everything before these batches), and a final value is inserted without a lookup.
+        var latest = new Dictionary<(string Collection, string Key), (byte[]? Value, bool New)>();
         foreach (var batch in batches)
         {
             foreach (var write in batch.Writes)
             {
-                latest[(write.Collection, write.Key)] = write.Value;
+                var key = (write.Collection, write.Key);
+                latest[key] = (write.Value, latest.TryGetValue(key, out var earlier) ? earlier.New : trustCreated && write.Created);
             }
         }
 
@@ -307,11 +326,18 @@ internal sealed partial class LiteDbStore : IRegistryStore
             foreach (var collection in latest.GroupBy(static write => write.Key.Collection, StringComparer.Ordinal))
             {
                 var documents = _db.GetCollection(collection.Key);
-                foreach (var ((_, key), value) in collection)
+                foreach (var ((_, key), (value, created)) in collection)
                 {
                     if (value is null)
                     {
-                        documents.Delete(key);
+                        if (!created)
+                        {
+                            documents.Delete(key);
+                        }
+                    }
+                    else if (created)
+                    {
+                        documents.Insert(new BsonDocument { ["_id"] = key, [ValueField] = value });
                     }
                     else
                     {

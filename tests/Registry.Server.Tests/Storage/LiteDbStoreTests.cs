@@ -101,6 +101,69 @@ public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
     }
 
     [Fact]
+    public void Commit_CreatedKeysUpdatedDeletedAndCreatedAgain_FoldInToTheLastWritePerKey()
+    {
+        using (var store = Open())
+        {
+            store.Commit(Batch(1, ("c", "kept", "1")));
+            for (var i = 2; i <= 1_100; i++)
+            {
+                // Created then deleted before any fold-in; created then updated; deleted then created again.
+                store.Commit(new StoreBatch(i,
+                [
+                    Created("c", $"gone-{i}", "x"), new StoreWrite("c", $"gone-{i}", null),
+                    Created("c", $"new-{i:D4}", "x"), new StoreWrite("c", $"new-{i:D4}", "y"u8.ToArray()),
+                    new StoreWrite("c", "kept", null), Created("c", "kept", $"{i}"),
+                ]));
+            }
+
+            Assert.Equal(1_100, Read(store, "c").Count);
+            Assert.Equal(("kept", "1100"), Read(store, "c", "kept").Single());
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal(1_099, Read(reopened, "c", "new-").Count(d => d.Value == "y"));
+        Assert.Equal(("kept", "1100"), Read(reopened, "c", "kept").Single());
+        Assert.Empty(Read(reopened, "c", "gone-"));
+    }
+
+    [Fact]
+    public void Commit_KeyMarkedCreatedThatExists_IsWrittenAnyway()
+    {
+        using var store = Open();
+        store.Commit(Batch(1, ("c", "a", "1")));
+        Assert.Single(Read(store, "c"));
+
+        store.Commit(new StoreBatch(2, [Created("c", "a", "2"), Created("c", "b", "3")]));
+
+        Assert.Equal([("a", "2"), ("b", "3")], Read(store, "c"));
+    }
+
+    [Fact]
+    public void Open_JournalWithCreatedKeysAlreadyInTheDataFile_ReplaysThemAsWrites()
+    {
+        using (var store = Open())
+        {
+            store.Commit(Batch(1, ("c", "a", "1")));
+        }
+
+        // A journal written before a crash holds the same key again: its creation hint is not journaled.
+        using (var journal = new Journal(DataFile + ".journal"))
+        {
+            journal.ReadAll();
+            journal.Append(new StoreBatch(2, [Created("c", "a", "2")]));
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal([("a", "2")], Read(reopened, "c"));
+    }
+
+    private static StoreWrite Created(string collection, string key, string value) =>
+        new(collection, key, System.Text.Encoding.UTF8.GetBytes(value), Created: true);
+
+    [Fact]
     public void Open_SecondStoreOnTheSameFile_FailsInsteadOfSharingIt()
     {
         using var store = Open();
