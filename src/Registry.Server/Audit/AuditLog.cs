@@ -135,7 +135,7 @@ internal sealed partial class AuditLog(
     private bool Put(ChangeSet changes, AuditRecord record)
     {
         var key = $"{KeyPrefix(record.Time)}-{Interlocked.Increment(ref _sequence).ToString("D12", CultureInfo.InvariantCulture)}";
-        changes.Put(AuditRecord.Collection, key, record);
+        changes.Create(AuditRecord.Collection, key, record);
         return true;
     }
 
