@@ -52,7 +52,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
         WeightedPick.Pick(await ResolveAsync(service, protocol, cancellationToken).ConfigureAwait(false), Random.Shared);
 
     public IChangeToken GetChangeToken(string service, string? protocol = null) =>
-        new CancellationChangeToken(Cache(service, protocol).Changes.Token);
+        new CancellationChangeToken(Cache(service, protocol).ChangeToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -220,9 +220,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             _snapshots?.Save(_options, cache.Service, cache.Protocol, list);
         }
 
-        var changed = Interlocked.Exchange(ref cache.Changes, new CancellationTokenSource());
-        changed.Cancel();
-        changed.Dispose();
+        cache.SignalChange();
     }
 
     private static InstanceList Deserialize(SseItem<string> item) =>
@@ -247,6 +245,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     private sealed class ServiceCache(string service, string? protocol) : IDisposable
     {
         private InstanceList? _current;
+        private CancellationTokenSource _changes = new();
 
         public string Service { get; } = service;
 
@@ -260,17 +259,22 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             set => Volatile.Write(ref _current, value);
         }
 
-#pragma warning disable SA1401, CA1051 // Swapped with Interlocked.Exchange.
-        public CancellationTokenSource Changes = new();
-#pragma warning restore SA1401, CA1051
+        /// <summary>Fires at the next change of the list.</summary>
+        public CancellationToken ChangeToken => Volatile.Read(ref _changes).Token;
 
         public string? LastEventId { get; set; }
 
         public Task? Loop { get; set; }
 
+        /// <summary>
+        /// Fires the current token and arms a new one for the change after. The fired source is not disposed:
+        /// a reader may still be taking its token, and a source without a timer holds nothing to release.
+        /// </summary>
+        public void SignalChange() => Interlocked.Exchange(ref _changes, new CancellationTokenSource()).Cancel();
+
         public void Dispose()
         {
-            Changes.Dispose();
+            _changes.Dispose();
             FirstLoad.Dispose();
         }
     }
