@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Polly;
-using Polly.Retry;
+using System.Net.ServerSentEvents;
 using Registry.Client.Http;
 using Registry.Contracts;
 using Registry.Contracts.Config;
@@ -24,7 +23,6 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private Task? _watch;
-    private string? _lastEventId;
 
     public RegistryConfigurationProvider(string dataId, RegistryConfigOptions options)
     {
@@ -105,65 +103,31 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         Apply(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), format, version);
     }
 
-    private async Task WatchAsync(CancellationToken stop)
+    private Task WatchAsync(CancellationToken stop) => EventStream.FollowAsync(
+        () => _http,
+        Uri("/v1/configs/watch", $"dataId={System.Uri.EscapeDataString(_dataId)}&snapshot=true"),
+        OnEvent,
+        _options.TimeProvider,
+        _options.MaxReconnectDelay,
+        onRetry: null,
+        stop);
+
+    private void OnEvent(SseItem<string> item)
     {
-        var reconnect = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = _options.MaxReconnectDelay,
-            })
-            .Build();
-        try
+        if (item.EventType != "config"
+            || JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.ConfigEvent) is not { } change
+            || change.Version == Version)
         {
-            while (true)
-            {
-                // A stream that delivered events and then ended starts over with a fresh backoff.
-                await reconnect.ExecuteAsync(async ct => await ReadEventsAsync(ct).ConfigureAwait(false), stop).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-    }
-
-    private async Task ReadEventsAsync(CancellationToken cancellationToken)
-    {
-        var uri = Uri("/v1/configs/watch", $"dataId={System.Uri.EscapeDataString(_dataId)}&snapshot=true");
-        var delivered = false;
-        await foreach (var item in EventStream.ReadAsync(_http, uri, _lastEventId, cancellationToken).ConfigureAwait(false))
-        {
-            delivered = true;
-            if (item.EventType == "config"
-                && JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.ConfigEvent) is { } change
-                && change.Version != Version)
-            {
-                if (change.Content is null || change.Op == ConfigNames.Delete)
-                {
-                    LastError = $"Version {change.Version} deleted the item; the last values stay.";
-                }
-                else
-                {
-                    Apply(change.Content, change.Format, change.Version);
-                }
-            }
-            else if (item.EventType == "reset")
-            {
-                _lastEventId = null;
-                throw new InvalidDataException($"The registry reset the watch of '{_dataId}'.");
-            }
-
-            _lastEventId = item.EventId ?? _lastEventId;
+            return;
         }
 
-        if (!delivered)
+        if (change.Content is null || change.Op == ConfigNames.Delete)
         {
-            throw new InvalidDataException($"The registry ended the watch of '{_dataId}' without an event.");
+            LastError = $"Version {change.Version} deleted the item; the last values stay.";
+        }
+        else
+        {
+            Apply(change.Content, change.Format, change.Version);
         }
     }
 

@@ -4,8 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Polly;
-using Polly.Retry;
 using Registry.Client.Http;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
@@ -134,62 +132,29 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
                 }
             }
 
-            var reconnect = ReconnectPipeline(cache);
-            while (true)
-            {
-                // A stream that delivered events and then ended starts over with a fresh backoff.
-                await reconnect.ExecuteAsync(async ct => await WatchAsync(cache, ct).ConfigureAwait(false), stop).ConfigureAwait(false);
-            }
+            await EventStream.FollowAsync(
+                () => _clients.CreateClient(EventStream.HttpClientName),
+                RegistryUris.Relative(_options, RegistryApi.WatchPath(cache.Service), RegistryApi.ListQuery(cache.Protocol) + "&snapshot=true"),
+                item =>
+                {
+                    if (item.EventType == "instances")
+                    {
+                        Update(cache, Deserialize(item));
+                    }
+                },
+                _time,
+                _options.Discovery.PollInterval,
+                async args =>
+                {
+                    // While the watch is down, a plain read keeps the list fresh.
+                    LogWatchLost(cache.Service, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+                    await PollAsync(cache, args.Context.CancellationToken).ConfigureAwait(false);
+                },
+                stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The application is stopping.
-        }
-    }
-
-    private ResiliencePipeline ReconnectPipeline(ServiceCache cache) =>
-        new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = _options.Discovery.PollInterval,
-                OnRetry = async args =>
-                {
-                    LogWatchLost(cache.Service, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    await PollAsync(cache, args.Context.CancellationToken).ConfigureAwait(false);
-                },
-            })
-            .Build();
-
-    /// <summary>Reads the watch until it ends; throws when it could not connect or delivered nothing.</summary>
-    private async Task WatchAsync(ServiceCache cache, CancellationToken cancellationToken)
-    {
-        var uri = RegistryUris.Relative(_options, RegistryApi.WatchPath(cache.Service), RegistryApi.ListQuery(cache.Protocol) + "&snapshot=true");
-        var delivered = false;
-        await foreach (var item in EventStream.ReadAsync(_clients.CreateClient(EventStream.HttpClientName), uri, cache.LastEventId, cancellationToken).ConfigureAwait(false))
-        {
-            delivered = true;
-            switch (item.EventType)
-            {
-                case "instances":
-                    Update(cache, Deserialize(item));
-                    break;
-                case "reset":
-                    // Events were missed: start over from the full state.
-                    cache.LastEventId = null;
-                    throw new InvalidDataException($"The registry reset the watch of '{cache.Service}'.");
-            }
-
-            cache.LastEventId = item.EventId ?? cache.LastEventId;
-        }
-
-        if (!delivered)
-        {
-            throw new InvalidDataException($"The registry ended the watch of '{cache.Service}' without an event.");
         }
     }
 
@@ -261,8 +226,6 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
 
         /// <summary>Fires at the next change of the list.</summary>
         public CancellationToken ChangeToken => Volatile.Read(ref _changes).Token;
-
-        public string? LastEventId { get; set; }
 
         public Task? Loop { get; set; }
 

@@ -1,18 +1,21 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Polly.Retry;
 
 namespace Registry.Client.Http;
 
 /// <summary>
-/// Reads one server-sent event stream of the registry until it ends: the events after
-/// <c>Last-Event-ID</c> when resuming, then live ones. Reconnecting is the caller's (with backoff).
+/// The registry's server-sent event streams: one read of a stream (<see cref="ReadAsync"/>), and following a
+/// watch for good (<see cref="FollowAsync"/>): resumed with <c>Last-Event-ID</c> after it ends, reconnected
+/// with backoff after a failure.
 /// </summary>
 internal static class EventStream
 {
     /// <summary>The named client for streams: no request timeout, the token handler, no retries (a stream is resumed instead).</summary>
     public const string HttpClientName = "Registry.Client.Watch";
 
+    /// <summary>Reads one stream until it ends: the events after <paramref name="lastEventId"/> when resuming, then live ones.</summary>
     public static async IAsyncEnumerable<SseItem<string>> ReadAsync(
         HttpClient http, Uri uri, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -30,6 +33,55 @@ internal static class EventStream
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return item;
+        }
+    }
+
+    /// <summary>
+    /// Follows a watch until <paramref name="stop"/>: every event goes to <paramref name="onEvent"/>; a stream
+    /// that delivered events and ended is resumed at once from its last event id; one that failed, delivered
+    /// nothing or asked for a reset (then from the full state again) is reconnected with <see cref="Backoff"/>,
+    /// waiting at most <paramref name="maxDelay"/>, calling <paramref name="onRetry"/> first.
+    /// </summary>
+    public static async Task FollowAsync(
+        Func<HttpClient> http, Uri uri, Action<SseItem<string>> onEvent, TimeProvider time, TimeSpan maxDelay,
+        Func<OnRetryArguments<object>, ValueTask>? onRetry, CancellationToken stop)
+    {
+        string? lastEventId = null;
+        var reconnect = Backoff.Forever(time, maxDelay, static _ => true, onRetry);
+        try
+        {
+            while (true)
+            {
+                // Each stream that delivered events and then ended starts over with a fresh backoff.
+                await reconnect.ExecuteAsync(async ct => await ReadOnceAsync(ct).ConfigureAwait(false), stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        async Task ReadOnceAsync(CancellationToken cancellationToken)
+        {
+            var delivered = false;
+            await foreach (var item in ReadAsync(http(), uri, lastEventId, cancellationToken).ConfigureAwait(false))
+            {
+                delivered = true;
+                if (item.EventType == "reset")
+                {
+                    // Events were missed: start over from the full state.
+                    lastEventId = null;
+                    throw new InvalidDataException($"The registry reset the watch {uri}.");
+                }
+
+                onEvent(item);
+                lastEventId = item.EventId ?? lastEventId;
+            }
+
+            if (!delivered)
+            {
+                throw new InvalidDataException($"The registry ended the watch {uri} without an event.");
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using Registry.Client.Http;
 using Registry.Contracts.Naming;
 
@@ -103,25 +102,16 @@ internal sealed partial class InstanceRegistrar(
         return instance;
     }
 
-    private ResiliencePipeline RegisterPipeline(string service) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                // A refusal (a bad registration, a missing role) will not fix itself: it stops the loop.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex =>
-                    ex is not OperationCanceledException && (ex is not RegistryException refused || (int)refused.Status >= 500)),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = TimeSpan.FromSeconds(30),
-                OnRetry = args =>
-                {
-                    LogRegisterFailed(service, args.RetryDelay, args.Outcome.Exception);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+    // A refusal (a bad registration, a missing role) will not fix itself: it stops registering.
+    private ResiliencePipeline RegisterPipeline(string service) => Backoff.Forever(
+        time,
+        TimeSpan.FromSeconds(30),
+        static ex => ex is not RegistryException refused || (int)refused.Status >= 500,
+        args =>
+        {
+            LogRegisterFailed(service, args.RetryDelay, args.Outcome.Exception);
+            return ValueTask.CompletedTask;
+        });
 
     private RegistryApi Api() => new(clients.CreateClient(nameof(RegistryApi)), options);
 
