@@ -109,28 +109,8 @@ internal sealed partial class AuditLog(
         await retention;
     }
 
-    private async Task RetainAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await TrimAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogWriteFailed(ex, 0);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    private Task RetainAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.Value.RetentionInterval, time, TrimAsync, ex => LogWriteFailed(ex, 0), stoppingToken);
 
     private bool Put(ChangeSet changes, AuditRecord record)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Config;
@@ -18,25 +19,7 @@ internal sealed partial class ConfigHistoryRetention(
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.RetentionInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await TrimAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogTrimFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
+        await Periodic.RunAsync(options.Value.RetentionInterval, time, TrimAsync, LogTrimFailed, stoppingToken);
     }
 
     /// <summary>One pass: finds, per key, the newest version past the age limit, then trims on the writer.</summary>

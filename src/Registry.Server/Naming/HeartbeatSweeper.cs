@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 using Registry.Server.Metrics;
 using Registry.Server.Storage;
 
@@ -21,28 +22,8 @@ internal sealed partial class HeartbeatSweeper(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogSweepFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.Value.SweepInterval, time, SweepAsync, LogSweepFailed, stoppingToken);
 
     /// <summary>One sweep at the current time; sweeps never overlap.</summary>
     public async Task SweepAsync(CancellationToken cancellationToken = default)

@@ -81,15 +81,7 @@ public sealed class InstanceRegistrarTests
     [Fact]
     public async Task Register_AuthOnWithAToken_SendsIt()
     {
-        await using var server = new RegistryServer(new Dictionary<string, string?>
-        {
-            ["Registry:Auth:Enabled"] = "true",
-            ["Registry:Auth:Tokens:0:Name"] = "orders-app",
-            ["Registry:Auth:Tokens:0:Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("orders-secret"))),
-            ["Registry:Auth:Tokens:0:Roles:0"] = "register",
-            ["Registry:Auth:Tokens:0:Roles:1"] = "read",
-            ["Registry:Auth:Tokens:0:Namespaces:0"] = "*",
-        });
+        await using var server = WithToken("orders-app", "orders-secret", "register", "read");
         await using var app = await ClientHost.StartAsync(server.Handler, options =>
         {
             options.Token = "orders-secret";
@@ -107,14 +99,7 @@ public sealed class InstanceRegistrarTests
     [Fact]
     public async Task Register_TokenWithoutTheRole_StopsRegisteringAndTheAppKeepsRunning()
     {
-        await using var server = new RegistryServer(new Dictionary<string, string?>
-        {
-            ["Registry:Auth:Enabled"] = "true",
-            ["Registry:Auth:Tokens:0:Name"] = "reader",
-            ["Registry:Auth:Tokens:0:Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("reader-secret"))),
-            ["Registry:Auth:Tokens:0:Roles:0"] = "read",
-            ["Registry:Auth:Tokens:0:Namespaces:0"] = "*",
-        });
+        await using var server = WithToken("reader", "reader-secret", "read");
         await using var app = await ClientHost.StartAsync(server.Handler, options =>
         {
             options.Token = "reader-secret";
@@ -139,5 +124,23 @@ public sealed class InstanceRegistrarTests
 
         Assert.Null(app.Get<InstanceRegistrar>().Registered);
         Assert.Empty((await server.TreeServicesAsync()));
+    }
+
+    /// <summary>A server with auth on and one token for every namespace.</summary>
+    private static RegistryServer WithToken(string name, string secret, params string[] roles)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Registry:Auth:Enabled"] = "true",
+            ["Registry:Auth:Tokens:0:Name"] = name,
+            ["Registry:Auth:Tokens:0:Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))),
+            ["Registry:Auth:Tokens:0:Namespaces:0"] = "*",
+        };
+        for (var i = 0; i < roles.Length; i++)
+        {
+            settings[$"Registry:Auth:Tokens:0:Roles:{i}"] = roles[i];
+        }
+
+        return new RegistryServer(settings);
     }
 }
