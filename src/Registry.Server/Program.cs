@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Registry.Server.Audit;
 using Registry.Server.Backups;
 using Registry.Server.Compat.Eureka;
@@ -13,37 +14,47 @@ using Registry.Server.Security;
 
 if (ServerCommands.TryRun(args))
 {
-    return;
+    return 0;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultUrl();
-BindingPolicy.Enforce(builder.Configuration);
-builder.Services.AddRegistry(builder.Configuration);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.UseDefaultUrl();
+    BindingPolicy.Enforce(builder.Configuration);
+    builder.Services.AddRegistry(builder.Configuration);
 
-var app = builder.Build();
-app.UseRegistryMetrics();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRegistryOpenApi();
-app.UseRegistryAuth();
-app.UseRateLimiter();
-app.UseBodyLimits();
+    var app = builder.Build();
+    app.UseRegistryMetrics();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRegistryOpenApi();
+    app.UseRegistryAuth();
+    app.UseRateLimiter();
+    app.UseBodyLimits();
 
-app.MapRegistryOpenApi();
-app.MapHealth();
-app.MapRegistryMetrics();
-app.MapNamespaces();
-app.MapNaming();
-app.MapConfig();
-app.MapMetadata();
-app.MapTokens();
-app.MapAudit();
-app.MapBackups();
-app.MapNacos();
-app.MapEureka();
+    app.MapRegistryOpenApi();
+    app.MapHealth();
+    app.MapRegistryMetrics();
+    app.MapNamespaces();
+    app.MapNaming();
+    app.MapConfig();
+    app.MapMetadata();
+    app.MapTokens();
+    app.MapAudit();
+    app.MapBackups();
+    app.MapNacos();
+    app.MapEureka();
 
-app.Run();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is StartupException or OptionsValidationException)
+{
+    // A refusal to start is the operator's to fix: say what and why, without a stack trace.
+    await Console.Error.WriteLineAsync($"Registry cannot start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>The server's entry point; public so tests can host it.</summary>
 public partial class Program;

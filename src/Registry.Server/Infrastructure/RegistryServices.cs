@@ -80,6 +80,7 @@ internal static class RegistryServices
         services.AddHostedService(provider => provider.GetRequiredService<AuditLog>());
         services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
+        services.AddHostedService<StoreProbe>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

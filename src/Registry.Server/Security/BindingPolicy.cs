@@ -16,7 +16,7 @@ internal static partial class BindingPolicy
         var exposed = NetworkAddresses(configuration).ToList();
         if (exposed.Count > 0 && !auth.Enabled && !auth.AllowAnonymousOnNetwork)
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"Refusing to listen on {string.Join(", ", exposed)} without auth. Turn auth on (Registry:Auth:Enabled=true), "
                 + "listen on loopback only, or accept anonymous access from the network with Registry:Auth:AllowAnonymousOnNetwork=true.");
         }

@@ -108,7 +108,7 @@ internal sealed class Journal : IDisposable
             _file.Position = length;
             _file.Flush(flushToDisk: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The disk refuses even this; the torn tail fails its checksum and is cut off at the next start.
             _file.Position = length;

@@ -1,5 +1,6 @@
 using LiteDB;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Storage;
 
@@ -31,11 +32,13 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private readonly ILogger<LiteDbStore> _logger;
     private readonly string? _path;
     private readonly Lock _gate = new();
+    private readonly Lock _probeGate = new();
     private readonly List<StoreBatch> _pending = [];
     private int _pendingWrites;
     private LiteDatabase _db;
     private bool _reopen;
     private long _lastRevision;
+    private volatile string? _unwritable;
 
     public LiteDbStore(IOptions<StorageOptions> options, ILogger<LiteDbStore> logger)
     {
@@ -48,10 +51,20 @@ internal sealed partial class LiteDbStore : IRegistryStore
         else
         {
             _path = System.IO.Path.GetFullPath(_options.Path);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-            _journal = new Journal(_path + ".journal");
-            _db = Open(_path);
-            Recover();
+            try
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+                _journal = new Journal(_path + ".journal");
+                _db = Open(_path);
+                Recover();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _journal?.Dispose();
+                throw new StartupException(
+                    $"The data file {_path} cannot be opened for writing: {ex.Message} The server needs to read and write "
+                    + "it, its journal and new files beside them; no other server may be using them.", ex);
+            }
         }
 
         _lastRevision = ReadRevision();
@@ -94,6 +107,13 @@ internal sealed partial class LiteDbStore : IRegistryStore
             Apply([batch]);
             Interlocked.Exchange(ref _lastRevision, batch.Revision);
             return;
+        }
+
+        // A directory that stopped taking new files can still take appends to open ones, but not LiteDB's
+        // fold-in: refuse writes until a probe succeeds again, rather than fail them halfway later.
+        if (_unwritable is not null && Probe() is { } problem)
+        {
+            throw new StoreUnavailableException($"The data directory cannot take writes: {problem}");
         }
 
         lock (_gate)
@@ -155,22 +175,21 @@ internal sealed partial class LiteDbStore : IRegistryStore
             return null;
         }
 
-        var probe = _path + ".probe";
-        try
+        lock (_probeGate)
         {
-            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            var problem = WriteProbeFile(_path + ".probe");
+            var previous = _unwritable;
+            _unwritable = problem;
+            if (problem is not null && previous is null)
             {
-                file.Write(new byte[ProbeBytes]);
-                file.Flush(flushToDisk: true);
+                LogUnwritable(_path, problem);
+            }
+            else if (problem is null && previous is not null)
+            {
+                LogWritableAgain(_path);
             }
 
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(probe);
-            return ex.Message;
+            return problem;
         }
     }
 
@@ -224,7 +243,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
         {
             _db.Dispose();
         }
-        catch (Exception ex) when (ex is LiteException or IOException)
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
         {
             LogCheckpointFailed(ex);
         }
@@ -356,7 +375,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
             {
                 _db.Rollback();
             }
-            catch (Exception ex) when (ex is LiteException or IOException)
+            catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
             {
                 LogCheckpointFailed(ex);
             }
@@ -368,15 +387,32 @@ internal sealed partial class LiteDbStore : IRegistryStore
     private long ReadRevision() =>
         _db.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64 ?? 0;
 
-    private static void TryDelete(string path)
+    /// <summary>Writes and fsyncs a small file beside the data file; null when that worked, else why not.</summary>
+    private static string? WriteProbeFile(string probe)
     {
         try
         {
-            File.Delete(path);
+            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(new byte[ProbeBytes]);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Delete(probe);
+            return null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The disk is in trouble already; a leftover probe file is harmless.
+            try
+            {
+                File.Delete(probe);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The disk is in trouble already; a leftover probe file is harmless.
+            }
+
+            return ex.Message;
         }
     }
 
@@ -390,4 +426,11 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reopened store {Path} at revision {Revision} after a failed write")]
     private partial void LogReopened(string path, long revision);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error,
+        Message = "The data directory of {Path} cannot take writes ({Problem}); writes are refused until it can")]
+    private partial void LogUnwritable(string path, string problem);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "The data directory of {Path} takes writes again")]
+    private partial void LogWritableAgain(string path);
 }

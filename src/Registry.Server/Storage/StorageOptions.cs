@@ -13,5 +13,8 @@ internal sealed class StorageOptions
     /// <summary>The most mutations made durable together by one group commit.</summary>
     public int MaxBatchSize { get; set; } = 4096;
 
+    /// <summary>How often the data directory is probed for writability; writes are refused while it fails.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool InMemory => Path == ":memory:";
 }

@@ -9,5 +9,6 @@ internal sealed class StorageOptionsValidator : AbstractValidator<StorageOptions
         RuleFor(o => o.Path).NotEmpty();
         RuleFor(o => o.JournalCheckpointBytes).InclusiveBetween(64 * 1024, 1024L * 1024 * 1024);
         RuleFor(o => o.MaxBatchSize).InclusiveBetween(1, 100_000);
+        RuleFor(o => o.ProbeInterval).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
     }
 }

@@ -13,7 +13,9 @@ public sealed class OptionsValidationTests
 
         var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, argument);
 
-        Assert.NotEqual(0, exitCode);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Registry cannot start:", output, StringComparison.Ordinal);
         Assert.Contains(key, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 }

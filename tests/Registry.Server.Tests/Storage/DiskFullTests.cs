@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
@@ -89,7 +88,7 @@ internal sealed class SmallDisk : IDisposable
     public static SmallDisk? TryMount(string path, int megabytes)
     {
         Directory.CreateDirectory(path);
-        return OperatingSystem.IsLinux() && Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", path) == 0
+        return OperatingSystem.IsLinux() && Shell.Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", path) == 0
             ? new SmallDisk(path)
             : null;
     }
@@ -107,25 +106,5 @@ internal sealed class SmallDisk : IDisposable
 
     public void Free() => File.Delete(Filler);
 
-    public void Dispose() => Run("umount", "-l", Path);
-
-    private static int Run(string command, params string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            process.WaitForExit();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1;
-        }
-    }
+    public void Dispose() => Shell.Run("umount", "-l", Path);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Tests.Storage;
@@ -168,6 +169,8 @@ public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
     {
         using var store = Open();
 
-        Assert.ThrowsAny<IOException>(() => Open());
+        var refused = Assert.Throws<StartupException>(() => Open());
+        Assert.IsType<IOException>(refused.InnerException, exactMatch: false);
+        Assert.Contains("no other server may be using them", refused.Message, StringComparison.Ordinal);
     }
 }

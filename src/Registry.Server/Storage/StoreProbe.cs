@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// Probes the data directory at every <see cref="StorageOptions.ProbeInterval"/>, so a directory that stops
+/// taking writes (permissions taken away, a read-only or full disk) has writes refused promptly, and taken
+/// again once it is back, whether or not anyone polls <c>/readyz</c>.
+/// </summary>
+internal sealed partial class StoreProbe(
+    IRegistryStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreProbe> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.Value.ProbeInterval, time, ProbeAsync, LogProbeFailed, stoppingToken);
+
+    private Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        store.Probe();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Probing the data directory failed")]
+    private partial void LogProbeFailed(Exception exception);
+}
