@@ -77,7 +77,9 @@ internal sealed partial class ProblemExceptionHandler(
         {
             var field = json.Path is null or "$" ? "body" : Problems.FieldName(json.Path.TrimStart('$', '.'));
             var message = json.Path is null or "$"
-                ? "The body is not valid JSON."
+                ? json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+                    ? "The body must be a JSON object."
+                    : "The body is not valid JSON."
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message + where] })
@@ -89,14 +91,25 @@ internal sealed partial class ProblemExceptionHandler(
             };
         }
 
+        if (RequestRefusals.DescribeBindingFailure(exception) is var (name, rule))
+        {
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [name] = [rule] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = rule,
+                Extensions = { [Problems.CodeMember] = "validation-failed" },
+            };
+        }
+
+        // Described by status (413, 415, …) in RequestRefusals.Describe, like the same refusals made without an exception.
         return new ProblemDetails
         {
             Status = exception.StatusCode,
             Title = exception.StatusCode == StatusCodes.Status400BadRequest
                 ? "The request could not be read."
                 : ReasonPhrase(exception.StatusCode),
-            Detail = exception.Message,
-            Extensions = { [Problems.CodeMember] = "bad-request" },
+            Detail = exception.StatusCode == StatusCodes.Status400BadRequest ? exception.Message : null,
         };
     }
 

@@ -82,7 +82,7 @@ internal static class RegistryServices
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
         services.AddHostedService<StoreProbe>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = RequestRefusals.Describe);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>

@@ -141,7 +141,7 @@ public sealed class ConfigHistoryTests
     [InlineData("to=7", HttpStatusCode.NotFound, "config-version-not-found")]
     [InlineData("to=2", HttpStatusCode.NotFound, "config-version-deleted")]
     [InlineData("to=0", HttpStatusCode.BadRequest, "validation-failed")]
-    [InlineData("to=abc", HttpStatusCode.BadRequest, "bad-request")]
+    [InlineData("to=abc", HttpStatusCode.BadRequest, "validation-failed")]
     public async Task Rollback_ToAVersionWithoutContent_IsRefused(string query, HttpStatusCode status, string code)
     {
         await using var app = new RegistryApp();

@@ -19,7 +19,45 @@ public sealed class ErrorHandlingTests
 
         using var response = await client.GetAsync(path, Ct);
 
-        await response.ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("route-not-found", (await response.ProblemAsync(HttpStatusCode.NotFound)).Code());
+    }
+
+    [Theory]
+    [InlineData("/v1/services/orders/instances?healthyOnly=maybe", "healthyOnly", "'healthyOnly' must be true or false; got 'maybe'.")]
+    [InlineData("/v1/configs?page=x", "page", "'page' must be a whole number from -2147483648 to 2147483647; got 'x'.")]
+    [InlineData("/v1/services?pageSize=abc", "pageSize", "'pageSize' must be a whole number from -2147483648 to 2147483647; got 'abc'.")]
+    [InlineData("/v1/services?page=99999999999", "page", "'page' must be a whole number from -2147483648 to 2147483647; got '99999999999'.")]
+    [InlineData("/v1/namespaces?pageSize=1.5", "pageSize", "'pageSize' must be a whole number from -2147483648 to 2147483647; got '1.5'.")]
+    [InlineData("/v1/configs/app.yaml?version=abc", "version", "'version' must be a whole number; got 'abc'.")]
+    [InlineData("/v1/configs/app.yaml?waitAfterVersion=x", "waitAfterVersion", "'waitAfterVersion' must be a whole number; got 'x'.")]
+    [InlineData("/v1/configs/watch?snapshot=perhaps", "snapshot", "'snapshot' must be true or false; got 'perhaps'.")]
+    [InlineData("/v1/services/orders/watch?snapshot=perhaps", "snapshot", "'snapshot' must be true or false; got 'perhaps'.")]
+    public async Task Query_ValueOfTheWrongType_Returns400NamingTheParameterAndTheRule(string path, string field, string message)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(path, Ct);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("validation-failed", problem.Code());
+        Assert.Equal([message], problem.Errors(field));
+    }
+
+    [Theory]
+    [InlineData("null", "A JSON object body is required.")]
+    [InlineData("", "A JSON object body is required.")]
+    [InlineData("[]", "The body must be a JSON object. (line 1, byte 2)")]
+    [InlineData("42", "The body must be a JSON object. (line 1, byte 3)")]
+    public async Task Register_BodyThatIsNoObject_Returns400SayingAnObjectIsRequired(string body, string message)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.PutAsync(Api.Instances("orders"), Naming.RegisterInstanceTests.Json(body), Ct);
+
+        Assert.Equal([message], (await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors("body"));
+        Assert.Empty((await client.ListAsync("orders")).Instances);
     }
 
     [Theory]
@@ -61,7 +99,7 @@ public sealed class ErrorHandlingTests
 
         using var response = await client.PostAsync("/v1/services/orders/instances", null, Ct);
 
-        await response.ProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("method-not-allowed", (await response.ProblemAsync(HttpStatusCode.MethodNotAllowed)).Code());
     }
 
     [Fact]

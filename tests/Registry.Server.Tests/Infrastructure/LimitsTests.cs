@@ -86,7 +86,9 @@ public sealed class LimitsTests
 
         using var response = await client.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.1", port = 80, metadata }, Ct);
 
-        await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var problem = await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("body-too-large", problem.Code());
+        Assert.Equal(65536, problem.GetProperty("maxBytes").GetInt64());
         Assert.Empty((await client.ListAsync("orders")).Instances);
     }
 
@@ -106,7 +108,8 @@ public sealed class LimitsTests
         using var refused = await client.PutAsJsonAsync(MetadataApi.Path("pay"), new { instanceWeights = tooMany }, Ct);
 
         Assert.Equal(5000, accepted.InstanceWeights.Count);
-        await refused.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var problem = await refused.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(("body-too-large", 1048576L), (problem.Code(), problem.GetProperty("maxBytes").GetInt64()));
     }
 
     [Fact]

@@ -280,7 +280,9 @@ public sealed class RegisterInstanceTests
         using var response = await client.PutAsync(Api.Instances("orders"),
             new StringContent("ip=10.0.0.1", Encoding.UTF8, "text/plain"), Ct);
 
-        await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var problem = await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("unsupported-media-type", problem.Code());
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
