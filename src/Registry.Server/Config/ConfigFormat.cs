@@ -124,8 +124,16 @@ internal static partial class ConfigFormat
         }
         catch (YamlException ex)
         {
-            var (line, column) = ((int)ex.Start.Line, (int)ex.Start.Column);
-            return new ContentError($"The YAML is not valid at line {line}, column {column}: {Innermost(ex).Message}", line, column);
+            // Some errors come without a position: an unknown alias is found where it stands, anything else
+            // (a tab as indentation) after the last event that parsed.
+            var (at, where) = ex switch
+            {
+                AnchorNotFoundException when parser.UnknownAlias is { } alias => (alias, "at"),
+                { Start.Index: 0 } when parser.LastGood.Index > 0 => (parser.LastGood, "after"),
+                _ => (ex.Start, "at"),
+            };
+            var (line, column) = ((int)at.Line, (int)at.Column);
+            return new ContentError($"The YAML is not valid {where} line {line}, column {column}: {Innermost(ex).Message}", line, column);
         }
         catch (InvalidOperationException)
         {
@@ -168,16 +176,33 @@ internal static partial class ConfigFormat
     private static Exception Innermost(Exception exception) =>
         exception.InnerException is { } inner ? Innermost(inner) : exception;
 
-    /// <summary>A parser that remembers where the last event it read ended.</summary>
+    /// <summary>
+    /// A parser that remembers where the last event it read ended, and where the first alias of an anchor not
+    /// defined before it stands (YAML defines anchors before their aliases).
+    /// </summary>
     private sealed class TrackingParser(IParser inner) : IParser
     {
+        private readonly HashSet<string> _anchors = new(StringComparer.Ordinal);
+
         public Mark LastGood { get; private set; } = Mark.Empty;
+
+        public Mark? UnknownAlias { get; private set; }
 
         public ParsingEvent? Current => inner.Current;
 
         public bool MoveNext()
         {
             var moved = inner.MoveNext();
+            switch (moved ? inner.Current : null)
+            {
+                case AnchorAlias alias when !_anchors.Contains(alias.Value.Value):
+                    UnknownAlias ??= alias.Start;
+                    break;
+                case NodeEvent { Anchor.IsEmpty: false } node:
+                    _anchors.Add(node.Anchor.Value);
+                    break;
+            }
+
             if (moved && inner.Current is { } current)
             {
                 LastGood = current.End;

@@ -120,6 +120,23 @@ public sealed class PublishConfigTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.ReadAsync("app")).Status);
     }
 
+    [Theory]
+    [InlineData("a: 1\nb: *unknown\n", "at", 2, 4)]
+    [InlineData("a: &x 1\nb: *x\nc: [*x, *y]\n", "at", 3, 9)]
+    [InlineData("server:\n  port: 8080\n   timeout: 5s\n", "at", 3, 11)]
+    [InlineData("a:\n\tb: 1\n", "after", 1, 2)]
+    public async Task Publish_BrokenYaml_PointsAtTheOffendingCharacter(string content, string where, int line, int column)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.PutAsync("app.yaml", content);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal((line, column), (problem.GetProperty("line").GetInt32(), problem.GetProperty("column").GetInt32()));
+        Assert.StartsWith($"The YAML is not valid {where} line {line}, column {column}: ", Assert.Single(problem.Errors("content")), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Publish_XmlWithADtd_IsRefused()
     {
