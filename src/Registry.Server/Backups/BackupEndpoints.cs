@@ -15,7 +15,7 @@ internal static partial class BackupEndpoints
 {
     public static IEndpointRouteBuilder MapBackups(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/admin/backup", CreateBackup).WithName(nameof(CreateBackup)).WithTags("Admin")
+        app.MapPost("/v1/admin/backup", CreateBackup).WithName(nameof(CreateBackup)).RecordsAuthor().WithTags("Admin")
             .WithSummary("Download a consistent backup of all data (a LiteDB file); writes pause while it is taken.")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")

@@ -26,7 +26,7 @@ internal static class ConfigEndpoints
             .WithSummary("Server-sent events of config changes: some data ids, a group, or a namespace (group=*).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem();
-        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
+        configs.MapPut("/{dataId}", PublishConfig).WithName(nameof(PublishConfig)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Publish content as the next version; the body is the raw document.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -36,7 +36,7 @@ internal static class ConfigEndpoints
             .Produces<string>(StatusCodes.Status200OK, ContentTypes[4], ContentTypes[..4])
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
+        configs.MapDelete("/{dataId}", DeleteConfig).WithName(nameof(DeleteConfig)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a config item; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
@@ -47,7 +47,7 @@ internal static class ConfigEndpoints
             .WithSummary("A unified diff of two versions (to defaults to the current one).")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig)).RequireAccess(Roles.Write).RateLimitedWrite()
+        configs.MapPost("/{dataId}/rollback", RollbackConfig).WithName(nameof(RollbackConfig)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Publish the content of version 'to' again, as the next version.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
@@ -67,21 +67,25 @@ internal static class ConfigEndpoints
     /// <param name="dataId">Data ids to watch (repeat the parameter); all of the group when omitted.</param>
     /// <param name="snapshot">First send the current state of every watched key.</param>
     /// <param name="lastEventId">Resume after this revision, for clients that cannot send the Last-Event-ID header.</param>
+    /// <param name="lastEventIdHeader">Resume after this revision: the id of the last event received.</param>
     private static async Task<IResult> WatchConfigs(
         [AsParameters] ScopeQuery scope, [FromQuery] string[]? dataId, bool? snapshot, string? lastEventId,
-        HttpRequest request, IMediator mediator, CancellationToken ct)
+        [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, IMediator mediator, CancellationToken ct)
     {
         var watch = await mediator.Send(new WatchConfigsQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId ?? [], snapshot ?? false,
-            LastEventIds.From(request, lastEventId)), ct);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId ?? [], snapshot ?? false, lastEventIdHeader ?? lastEventId), ct);
         return new EventStreamResult(watch);
     }
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
     /// <param name="format">text, json, yaml, properties or xml; else taken from Content-Type, else from the data id's extension.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
+    /// <param name="ifNoneMatch"><c>*</c>: create only; 412 when the key exists.</param>
     private static async Task<Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult>> PublishConfig(
-        string dataId, [AsParameters] ScopeQuery scope, string? format, HttpRequest request, HttpResponse response,
+        string dataId, [AsParameters] ScopeQuery scope, string? format,
+        [FromHeader(Name = "If-Match")] string? ifMatch, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
+        HttpRequest request, HttpResponse response,
         IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)
     {
         var body = await ConfigBody.ReadAsync(request, options.Value.MaxContentBytes, ct);
@@ -93,7 +97,7 @@ internal static class ConfigEndpoints
         var outcome = await mediator.Send(new PublishConfigCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, body.Value!,
             ConfigFormat.Resolve(format, request.ContentType, dataId),
-            RequestHeaders.Get(request, "If-Match"), RequestHeaders.Get(request, "If-None-Match"), Actors.From(request)), ct);
+            ifMatch, ifNoneMatch, Actors.From(request)), ct);
         return Changed(outcome, response);
     }
 
@@ -102,9 +106,10 @@ internal static class ConfigEndpoints
     /// <param name="version">A version from history instead of the current one.</param>
     /// <param name="waitAfterVersion">Long poll: answer once the version exceeds this, or 304 at the timeout.</param>
     /// <param name="timeoutMs">How long a long poll may wait; default 25 s.</param>
+    /// <param name="ifNoneMatch">304 when the current version is one of these (<c>"3"</c>).</param>
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetConfig(
         string dataId, [AsParameters] ScopeQuery scope, long? version, long? waitAfterVersion, long? timeoutMs,
-        HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct)
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, HttpResponse response, IMediator mediator, CancellationToken ct)
     {
         var outcome = await mediator.Send(new GetConfigQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, version, waitAfterVersion, timeoutMs), ct);
@@ -122,18 +127,19 @@ internal static class ConfigEndpoints
         response.Headers["X-Config-Version"] = config.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["X-Config-Format"] = config.Format;
         response.Headers["X-Config-Md5"] = config.Md5;
-        return RequestHeaders.Get(request, "If-None-Match") is { } ifNoneMatch && EntityTags.Matches(ifNoneMatch, config.Version)
+        return ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, config.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Text(outcome.Value.Content, ConfigFormat.MediaType(config.Format));
     }
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteConfig(
-        string dataId, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator,
-        CancellationToken ct) =>
+        string dataId, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-Match")] string? ifMatch, HttpRequest request,
+        HttpResponse response, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new DeleteConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct))
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, ifMatch, Actors.From(request)), ct))
         .ToNoContent(response);
 
     /// <param name="dataId">The config item's id.</param>
@@ -159,11 +165,12 @@ internal static class ConfigEndpoints
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
     /// <param name="to">The version whose content to publish again.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
     private static async Task<Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult>> RollbackConfig(
-        string dataId, [AsParameters] ScopeQuery scope, long to, HttpRequest request, HttpResponse response,
-        IMediator mediator, CancellationToken ct) =>
+        string dataId, [AsParameters] ScopeQuery scope, long to, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct) =>
         Changed(await mediator.Send(new RollbackConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct), response);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, ifMatch, Actors.From(request)), ct), response);
 
     private static Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult> Changed(Outcome<ConfigChange> outcome, HttpResponse response)
     {

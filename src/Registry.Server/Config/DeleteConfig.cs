@@ -46,9 +46,9 @@ internal sealed class DeleteConfigHandler(
             return ConfigFailures.NotFound(key);
         }
 
-        if (ConfigPreconditions.Check(key, live, command.IfMatch, ifNoneMatch: null) is { } failed)
+        if (EntityTags.PreconditionFails(command.IfMatch, ifNoneMatch: null, live.Version))
         {
-            return failed;
+            return ConfigFailures.VersionMismatch(key, live.Version);
         }
 
         var record = configs.Write(

@@ -66,9 +66,9 @@ internal sealed class PublishConfigHandler(
         var key = command.ConfigKey();
         var current = configs.Find(key);
         var live = current is { Deleted: false } ? current : null;
-        if (ConfigPreconditions.Check(key, live, command.IfMatch, command.IfNoneMatch) is { } failed)
+        if (EntityTags.PreconditionFails(command.IfMatch, command.IfNoneMatch, live?.Version))
         {
-            return failed;
+            return ConfigFailures.VersionMismatch(key, live?.Version ?? 0);
         }
 
         if (live is not null && live.Content == command.Content && live.Format == command.Format)
@@ -82,14 +82,4 @@ internal sealed class PublishConfigHandler(
         changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(op).Inc());
         return new ConfigChange(record.ToInfo(key), Created: live is null);
     }
-}
-
-internal static class ConfigPreconditions
-{
-    /// <summary>Evaluates <c>If-Match</c> and <c>If-None-Match</c> against the live version (none when absent or deleted).</summary>
-    public static Failure? Check(ConfigKey key, ConfigRecord? live, string? ifMatch, string? ifNoneMatch) =>
-        ifMatch is not null && !EntityTags.Matches(ifMatch, live?.Version)
-        || ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, live?.Version)
-            ? ConfigFailures.VersionMismatch(key, live?.Version ?? 0)
-            : null;
 }

@@ -64,9 +64,9 @@ internal sealed class RollbackConfigHandler(
     {
         var current = configs.Find(key);
         var live = current is { Deleted: false } ? current : null;
-        if (ConfigPreconditions.Check(key, live, command.IfMatch, ifNoneMatch: null) is { } failed)
+        if (EntityTags.PreconditionFails(command.IfMatch, ifNoneMatch: null, live?.Version))
         {
-            return failed;
+            return ConfigFailures.VersionMismatch(key, live?.Version ?? 0);
         }
 
         if (live is not null && live.Content == content && live.Format == format)

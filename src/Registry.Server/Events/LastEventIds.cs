@@ -8,9 +8,6 @@ internal static class LastEventIds
 {
     public const string Header = "Last-Event-ID";
 
-    public static string? From(HttpRequest request, string? query) =>
-        request.Headers.TryGetValue(Header, out var values) && values.Count > 0 ? values.ToString() : query;
-
     public static long? Parse(string? value) =>
         value is null ? null : long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
 

@@ -16,6 +16,9 @@ internal static class Actors
 
     public const int MaxNameLength = 128;
 
+    /// <summary>Marks an endpoint whose change records its author: its documentation offers the user header.</summary>
+    public static RouteHandlerBuilder RecordsAuthor(this RouteHandlerBuilder builder) => builder.WithMetadata(AuthorMetadata.Instance);
+
     /// <summary>
     /// Who sends <paramref name="request"/> — the name of its token; without one, the user header, else
     /// anonymous — and from which address.

@@ -17,6 +17,14 @@ internal static class EntityTags
         rule.Must(IsValid)
             .WithMessage("'{PropertyName}' must be '*' or a list of versions as entity tags, e.g. \"3\".");
 
+    /// <summary>
+    /// Whether a write's preconditions fail against the live version (null when absent or deleted): <c>If-Match</c>
+    /// must match it, <c>If-None-Match</c> must not (<c>*</c>: create only).
+    /// </summary>
+    public static bool PreconditionFails(string? ifMatch, string? ifNoneMatch, long? liveVersion) =>
+        ifMatch is not null && !Matches(ifMatch, liveVersion)
+        || ifNoneMatch is not null && Matches(ifNoneMatch, liveVersion);
+
     /// <summary>True when the condition in <paramref name="header"/> holds for <paramref name="version"/> (null: absent).</summary>
     public static bool Matches(string header, long? version) =>
         TryParse(header, out var condition) && version is { } v && (condition.Any || condition.Versions.Contains(v));

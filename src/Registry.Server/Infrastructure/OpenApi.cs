@@ -40,6 +40,7 @@ internal static class OpenApi
                 [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
             });
             options.OperationFilter<Config.ConfigExamples>();
+            options.OperationFilter<AuthorHeader>();
             foreach (var file in XmlDocumentation)
             {
                 var path = Path.Combine(AppContext.BaseDirectory, file);

@@ -1,5 +1,6 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Registry.Contracts;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
@@ -16,11 +17,11 @@ internal static class MetadataEndpoints
             .WithSummary("Read a service's metadata document; ETag is its version.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RequireAccess(Roles.Write).RateLimitedWrite().WithBodyLimit(limits => limits.MaxMetadataBodyBytes)
+        metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite().WithBodyLimit(limits => limits.MaxMetadataBodyBytes)
             .WithSummary("Write the next version of a service's metadata document; If-Match for compare-and-set.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
-        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RequireAccess(Roles.Write).RateLimitedWrite()
+        metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service's metadata document; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
@@ -32,8 +33,10 @@ internal static class MetadataEndpoints
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>
+    /// <param name="ifNoneMatch">304 when the current version is one of these (<c>"3"</c>).</param>
     private static async Task<Results<Ok<ServiceMetadataInfo>, StatusCodeHttpResult, ProblemHttpResult>> GetServiceMetadata(
-        string service, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct)
+        string service, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
+        HttpResponse response, IMediator mediator, CancellationToken ct)
     {
         var outcome = await mediator.Send(new GetServiceMetadataQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct);
         if (outcome.Failure is { } failure)
@@ -43,7 +46,7 @@ internal static class MetadataEndpoints
 
         var metadata = outcome.Value!;
         response.Headers.ETag = EntityTags.Format(metadata.Version);
-        return RequestHeaders.Get(request, "If-None-Match") is { } ifNoneMatch && EntityTags.Matches(ifNoneMatch, metadata.Version)
+        return ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, metadata.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(metadata);
     }
@@ -51,14 +54,17 @@ internal static class MetadataEndpoints
     /// <param name="service">The service name; created if it does not exist yet.</param>
     /// <param name="scope">Namespace and group.</param>
     /// <param name="document">The whole document; what it leaves out is empty.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
+    /// <param name="ifNoneMatch"><c>*</c>: create only; 412 when the document exists.</param>
     private static async Task<Results<Created<ServiceMetadataInfo>, Ok<ServiceMetadataInfo>, ProblemHttpResult>> PutServiceMetadata(
-        string service, [AsParameters] ScopeQuery scope, ServiceMetadata document, HttpRequest request, HttpResponse response,
+        string service, [AsParameters] ScopeQuery scope, ServiceMetadata document,
+        [FromHeader(Name = "If-Match")] string? ifMatch, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
+        HttpRequest request, HttpResponse response,
         IMediator mediator, CancellationToken ct)
     {
         var outcome = await mediator.Send(new PutServiceMetadataCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, document.Protocols, document.DefaultWeight,
-            document.InstanceWeights, document.Tags, document.Properties, RequestHeaders.Get(request, "If-Match"),
-            Actors.From(request)), ct);
+            document.InstanceWeights, document.Tags, document.Properties, ifMatch, ifNoneMatch, Actors.From(request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -74,11 +80,12 @@ internal static class MetadataEndpoints
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteServiceMetadata(
-        string service, [AsParameters] ScopeQuery scope, HttpRequest request, HttpResponse response, IMediator mediator,
-        CancellationToken ct) =>
+        string service, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-Match")] string? ifMatch, HttpRequest request,
+        HttpResponse response, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new DeleteServiceMetadataCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, RequestHeaders.Get(request, "If-Match"), Actors.From(request)), ct))
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, ifMatch, Actors.From(request)), ct))
         .ToNoContent(response);
 
     /// <param name="service">The service name.</param>

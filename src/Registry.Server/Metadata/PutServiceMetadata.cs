@@ -26,6 +26,7 @@ internal sealed record PutServiceMetadataCommand(
     IReadOnlyList<string>? Tags,
     IReadOnlyDictionary<string, string>? Properties,
     string? IfMatch,
+    string? IfNoneMatch,
     Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress, IAuditedCommand
 {
     public AuditEntry? Describe(object? response) => response is Outcome<MetadataChange> { Value: { } change }
@@ -70,6 +71,7 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
             .WithMessage($"Every tag must be 1 to {MetadataRules.MaxTagLength} characters.");
         RuleFor(c => c.Properties).WithinLimits(options.Value.MetadataLimits());
         RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.IfNoneMatch).ValidEntityTag().OverridePropertyName("If-None-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }
@@ -90,7 +92,7 @@ internal sealed class PutServiceMetadataHandler(NamingRegistry registry, Committ
         var key = command.ServiceKey();
         var service = registry.FindService(key);
         var live = service?.LiveMetadata;
-        if (command.IfMatch is not null && !EntityTags.Matches(command.IfMatch, live?.Version))
+        if (EntityTags.PreconditionFails(command.IfMatch, command.IfNoneMatch, live?.Version))
         {
             return MetadataFailures.VersionMismatch(key, live?.Version ?? 0);
         }

@@ -18,10 +18,10 @@ internal static class NamespaceEndpoints
         namespaces.MapGet("/{namespace}", GetNamespace).WithName(nameof(GetNamespace)).RequireAccess(Roles.Read)
             .WithSummary("Read a namespace with its counts.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        namespaces.MapPut("/{namespace}", PutNamespace).WithName(nameof(PutNamespace)).RequireAccess(Roles.Admin).RateLimitedWrite()
+        namespaces.MapPut("/{namespace}", PutNamespace).WithName(nameof(PutNamespace)).RecordsAuthor().RequireAccess(Roles.Admin).RateLimitedWrite()
             .WithSummary("Create a namespace or update its display name and description.")
             .ProducesValidationProblem().ProducesWriteProblems();
-        namespaces.MapDelete("/{namespace}", DeleteNamespace).WithName(nameof(DeleteNamespace)).RequireAccess(Roles.Admin).RateLimitedWrite()
+        namespaces.MapDelete("/{namespace}", DeleteNamespace).WithName(nameof(DeleteNamespace)).RecordsAuthor().RequireAccess(Roles.Admin).RateLimitedWrite()
             .WithSummary("Delete an empty namespace; the default namespace 'public' always exists.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();

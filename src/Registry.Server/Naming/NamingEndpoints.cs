@@ -20,10 +20,10 @@ internal static class NamingEndpoints
         services.MapGet("/{service}", GetService).WithName(nameof(GetService)).RequireAccess(Roles.Read)
             .WithSummary("Read a service with its instance counts per cluster.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RequireAccess(Roles.Write).RateLimitedWrite()
+        services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Create a service or update its protect threshold and metadata.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
-        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RequireAccess(Roles.Write).RateLimitedWrite()
+        services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service; refused while it has instances.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
@@ -50,7 +50,7 @@ internal static class NamingEndpoints
         instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance)).RequireAccess(Roles.Read)
             .WithSummary("Read one instance, with the time of its last heartbeat.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RequireAccess(Roles.Write).RateLimitedWrite()
+        instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
@@ -148,12 +148,13 @@ internal static class NamingEndpoints
     /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
     /// <param name="snapshot">First send the service's current list.</param>
     /// <param name="lastEventId">Resume after this revision, for clients that cannot send the Last-Event-ID header.</param>
+    /// <param name="lastEventIdHeader">Resume after this revision: the id of the last event received.</param>
     private static async Task<IResult> WatchService(
         string service, [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol, bool? snapshot,
-        string? lastEventId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        string? lastEventId, [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, IMediator mediator, CancellationToken ct) =>
         new EventStreamResult(await mediator.Send(new WatchServicesQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, healthyOnly ?? false, cluster, protocol, snapshot ?? false,
-            LastEventIds.From(request, lastEventId)), ct));
+            lastEventIdHeader ?? lastEventId), ct));
 
     /// <param name="scope">Namespace and group (<c>*</c> watches every group of the namespace).</param>
     /// <param name="healthyOnly">Lists hold only healthy, enabled instances (unless the protect threshold is reached).</param>
@@ -161,12 +162,13 @@ internal static class NamingEndpoints
     /// <param name="protocol">Only instances that serve this protocol, each with its endpoint for it.</param>
     /// <param name="snapshot">First send the current list of every watched service.</param>
     /// <param name="lastEventId">Resume after this revision, for clients that cannot send the Last-Event-ID header.</param>
+    /// <param name="lastEventIdHeader">Resume after this revision: the id of the last event received.</param>
     private static async Task<IResult> WatchServices(
         [AsParameters] ScopeQuery scope, bool? healthyOnly, string? cluster, string? protocol, bool? snapshot,
-        string? lastEventId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        string? lastEventId, [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, IMediator mediator, CancellationToken ct) =>
         new EventStreamResult(await mediator.Send(new WatchServicesQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, Service: null, healthyOnly ?? false, cluster, protocol, snapshot ?? false,
-            LastEventIds.From(request, lastEventId)), ct));
+            lastEventIdHeader ?? lastEventId), ct));
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>

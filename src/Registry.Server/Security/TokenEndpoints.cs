@@ -10,7 +10,7 @@ internal static class TokenEndpoints
     public static IEndpointRouteBuilder MapTokens(this IEndpointRouteBuilder app)
     {
         var tokens = app.MapGroup("/v1/tokens").WithTags("Tokens");
-        tokens.MapPost("", CreateToken).WithName(nameof(CreateToken)).RateLimitedWrite()
+        tokens.MapPost("", CreateToken).WithName(nameof(CreateToken)).RecordsAuthor().RateLimitedWrite()
             .WithSummary("Create a token; its secret is in this response only.")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
             .ProducesValidationProblem().ProducesAccessProblems().ProducesWriteProblems();
@@ -18,7 +18,7 @@ internal static class TokenEndpoints
             .WithSummary("List the tokens the server accepts (never their secrets).")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
             .ProducesAccessProblems();
-        tokens.MapDelete("/{id}", RevokeToken).WithName(nameof(RevokeToken)).RateLimitedWrite()
+        tokens.MapDelete("/{id}", RevokeToken).WithName(nameof(RevokeToken)).RecordsAuthor().RateLimitedWrite()
             .WithSummary("Revoke a token created through the API.")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
             .ProducesValidationProblem().ProducesAccessProblems().ProducesProblem(StatusCodes.Status404NotFound)

@@ -46,6 +46,47 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("swagger-ui", page, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/v1/configs/{dataId}", "put", "If-Match,If-None-Match,X-Registry-User")]
+    [InlineData("/v1/configs/{dataId}", "get", "If-None-Match")]
+    [InlineData("/v1/configs/{dataId}", "delete", "If-Match,X-Registry-User")]
+    [InlineData("/v1/configs/{dataId}/rollback", "post", "If-Match,X-Registry-User")]
+    [InlineData("/v1/configs/watch", "get", "Last-Event-ID")]
+    [InlineData("/v1/services/{service}/watch", "get", "Last-Event-ID")]
+    [InlineData("/v1/services/{service}/metadata", "put", "If-Match,If-None-Match,X-Registry-User")]
+    [InlineData("/v1/services/{service}/instances", "put", "")]
+    public async Task SwaggerUi_Operation_OffersTheHeadersItTakes(string path, string method, string headers)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var document = System.Text.Json.JsonDocument.Parse(
+            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+
+        var operation = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
+        var offered = operation.TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString())
+            : [];
+        Assert.Equal(headers, string.Join(',', offered));
+    }
+
+    [Fact]
+    public async Task SwaggerUi_ConfigPublish_TakesEveryFormatWithAnExample()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var document = System.Text.Json.JsonDocument.Parse(
+            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+
+        var content = document.RootElement.GetProperty("paths").GetProperty("/v1/configs/{dataId}").GetProperty("put")
+            .GetProperty("requestBody").GetProperty("content");
+        Assert.Equal(
+            ["application/yaml", "application/json", "text/x-java-properties", "application/xml", "text/plain"],
+            content.EnumerateObject().Select(mediaType => mediaType.Name));
+        Assert.All(content.EnumerateObject(), mediaType => Assert.True(mediaType.Value.TryGetProperty("example", out _), mediaType.Name));
+    }
+
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
 
     private static string RepositoryRoot()

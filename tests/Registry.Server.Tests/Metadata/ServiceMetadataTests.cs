@@ -85,6 +85,21 @@ public sealed class ServiceMetadataTests
     }
 
     [Fact]
+    public async Task Put_IfNoneMatchStar_CreatesOnlyAndRefusesAnExistingDocumentWith412()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var created = await Send(client, HttpMethod.Put, "*", "If-None-Match");
+        using var refused = await Send(client, HttpMethod.Put, "*", "If-None-Match");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var problem = await refused.ProblemAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Equal(("version-mismatch", 1), (problem.Code(), problem.GetProperty("currentVersion").GetInt32()));
+        Assert.Single((await client.GetFromJsonAsync<Paged<MetadataVersionInfo>>("/v1/services/pay/metadata/history", Ct))!.Items);
+    }
+
+    [Fact]
     public async Task Get_IfNoneMatchCurrentVersion_Returns304()
     {
         await using var app = new RegistryApp();
@@ -244,7 +259,7 @@ public sealed class ServiceMetadataTests
         Assert.Equal(1, (await client.PutMetadataAsync("pay", Document)).Version);
     }
 
-    private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string ifMatch)
+    private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string tag, string header = "If-Match")
     {
         using var request = new HttpRequestMessage(method, MetadataApi.Path("pay"));
         if (method == HttpMethod.Put)
@@ -252,7 +267,7 @@ public sealed class ServiceMetadataTests
             request.Content = JsonContent.Create(Document);
         }
 
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        request.Headers.TryAddWithoutValidation(header, tag);
         return await client.SendAsync(request, Ct);
     }
 }
