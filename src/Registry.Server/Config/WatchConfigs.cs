@@ -3,6 +3,7 @@ using Mediator;
 using Registry.Contracts.Config;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
 
 namespace Registry.Server.Config;
 
@@ -28,9 +29,9 @@ internal sealed class WatchConfigsValidator : AbstractValidator<WatchConfigsQuer
     }
 }
 
-internal sealed class WatchConfigsHandler(ConfigRegistry configs, ChangeFeed feed) : IQueryHandler<WatchConfigsQuery, Watch>
+internal sealed class WatchConfigsHandler(ConfigRegistry configs, ChangeFeed feed, Committer committer) : IQueryHandler<WatchConfigsQuery, Watch>
 {
-    public ValueTask<Watch> Handle(WatchConfigsQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Watch> Handle(WatchConfigsQuery query, CancellationToken cancellationToken)
     {
         var dataIds = query.DataIds.ToHashSet(StringComparer.Ordinal);
         var lastEventId = LastEventIds.Parse(query.LastEventId);
@@ -38,19 +39,23 @@ internal sealed class WatchConfigsHandler(ConfigRegistry configs, ChangeFeed fee
             ns == query.Namespace && (query.Group == NameRules.AnyGroup || group == query.Group)
             && (dataIds.Count == 0 || dataIds.Contains(dataId));
 
-        var subscription = feed.Subscribe(
-            change => change.Topic.Kind == ConfigRegistry.EventKind && Watched(change.Topic.Namespace, change.Topic.Group, change.Topic.Name),
-            lastEventId);
+        bool Filter(ChangeEvent change) =>
+            change.Topic.Kind == ConfigRegistry.EventKind && Watched(change.Topic.Namespace, change.Topic.Group, change.Topic.Name);
+        if (!query.Snapshot)
+        {
+            return new Watch(feed.Subscribe(Filter, lastEventId), change => Render(change), []);
+        }
 
         // A client that resumes already has the state; one that starts fresh (or must re-read) can ask for it.
-        var snapshot = query.Snapshot && (lastEventId is null || subscription.ResetRequired)
-            ? configs.All
-                .Where(c => !c.Value.Deleted && Watched(c.Key.Namespace, c.Key.Group, c.Key.DataId))
-                .OrderBy(c => c.Key.Group, StringComparer.Ordinal).ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
-                .Select(c => Render(ConfigRegistry.ToEvent(c.Key, c.Value, ConfigNames.Snapshot)) with { Id = subscription.StartRevision })
-                .ToList()
-            : [];
-        return ValueTask.FromResult(new Watch(subscription, change => Render(change), snapshot));
+        var (subscription, snapshot) = await feed.SubscribeWithSnapshotAsync(committer, Filter, lastEventId, subscription =>
+            lastEventId is null || subscription.ResetRequired
+                ? configs.All
+                    .Where(c => !c.Value.Deleted && Watched(c.Key.Namespace, c.Key.Group, c.Key.DataId))
+                    .OrderBy(c => c.Key.Group, StringComparer.Ordinal).ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
+                    .Select(c => Render(ConfigRegistry.ToEvent(c.Key, c.Value, ConfigNames.Snapshot)) with { Id = subscription.StartRevision })
+                    .ToList()
+                : [], cancellationToken);
+        return new Watch(subscription, change => Render(change), snapshot);
     }
 
     private static SseMessage Render(ChangeEvent change) => new(change.Type, change.Revision, (byte[])change.Payload);

@@ -161,6 +161,21 @@ internal sealed class ChangeFeed : IDisposable
         }
     }
 
+    /// <summary>
+    /// Subscribes as <see cref="Subscribe"/> and builds, from memory, a snapshot of the state the subscription
+    /// starts from. It runs on the writer between batches (nothing changes meanwhile, and everything applied is
+    /// durable and appended) after publishing what the coalescing window holds, so the snapshot shows exactly
+    /// the state at <see cref="Subscription.StartRevision"/> and the stream goes on right after it.
+    /// </summary>
+    public Task<(Subscription Subscription, T Snapshot)> SubscribeWithSnapshotAsync<T>(
+        Committer committer, Func<ChangeEvent, bool> filter, long? after, Func<Subscription, T> snapshot, CancellationToken cancellationToken) =>
+        committer.ExclusiveAsync(() =>
+        {
+            Flush();
+            var subscription = Subscribe(filter, after);
+            return (subscription, snapshot(subscription));
+        }, cancellationToken);
+
     internal void Remove(Subscription subscription)
     {
         lock (_lock)

@@ -4,6 +4,7 @@ using Mediator;
 using Registry.Contracts;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
+using Registry.Server.Storage;
 using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
@@ -31,10 +32,10 @@ internal sealed class WatchServicesValidator : AbstractValidator<WatchServicesQu
     }
 }
 
-internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed feed, LeasePolicy leases)
+internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed feed, Committer committer, LeasePolicy leases)
     : IQueryHandler<WatchServicesQuery, Watch>
 {
-    public ValueTask<Watch> Handle(WatchServicesQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Watch> Handle(WatchServicesQuery query, CancellationToken cancellationToken)
     {
         var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
         var lastEventId = LastEventIds.Parse(query.LastEventId);
@@ -42,24 +43,30 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
             key.Namespace == query.Namespace && (query.Group == NameRules.AnyGroup || key.Group == query.Group)
             && (query.Service is null || key.Name == query.Service);
 
-        var subscription = feed.Subscribe(
-            change => change.Topic.Kind == NamingEvents.Kind
-                && InScope(new ServiceKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name)),
-            lastEventId);
-        var snapshot = query.Snapshot && (lastEventId is null || subscription.ResetRequired)
-            ? registry.Services
-                .Where(s => InScope(s.Key))
-                .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
-                .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, InstanceSelection.Rendered(s.View(), filter, leases)))
-                .ToList()
-            : [];
-        return ValueTask.FromResult(new Watch(subscription, change => change switch
+        bool Filter(ChangeEvent change) =>
+            change.Topic.Kind == NamingEvents.Kind && InScope(new ServiceKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name));
+        SseMessage? Render(ChangeEvent change) => change switch
         {
             { Type: NamingEvents.Instances, Payload: ServiceView view } =>
                 new SseMessage(NamingEvents.Instances, change.Revision, InstanceSelection.Rendered(view, filter, leases)),
             { Type: NamingEvents.Metadata, Payload: byte[] document } =>
                 new SseMessage(NamingEvents.Metadata, change.Revision, document),
             _ => null,
-        }, snapshot));
+        };
+
+        if (!query.Snapshot)
+        {
+            return new Watch(feed.Subscribe(Filter, lastEventId), Render, []);
+        }
+
+        var (subscription, snapshot) = await feed.SubscribeWithSnapshotAsync(committer, Filter, lastEventId, subscription =>
+            lastEventId is null || subscription.ResetRequired
+                ? registry.Services
+                    .Where(s => InScope(s.Key))
+                    .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
+                    .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, InstanceSelection.Rendered(s.View(), filter, leases)))
+                    .ToList()
+                : [], cancellationToken);
+        return new Watch(subscription, Render, snapshot);
     }
 }

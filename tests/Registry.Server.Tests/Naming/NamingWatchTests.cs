@@ -106,6 +106,27 @@ public sealed class NamingWatchTests
     }
 
     [Fact]
+    public async Task Watch_SnapshotWhileAChangeIsHeldForCoalescing_ShowsItOnceUnderItsOwnRevision()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Events:CoalesceWindow"] = "00:00:00.050" });
+        using var client = app.CreateClient();
+        await client.RegisterAsync("pay", "10.0.0.1");
+        var held = await client.RegisterAsync("pay", "10.0.0.2");
+
+        var (response, stream) = await SseReader.OpenAsync(client, "/v1/services/pay/watch?snapshot=true");
+        using var _ = response;
+        await using var __ = stream;
+        app.Time.Advance(TimeSpan.FromMilliseconds(50));
+        var next = await client.RegisterAsync("pay", "10.0.0.3");
+        app.Time.Advance(TimeSpan.FromMilliseconds(50));
+
+        var events = await stream.NextAsync(2);
+        Assert.Equal(
+            [(held.Revision, "10.0.0.1:up 10.0.0.2:up"), (next.Revision, "10.0.0.1:up 10.0.0.2:up 10.0.0.3:up")],
+            events.Select(e => (long.Parse(e.Id!, CultureInfo.InvariantCulture), Describe(e))));
+    }
+
+    [Fact]
     public async Task Watch_ResumeAfterDisconnect_ReplaysTheExactMissedSequence()
     {
         await using var app = new RegistryApp();
