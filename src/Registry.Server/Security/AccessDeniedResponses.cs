@@ -2,17 +2,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
-using Registry.Server.Audit;
 using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Security;
 
 /// <summary>
 /// Answers a refused request with a problem that says why — 401 without a valid token, 403 without the role
-/// or the namespace — and records the refusal in the audit log.
+/// or the namespace — and records the refusal (<see cref="RefusalLog"/>).
 /// </summary>
-internal sealed partial class AccessDeniedResponses(
-    IProblemDetailsService problems, AuditLog audit, ILogger<AccessDeniedResponses> logger) : IAuthorizationMiddlewareResultHandler
+internal sealed class AccessDeniedResponses(IProblemDetailsService problems, RefusalLog refusals) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -30,11 +28,7 @@ internal sealed partial class AccessDeniedResponses(
                 ?? "Send a token as 'Authorization: Bearer <token>'.")
             : (StatusCodes.Status403Forbidden, "forbidden", "The token does not allow this.",
                 string.Join(" ", result.AuthorizationFailure?.FailureReasons.Select(reason => reason.Message) ?? []));
-        var actor = context.Token()?.Name ?? Actor.Anonymous;
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
-        var ns = AccessHandler.RequestNamespace(context);
-        LogDenied(status, context.Request.Method, context.Request.Path, actor, address, detail);
-        audit.RecordFailure(actor, address, "auth.denied", ns, $"{context.Request.Method} {context.Request.Path}", detail);
+        refusals.Record(context, status, context.Token()?.Name ?? Actor.Anonymous, AccessHandler.RequestNamespace(context), detail);
 
         if (result.Challenged)
         {
@@ -54,8 +48,4 @@ internal sealed partial class AccessDeniedResponses(
             },
         });
     }
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
-        Message = "Refused {Status} {Method} {Path} for {Actor} from {Address}: {Reason}")]
-    private partial void LogDenied(int status, string method, PathString path, string actor, string address, string reason);
 }

@@ -29,6 +29,7 @@ internal static class AuthServices
             }
         });
         services.AddSingleton<IAuthorizationHandler, AccessHandler>();
+        services.AddSingleton<RefusalLog>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessDeniedResponses>();
         return services;
     }

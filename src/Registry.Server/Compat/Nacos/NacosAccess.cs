@@ -48,20 +48,28 @@ internal static class NacosAccess
 
         if (token is null)
         {
-            throw NacosException.Forbidden("user not found!");
+            throw Refuse(http, Actor.Anonymous, ns, "user not found!");
         }
 
         if (!token.Has(role))
         {
-            throw NacosException.Forbidden($"authorization failed! token '{token.Name}' does not have the '{role}' role.");
+            throw Refuse(http, token.Name, ns, $"authorization failed! token '{token.Name}' does not have the '{role}' role.");
         }
 
         if (ns is not null && !token.CanActIn(ns))
         {
-            throw NacosException.Forbidden($"authorization failed! token '{token.Name}' may not act in namespace '{ns}'.");
+            throw Refuse(http, token.Name, ns, $"authorization failed! token '{token.Name}' may not act in namespace '{ns}'.");
         }
 
         return new Actor(token.Name, address);
+    }
+
+    /// <summary>Records a refusal, as the native API's are recorded, and makes Nacos's 403 for it (<paramref name="answer"/>, else the reason).</summary>
+    private static NacosException Refuse(HttpContext http, string actor, string? ns, string reason, string? answer = null)
+    {
+        http.RequestServices.GetRequiredService<RefusalLog>().Record(
+            http, StatusCodes.Status403Forbidden, actor, ns ?? NameRules.DefaultNamespace, reason);
+        return NacosException.Forbidden(answer ?? reason);
     }
 
     /// <summary>Which namespaces the caller may see in a listing.</summary>
@@ -80,7 +88,7 @@ internal static class NacosAccess
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         if (http.RequestServices.GetRequiredService<TokenRegistry>().Find(password, now) is not { } token || token.Name != username)
         {
-            return NacosResults.Text("unknown user!", StatusCodes.Status403Forbidden);
+            throw Refuse(http, Actor.Anonymous, ns: null, $"login as '{username}' refused: no live token of that name has that secret", "unknown user!");
         }
 
         // Nacos clients refresh at 90% of the TTL; a token without an expiry is good for Nacos's default 5 hours at a time.

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Registry.Contracts;
+using Registry.Contracts.Admin;
 using Registry.Server.Tests.Security;
 
 namespace Registry.Server.Tests.Compat.Nacos;
@@ -109,6 +112,34 @@ public sealed class NacosAuthTests
 
         var visible = JsonDocument.Parse(await dev.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/nacos/v1/console/namespaces")).RootElement;
         Assert.Equal(["dev"], visible.GetProperty("data").EnumerateArray().Select(n => n.GetProperty("namespace").GetString()));
+    }
+
+    [Fact]
+    public async Task RefusedRequests_AreRecordedAsDeniedLikeTheNativeOnes()
+    {
+        await using var app = AuthApp.Create();
+        using var admin = app.Client(AuthApp.Admin);
+        using var reader = app.Client(AuthApp.Reader);
+        using var anonymous = app.CreateClient();
+        await anonymous.ExpectAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/nacos/v1/auth/login", form: [("username", "ops"), ("password", "guess")]);
+        await anonymous.ExpectAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/nacos/v1/ns/instance",
+            form: [("serviceName", "orders"), ("ip", "10.0.0.1"), ("port", "80")]);
+        await reader.ExpectAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/nacos/v1/cs/configs", form: [("dataId", "a"), ("group", "g"), ("content", "1")]);
+
+        var denied = new List<AuditEntryInfo>();
+        for (var i = 0; i < 500 && denied.Count < 3; i++)
+        {
+            denied = (await admin.GetFromJsonAsync<Paged<AuditEntryInfo>>("/v1/audit?outcome=denied", TestContext.Current.CancellationToken))!.Items.ToList();
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(
+        [
+            "anonymous POST /nacos/v1/auth/login: login as 'ops' refused: no live token of that name has that secret",
+            "anonymous POST /nacos/v1/ns/instance: user not found!",
+            "dashboard POST /nacos/v1/cs/configs: authorization failed! token 'dashboard' does not have the 'write' role.",
+        ], denied.Select(e => $"{e.Actor} {e.Target}: {e.Detail}").Order(StringComparer.Ordinal));
+        Assert.All(denied, e => Assert.Equal("auth.denied", e.Action));
     }
 
     [Fact]
