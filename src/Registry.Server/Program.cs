@@ -12,9 +12,9 @@ using Registry.Server.Namespaces;
 using Registry.Server.Naming;
 using Registry.Server.Security;
 
-if (ServerCommands.TryRun(args))
+if (ServerCommands.TryRun(args) is { } exitCode)
 {
-    return 0;
+    return exitCode;
 }
 
 try

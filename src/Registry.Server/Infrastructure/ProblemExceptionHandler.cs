@@ -20,7 +20,7 @@ internal sealed partial class ProblemExceptionHandler(
         {
             ValidationException validation => ValidationProblem(validation),
             BadHttpRequestException badRequest => BadRequestProblem(badRequest),
-            StoreUnavailableException => StoreProblem(context),
+            StoreUnavailableException unavailable => StoreProblem(context, unavailable),
             _ => null,
         };
 
@@ -113,14 +113,14 @@ internal sealed partial class ProblemExceptionHandler(
         };
     }
 
-    private static ProblemDetails StoreProblem(HttpContext context)
+    private static ProblemDetails StoreProblem(HttpContext context, StoreUnavailableException exception)
     {
         context.Response.Headers.RetryAfter = "1";
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = "The store is unavailable.",
-            Detail = "The change could not be made durable and was not applied. Reads keep working; retry the write later.",
+            Detail = exception.Message,
             Extensions = { [Problems.CodeMember] = "store-unavailable" },
         };
     }

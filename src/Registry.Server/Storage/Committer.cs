@@ -59,7 +59,7 @@ internal sealed partial class Committer : IAsyncDisposable
         var pending = new Pending<T>(mutation, cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new StoreUnavailableException("The registry is shutting down.");
+            throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
         }
 
         return pending.Task;
@@ -74,7 +74,7 @@ internal sealed partial class Committer : IAsyncDisposable
         var pending = new Exclusive<T>(action, cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new StoreUnavailableException("The registry is shutting down.");
+            throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
         }
 
         return pending.Task;
@@ -140,7 +140,8 @@ internal sealed partial class Committer : IAsyncDisposable
                 LogCommitFailed(ex, batch.Count);
                 _healthy = false;
                 _changes.RollbackAll();
-                var failure = new StoreUnavailableException("The store could not make the write durable.", ex);
+                var failure = new StoreUnavailableException(
+                    "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
                 foreach (var pending in batch)
                 {
                     pending.Fail(failure);

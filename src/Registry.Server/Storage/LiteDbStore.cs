@@ -155,17 +155,26 @@ internal sealed partial class LiteDbStore : IRegistryStore
     public void Backup(string path)
     {
         Materialize();
-        using var copy = Open(path);
-        foreach (var name in _db.GetCollectionNames())
+        try
         {
-            var target = copy.GetCollection(name);
-            foreach (var chunk in _db.GetCollection(name).FindAll().Chunk(1000))
+            using var copy = Open(path);
+            foreach (var name in _db.GetCollectionNames())
             {
-                target.Insert(chunk);
+                var target = copy.GetCollection(name);
+                foreach (var chunk in _db.GetCollection(name).FindAll().Chunk(1000))
+                {
+                    target.Insert(chunk);
+                }
             }
-        }
 
-        copy.Checkpoint();
+            // Even a backup of an empty registry says how far it goes: it is what marks the file as a backup.
+            copy.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = LastRevision });
+            copy.Checkpoint();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException("The backup could not be written: the disk refuses it. Retry once it has room.", ex);
+        }
     }
 
     public string? Probe()
@@ -222,6 +231,62 @@ internal sealed partial class LiteDbStore : IRegistryStore
         _db.Dispose();
     }
 
+    /// <summary>
+    /// Replaces the data file at <paramref name="path"/> with a backup, for a server that is stopped: its
+    /// journal and LiteDB's log go too, so nothing written after the backup is replayed onto it. Returns the
+    /// backup's revision.
+    /// </summary>
+    public static long Restore(string backup, string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        long revision;
+        try
+        {
+            using var source = new LiteDatabase(new ConnectionString { Filename = backup, Connection = ConnectionType.Direct, ReadOnly = true });
+            revision = source.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64
+                ?? throw new StartupException($"{backup} is not a Registry backup: it records no revision.");
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            // LiteDB reads a file that is not one of its own as an empty database it may not initialise (read only).
+            throw new StartupException($"{backup} cannot be read as a Registry backup: {ex.Message}", ex);
+        }
+
+        var journalPath = path + ".journal";
+        var staged = path + ".restoring";
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+
+            // The journal's lock is the server's: holding it proves none runs on this data file.
+            using (var journal = new FileStream(journalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                File.Copy(backup, staged, overwrite: true);
+
+                // Whatever the old file's journal and log hold is newer than the backup: remove it first.
+                File.Delete(LogPath(path));
+                journal.SetLength(0);
+                journal.Flush(flushToDisk: true);
+                File.Move(staged, path, overwrite: true);
+            }
+
+            File.Delete(journalPath);
+            return revision;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(staged);
+            throw new StartupException(
+                $"The backup cannot be restored into {path}: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
+        }
+    }
+
+    /// <summary>LiteDB's own log beside a data file: <c>registry.db</c> has <c>registry-log.db</c>.</summary>
+    private static string LogPath(string path) =>
+        System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(path)!,
+            System.IO.Path.GetFileNameWithoutExtension(path) + "-log" + System.IO.Path.GetExtension(path));
+
     private static LiteDatabase Open(string path) =>
         new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
 
@@ -263,7 +328,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
         _journal?.Reset();
     }
 
-    /// <summary>Brings LiteDB up to every acknowledged batch before it is read.</summary>
+    /// <summary>Brings LiteDB up to every acknowledged batch before it is read; a disk that refuses makes the read unavailable.</summary>
     private void Materialize()
     {
         if (_journal is null)
@@ -273,21 +338,24 @@ internal sealed partial class LiteDbStore : IRegistryStore
 
         lock (_gate)
         {
-            if (_reopen)
+            try
             {
-                Reopen();
-            }
-            else if (_pending.Count > 0)
-            {
-                try
+                if (_reopen)
+                {
+                    Reopen();
+                }
+                else if (_pending.Count > 0)
                 {
                     ApplyPending();
                 }
-                catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
-                {
-                    _reopen = true;
-                    throw;
-                }
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+            {
+                _reopen = true;
+                LogCheckpointFailed(ex);
+                throw new StoreUnavailableException(
+                    "The data file cannot be read now (the disk refuses writes the read needs first); the current state is "
+                    + "still served from memory. Retry later.", ex);
             }
         }
     }
@@ -403,16 +471,20 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(probe);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // The disk is in trouble already; a leftover probe file is harmless.
-            }
-
+            TryDelete(probe);
             return ex.Message;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The disk is in trouble already; a leftover file is harmless.
         }
     }
 
@@ -427,10 +499,10 @@ internal sealed partial class LiteDbStore : IRegistryStore
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reopened store {Path} at revision {Revision} after a failed write")]
     private partial void LogReopened(string path, long revision);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
         Message = "The data directory of {Path} cannot take writes ({Problem}); writes are refused until it can")]
     private partial void LogUnwritable(string path, string problem);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "The data directory of {Path} takes writes again")]
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "The data directory of {Path} takes writes again")]
     private partial void LogWritableAgain(string path);
 }

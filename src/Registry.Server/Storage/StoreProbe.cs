@@ -20,6 +20,6 @@ internal sealed partial class StoreProbe(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Probing the data directory failed")]
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Probing the data directory failed")]
     private partial void LogProbeFailed(Exception exception);
 }

@@ -1,5 +1,8 @@
 namespace Registry.Server.Storage;
 
-/// <summary>A write could not be made durable; nothing of it was applied.</summary>
+/// <summary>
+/// The store cannot take a write (nothing of it was applied) or serve a read of what only it holds (history,
+/// audit, backups). The message is for the client: what happened and what to do.
+/// </summary>
 internal sealed class StoreUnavailableException(string message, Exception? inner = null)
     : Exception(message, inner);
