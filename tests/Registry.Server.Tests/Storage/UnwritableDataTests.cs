@@ -43,9 +43,21 @@ public sealed class UnwritableDataTests
                 Assert.Equal(["10.0.0.1"], (await client.ListAsync("orders")).Instances.Select(i => i.Ip));
                 Assert.Equal("a: 1\n", (await client.ReadAsync("app.yaml")).Content);
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/readyz", Ct)).StatusCode);
+
+                // What only the data file holds cannot be read while the writes it needs first are refused.
+                foreach (var path in new[] { ConfigApi.Path("app.yaml/history"), "/v1/audit" })
+                {
+                    using var read = await client.GetAsync(path, Ct);
+                    Assert.Equal("store-unavailable", (await read.ProblemAsync(HttpStatusCode.ServiceUnavailable)).Code());
+                }
             }
 
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz", Ct)).StatusCode);
+            using (var history = await client.GetAsync(ConfigApi.Path("app.yaml/history"), Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, history.StatusCode);
+            }
+
             await client.RegisterAsync("orders", "10.0.0.3");
             await client.PublishAsync("app.yaml", "a: 3\n");
         }
