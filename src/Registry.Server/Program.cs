@@ -17,9 +17,12 @@ if (ServerCommands.TryRun(args) is { } exitCode)
     return exitCode;
 }
 
+var started = false;
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // The content root is where the binary and its appsettings.json are, whatever the working directory is
+    // (the data directory is relative to the working directory).
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.UseDefaultUrl();
     BindingPolicy.Enforce(builder.Configuration);
     builder.Services.AddRegistry(builder.Configuration);
@@ -46,13 +49,17 @@ try
     app.MapNacos();
     app.MapEureka();
 
-    await app.RunAsync();
+    await app.StartAsync();
+    started = true;
+    await app.WaitForShutdownAsync();
     return 0;
 }
-catch (Exception ex) when (ex is StartupException or OptionsValidationException)
+catch (Exception ex) when (!started && ex is not HostAbortedException)
 {
-    // A refusal to start is the operator's to fix: say what and why, without a stack trace.
-    await Console.Error.WriteLineAsync($"Registry cannot start: {ex.Message}");
+    // A refusal to start is the operator's to fix: say what and why. Only a failure nobody foresaw needs the
+    // stack trace. (Test hosts stop the program after building it, with HostAbortedException.)
+    var foreseen = ex is StartupException or OptionsValidationException or InvalidOperationException or IOException;
+    await Console.Error.WriteLineAsync($"Registry cannot start: {ex.Message}{(foreseen ? "" : Environment.NewLine + ex)}");
     return 1;
 }
 

@@ -7,6 +7,7 @@ public sealed class OptionsValidationTests
     [InlineData("--Registry:Naming:UnhealthyAfter=00:00:01", "Registry:Naming:UnhealthyAfter")]
     [InlineData("--Registry:Naming:SelfPreservation:Threshold=1.5", "Registry:Naming:SelfPreservation:Threshold")]
     [InlineData("--Registry:Storage:MaxBatchSize=0", "Registry:Storage:MaxBatchSize")]
+    [InlineData("--Registry:Naming:EvictAfter=abc", "Registry:Naming:EvictAfter")]
     public async Task Start_InvalidOption_ExitsWithAnErrorNamingTheKey(string argument, string key)
     {
         using var dir = new TempDirectory();

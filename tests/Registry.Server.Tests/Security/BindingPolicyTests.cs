@@ -43,6 +43,18 @@ public sealed class BindingPolicyTests
     }
 
     [Fact]
+    public async Task Help_PrintsTheCommandsAndServesNothing()
+    {
+        using var dir = new TempDirectory();
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("restore <backup.db>", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "data")));
+    }
+
+    [Fact]
     public async Task HashToken_WithASecret_PrintsItsSha256()
     {
         using var dir = new TempDirectory();
