@@ -13,7 +13,7 @@ internal static class TokenEndpoints
         tokens.MapPost("", CreateToken).WithName(nameof(CreateToken)).RecordsAuthor().RateLimitedWrite()
             .WithSummary("Create a token; its secret is in this response only.")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
-            .ProducesValidationProblem().ProducesAccessProblems().ProducesWriteProblems();
+            .ProducesValidationProblem().ProducesAccessProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
         tokens.MapGet("", ListTokens).WithName(nameof(ListTokens))
             .WithSummary("List the tokens the server accepts (never their secrets).")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
@@ -27,13 +27,15 @@ internal static class TokenEndpoints
     }
 
     /// <param name="request">Name, roles, namespaces and expiry of the token.</param>
-    private static async Task<Created<CreatedToken>> CreateToken(
+    private static async Task<Results<Created<CreatedToken>, ProblemHttpResult>> CreateToken(
         TokenRequest request, HttpRequest http, IMediator mediator, CancellationToken ct)
     {
-        var created = await mediator.Send(new CreateTokenCommand(
+        var outcome = await mediator.Send(new CreateTokenCommand(
             request.Name, [.. request.Roles ?? []], [.. request.Namespaces ?? [TokenRules.AllNamespaces]], request.ExpiresAt,
             Actors.From(http)), ct);
-        return TypedResults.Created($"/v1/tokens/{created.Token.Id}", created);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/v1/tokens/{outcome.Value!.Token.Id}", outcome.Value);
     }
 
     private static async Task<Ok<IReadOnlyList<TokenInfo>>> ListTokens(IMediator mediator, CancellationToken ct) =>

@@ -149,6 +149,22 @@ public sealed class AuthTests
     }
 
     [Theory]
+    [InlineData("ops")]
+    [InlineData("reporting")]
+    public async Task CreateToken_NameTaken_Returns409AndCreatesNothing(string name)
+    {
+        await using var app = AuthApp.Create();
+        using var admin = app.Client(AuthApp.Admin);
+        (await admin.PostAsJsonAsync("/v1/tokens", new { name = "reporting", roles = new[] { "read" } }, Ct)).EnsureSuccessStatusCode();
+        var before = (await admin.GetFromJsonAsync<List<TokenInfo>>("/v1/tokens", Ct))!.Count;
+
+        using var response = await admin.PostAsJsonAsync("/v1/tokens", new { name, roles = new[] { "read" } }, Ct);
+
+        Assert.Equal("token-name-taken", (await response.ProblemAsync(HttpStatusCode.Conflict)).Code());
+        Assert.Equal(before, (await admin.GetFromJsonAsync<List<TokenInfo>>("/v1/tokens", Ct))!.Count);
+    }
+
+    [Theory]
     [InlineData("""{"name":"x y","roles":["read"]}""", "name")]
     [InlineData("""{"name":"x","roles":[]}""", "roles")]
     [InlineData("""{"name":"x","roles":["root"]}""", "roles")]
