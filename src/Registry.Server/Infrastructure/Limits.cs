@@ -65,19 +65,32 @@ internal static class Limits
         {
             var o = limits.Value;
             options.AddPolicy(WritePolicy, context => o.RateLimitEnabled
-                ? RateLimitPartition.GetTokenBucketLimiter(PartitionOf(context), _ => new TokenBucketRateLimiterOptions
+                ? RateLimitPartition.GetTokenBucketLimiter(PartitionOf(context), _ =>
                 {
-                    // Refill ten times a second, or once per permit below ten a second.
-                    TokenLimit = o.WriteBurst,
-                    TokensPerPeriod = o.WritesPerSecond / Math.Min(o.WritesPerSecond, 10),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / Math.Min(o.WritesPerSecond, 10)),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
+                    var (tokens, period) = Refill(o.WritesPerSecond);
+                    return new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = o.WriteBurst,
+                        TokensPerPeriod = tokens,
+                        ReplenishmentPeriod = period,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    };
                 })
                 : RateLimitPartition.GetNoLimiter(""));
             options.OnRejected = RejectAsync;
         });
         return services;
+    }
+
+    /// <summary>
+    /// How a bucket refills to give exactly <paramref name="writesPerSecond"/>: as often as possible up to ten
+    /// times a second, in equal whole portions (19 a second refill once a second; 1000, 100 every 100 ms).
+    /// </summary>
+    public static (int Tokens, TimeSpan Period) Refill(int writesPerSecond)
+    {
+        var refills = Enumerable.Range(1, 10).Last(n => writesPerSecond % n == 0);
+        return (writesPerSecond / refills, TimeSpan.FromSeconds(1.0 / refills));
     }
 
     /// <summary>Marks a write: rate limited per client.</summary>

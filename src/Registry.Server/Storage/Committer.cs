@@ -137,7 +137,17 @@ internal sealed partial class Committer : IAsyncDisposable
             catch (Exception ex)
             {
                 _metrics?.CommitFailures.Inc();
-                LogCommitFailed(ex, batch.Count);
+
+                // The first failure with its stack trace; while the store stays down, one line per batch.
+                if (_healthy)
+                {
+                    LogCommitFailed(ex, batch.Count);
+                }
+                else
+                {
+                    LogCommitStillFailing(batch.Count, ex.Message);
+                }
+
                 _healthy = false;
                 _changes.RollbackAll();
                 var failure = new StoreUnavailableException(
@@ -151,7 +161,12 @@ internal sealed partial class Committer : IAsyncDisposable
             }
         }
 
-        _healthy = true;
+        if (!_healthy)
+        {
+            LogCommitsRecovered(_changes.Revision);
+            _healthy = true;
+        }
+
         Interlocked.Exchange(ref _revision, _changes.Revision);
         var (committed, events) = _changes.Complete();
         _feed.Append(events, _revision);
@@ -176,6 +191,13 @@ internal sealed partial class Committer : IAsyncDisposable
     [LoggerMessage(EventId = 1010, Level = LogLevel.Error,
         Message = "Store commit failed; {Count} writes were rolled back and refused")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
+        Message = "Store commit failed again; {Count} writes were rolled back and refused: {Reason}")]
+    private partial void LogCommitStillFailing(int count, string reason);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Store commits succeed again, at revision {Revision}")]
+    private partial void LogCommitsRecovered(long revision);
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "An after-commit action failed")]
     private partial void LogAfterCommitFailed(Exception exception);

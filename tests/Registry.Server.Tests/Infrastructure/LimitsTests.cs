@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Registry.Server.Infrastructure;
 using Registry.Server.Tests.Metadata;
 using Registry.Server.Tests.Naming;
 using Registry.Server.Tests.Security;
@@ -75,6 +76,20 @@ public sealed class LimitsTests
         {
             await client.RegisterAsync("orders", $"10.0.0.{i}");
         }
+    }
+
+    [Theory]
+    [InlineData(1000, 100, 100)]
+    [InlineData(19, 19, 1000)]
+    [InlineData(3, 1, 333)]
+    [InlineData(1, 1, 1000)]
+    [InlineData(25, 5, 200)]
+    public void WriteRate_AnyWholeNumberPerSecond_RefillsExactlyThatRate(int perSecond, int tokens, int periodMs)
+    {
+        var (refill, period) = Limits.Refill(perSecond);
+
+        Assert.Equal((tokens, periodMs), (refill, (int)period.TotalMilliseconds));
+        Assert.Equal(perSecond, refill * TimeSpan.FromSeconds(1) / period, 6);
     }
 
     [Fact]

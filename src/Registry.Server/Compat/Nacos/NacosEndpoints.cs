@@ -20,7 +20,8 @@ internal static class NacosEndpoints
         instance.MapPatch("", NacosInstances.Update).RateLimitedWrite();
         instance.MapGet("", NacosInstances.Detail);
         instance.MapGet("/list", NacosInstances.List);
-        instance.MapPut("/beat", NacosBeat.Beat);
+        // A full beat registers an unknown instance, so beats count as writes here (unlike native heartbeats).
+        instance.MapPut("/beat", NacosBeat.Beat).RateLimitedWrite();
 
         var service = nacos.MapGroup("/ns/service");
         service.MapPost("", NacosServices.Create).RateLimitedWrite();

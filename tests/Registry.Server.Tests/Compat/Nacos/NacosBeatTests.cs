@@ -12,6 +12,28 @@ public sealed class NacosBeatTests
         JsonDocument.Parse(await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/nacos/v1/ns/instance/beat", query: query)).RootElement;
 
     [Fact]
+    public async Task Beat_FullBeatsBeyondTheWriteRate_Get429AndRegisterNoMore()
+    {
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?>
+        {
+            ["Registry:Limits:WriteBurst"] = "3",
+            ["Registry:Limits:WritesPerSecond"] = "1",
+        });
+        using var client = app.CreateClient();
+        for (var i = 1; i <= 3; i++)
+        {
+            await BeatAsync(client, ("serviceName", "DEFAULT_GROUP@@orders"), ("beat", Beat.Replace("10.0.0.1", $"10.0.0.{i}", StringComparison.Ordinal)));
+        }
+
+        var (status, _, response) = await client.SendAsync(HttpMethod.Put, "/nacos/v1/ns/instance/beat",
+            query: [("serviceName", "DEFAULT_GROUP@@orders"), ("beat", Beat.Replace("10.0.0.1", "10.0.0.4", StringComparison.Ordinal))]);
+        using var _ = response;
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal(3, (await client.ListAsync(("serviceName", "DEFAULT_GROUP@@orders"))).Ips().Length);
+    }
+
+    [Fact]
     public async Task Beat_RegisteredInstance_Replies10200WithItsInterval()
     {
         await using var app = new RegistryApp();
