@@ -41,14 +41,14 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
     public PutServiceMetadataValidator(IOptions<NamingOptions> options)
     {
         this.ValidateServiceAddress();
-        RuleFor(c => c.Protocols!.Count).LessThanOrEqualTo(MetadataRules.MaxProtocols)
-            .When(c => c.Protocols is not null).OverridePropertyName("protocols");
+        RuleFor(c => c.Protocols)
+            .Must(protocols => protocols is null || protocols.Count <= MetadataRules.MaxProtocols)
+            .WithMessage($"'{{PropertyName}}' may hold at most {MetadataRules.MaxProtocols} protocols.");
         RuleForEach(c => c.Protocols).ChildRules(protocol =>
         {
             protocol.RuleFor(p => p.Name).NotEmpty().ValidProtocolName();
             protocol.RuleFor(p => p.Port).InclusiveBetween(1, 65535);
-            protocol.RuleFor(p => p.Path).MaximumLength(MetadataRules.MaxPathLength)
-                .Must(path => path is null || path.StartsWith('/')).WithMessage("'{PropertyName}' must start with '/'.");
+            protocol.RuleFor(p => p.Path).ValidProtocolPath();
         }).When(c => c.Protocols is not null && c.Protocols.All(p => p is not null)).OverridePropertyName("protocols");
         RuleFor(c => c.Protocols)
             .Must(protocols => protocols is null || protocols.All(p => p is not null))
@@ -60,8 +60,8 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
         RuleFor(c => c.InstanceWeights)
             .Must(weights => weights is null || weights.Count <= MetadataRules.MaxInstanceWeights)
             .WithMessage($"'{{PropertyName}}' may hold at most {MetadataRules.MaxInstanceWeights} entries.")
-            .Must(weights => weights is null || weights.Keys.All(id => id.Length is > 0 and <= InstanceRules.MaxIdLength))
-            .WithMessage($"Every key of '{{PropertyName}}' must be an instance id of 1 to {InstanceRules.MaxIdLength} characters.")
+            .Must(weights => weights is null || weights.Keys.All(InstanceIds.IsWellFormed))
+            .WithMessage("Every key of '{PropertyName}' must be an instance id: ip#port#cluster.")
             .Must(weights => weights is null || weights.Values.All(w => w is >= 0 and <= InstanceRules.MaxWeight))
             .WithMessage($"Every weight in '{{PropertyName}}' must be between 0 and {InstanceRules.MaxWeight}.");
         RuleFor(c => c.Tags)

@@ -19,14 +19,14 @@ internal static class ServiceDirectory
             : instance.Weight ?? metadata?.DefaultWeight ?? 1;
 
     /// <summary>
-    /// Where <paramref name="instance"/> serves <paramref name="protocol"/>: its own declaration first, else the
-    /// service document's port; null when neither names the protocol.
+    /// Where <paramref name="instance"/> serves <paramref name="protocol"/> (in lower case): its own declaration
+    /// first, in whatever case it names the protocol, else the service document's port; null when neither names it.
     /// </summary>
     public static InstanceEndpoint? Endpoint(InstanceRecord instance, ServiceMetadataRecord? metadata, string protocol)
     {
         var declared = metadata?.Protocols.FirstOrDefault(p => string.Equals(p.Name, protocol, StringComparison.OrdinalIgnoreCase));
-        var ownPath = instance.Metadata.GetValueOrDefault($"{ProtocolPrefix}{protocol}.path");
-        if (instance.Metadata.TryGetValue($"{ProtocolPrefix}{protocol}.port", out var ownPort)
+        var ownPath = Declaration(instance, protocol, ".path");
+        if (Declaration(instance, protocol, ".port") is { } ownPort
             && int.TryParse(ownPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
             return new InstanceEndpoint(protocol, instance.Ip, port, ownPath ?? declared?.Path);
@@ -35,9 +35,20 @@ internal static class ServiceDirectory
         return declared is null ? null : new InstanceEndpoint(protocol, instance.Ip, declared.Port, ownPath ?? declared.Path);
     }
 
-    /// <summary>True when every <c>protocol.*.port</c> in an instance's metadata is a port number.</summary>
-    public static bool HasValidProtocolPorts(IReadOnlyDictionary<string, string>? metadata) =>
-        metadata is null || metadata
-            .Where(entry => entry.Key.StartsWith(ProtocolPrefix, StringComparison.Ordinal) && entry.Key.EndsWith(".port", StringComparison.Ordinal))
-            .All(entry => int.TryParse(entry.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535);
+    /// <summary>The value of <c>protocol.&lt;protocol&gt;&lt;suffix&gt;</c> in the instance's metadata, the name in any case.</summary>
+    private static string? Declaration(InstanceRecord instance, string protocol, string suffix)
+    {
+        foreach (var (key, value) in instance.Metadata)
+        {
+            if (key.Length == ProtocolPrefix.Length + protocol.Length + suffix.Length
+                && key.StartsWith(ProtocolPrefix, StringComparison.Ordinal)
+                && key.EndsWith(suffix, StringComparison.Ordinal)
+                && key.AsSpan(ProtocolPrefix.Length, protocol.Length).Equals(protocol, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }

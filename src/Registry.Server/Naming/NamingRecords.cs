@@ -1,3 +1,6 @@
+using System.Globalization;
+using Registry.Server.Infrastructure;
+
 namespace Registry.Server.Naming;
 
 /// <summary>Identifies a service in the tree; also its store key.</summary>
@@ -48,4 +51,11 @@ internal static class InstanceIds
 {
     /// <summary>The stable id of an instance within its service: <c>ip#port#cluster</c>.</summary>
     public static string Derive(string ip, int port, string cluster) => $"{ip}#{port}#{cluster}";
+
+    /// <summary>Whether <paramref name="id"/> has the shape of a derived id: an address, a port and a cluster name.</summary>
+    public static bool IsWellFormed(string id) =>
+        id.Split('#') is [{ Length: > 0 and <= HostRules.MaxLength }, var port, var cluster]
+        && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        && number is >= 1 and <= 65535
+        && NameRules.IsValid(cluster, NameRules.ClusterMaxLength);
 }

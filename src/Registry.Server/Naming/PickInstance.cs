@@ -30,11 +30,10 @@ internal sealed class PickInstanceHandler(NamingRegistry registry, LeasePolicy l
     {
         var key = query.ServiceKey();
         var view = registry.FindService(key)?.View();
-        var picked = view is null
-            ? null
-            : InstanceSelection.Pick(view, new InstanceFilter(false, query.Cluster ?? "", query.Protocol), Random.Shared);
+        var filter = new InstanceFilter(false, query.Cluster ?? "", query.Protocol);
+        var picked = view is null ? null : InstanceSelection.Pick(view, filter, Random.Shared);
         return ValueTask.FromResult<Outcome<InstanceInfo>>(picked is null
-            ? NamingFailures.NoInstanceAvailable(key, query.Protocol)
-            : picked.ToInfo(key, view!.Metadata, leases, query.Protocol));
+            ? NamingFailures.NoInstanceAvailable(key, filter.Protocol)
+            : picked.ToInfo(key, view!.Metadata, leases, filter.Protocol));
     }
 }

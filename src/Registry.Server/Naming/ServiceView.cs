@@ -36,12 +36,15 @@ internal sealed class ServiceView(
 }
 
 /// <summary>
-/// What a consumer asks of a service's instances: healthy ones only, some clusters, one protocol. Equal
-/// filters (by those three) share one rendered list per view.
+/// What a consumer asks of a service's instances: healthy ones only, some clusters, one protocol (names of
+/// protocols are case-insensitive: kept in lower case). Equal filters (by those three) share one rendered list
+/// per view.
 /// </summary>
 internal sealed record InstanceFilter(bool HealthyOnly, string Clusters, string? Protocol)
 {
     public static InstanceFilter All { get; } = new(false, "", null);
+
+    public string? Protocol { get; } = Protocol?.ToLowerInvariant();
 
     public string[] ClusterList { get; } = InstanceSelection.ParseClusters(Clusters);
 

@@ -102,17 +102,40 @@ public sealed class ProtocolTests
     }
 
     [Theory]
-    [InlineData("x")]
-    [InlineData("0")]
-    [InlineData("65536")]
-    public async Task Register_ProtocolPortThatIsNotAPort_Returns400(string port)
+    [InlineData("protocol.grpc.port", "x")]
+    [InlineData("protocol.grpc.port", "0")]
+    [InlineData("protocol.grpc.port", "65536")]
+    [InlineData("protocol.9x.port", "9090")]
+    [InlineData("protocol.grpc.path", "no-slash")]
+    [InlineData("protocol.grpc.path", "/a b")]
+    [InlineData("protocol.a b.path", "/rpc")]
+    public async Task Register_ProtocolDeclarationThatIsNotValid_Returns400(string key, string value)
     {
         await using var app = new RegistryApp();
         using var client = app.CreateClient();
 
         using var response = await client.PutAsJsonAsync(Api.Instances("pay"),
-            new { ip = "10.0.0.1", port = 80, metadata = new Dictionary<string, string> { ["protocol.grpc.port"] = port } }, Ct);
+            new { ip = "10.0.0.1", port = 80, metadata = new Dictionary<string, string> { [key] = value } }, Ct);
 
         Assert.NotEmpty((await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors("metadata"));
+        Assert.Empty((await client.ListAsync("pay")).Instances);
+    }
+
+    [Theory]
+    [InlineData("grpc", "GRPC")]
+    [InlineData("GRPC", "grpc")]
+    [InlineData("gRPC", "Grpc")]
+    public async Task Protocol_InAnyCase_FindsTheSameEndpoint(string declared, string asked)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisterAsync("pay", new { ip = "10.0.0.1", port = 8080, metadata = new Dictionary<string, string> { [$"protocol.{declared}.port"] = "7000" } });
+        await client.PutMetadataAsync("pay", new { protocols = new[] { new { name = declared, port = 9000 } } });
+
+        var listed = await client.ListAsync("pay", $"protocol={asked}");
+        var picked = (await client.GetFromJsonAsync<InstanceInfo>(Api.Instances("pay") + $"/pick?protocol={asked}", Ct))!;
+
+        Assert.Equal(new InstanceEndpoint("grpc", "10.0.0.1", 7000, null), Assert.Single(listed.Instances).Endpoint);
+        Assert.Equal(new InstanceEndpoint("grpc", "10.0.0.1", 7000, null), picked.Endpoint);
     }
 }
