@@ -26,6 +26,27 @@ public sealed class NamespaceTests
     }
 
     [Fact]
+    public async Task UnknownNamespace_ListsAndWatchesAreEmptyButChangesAndSingleReadsAre404()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        Assert.Empty((await client.ListAsync("orders", "namespace=later")).Instances);
+        Assert.Empty((await client.GetFromJsonAsync<Paged<ServiceInfo>>("/v1/services?namespace=later", Ct))!.Items);
+        var (watch, stream) = await SseReader.OpenAsync(client, "/v1/services/orders/watch?namespace=later");
+        using (watch)
+        await using (stream)
+        {
+            Assert.Equal(HttpStatusCode.OK, watch.StatusCode);
+        }
+
+        using var register = await client.PutAsJsonAsync(Api.Instances("orders", "namespace=later"), new { ip = "10.0.0.1", port = 80 }, Ct);
+        using var read = await client.GetAsync("/v1/services/orders?namespace=later", Ct);
+        Assert.Equal("namespace-not-found", (await register.ProblemAsync(HttpStatusCode.NotFound)).Code());
+        await read.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task PutNamespace_WithoutBody_CreatesItWithItsIdAsName()
     {
         await using var app = new RegistryApp();
