@@ -118,18 +118,18 @@ internal static class ConfigEndpoints
             return failure.ToProblem();
         }
 
-        if (outcome.Value!.Config is not { } config)
+        var read = outcome.Value!;
+        if (read.Config is { } config)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            response.Headers.ETag = EntityTags.Format(config.Version);
+            response.Headers["X-Config-Version"] = config.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["X-Config-Format"] = config.Format;
+            response.Headers["X-Config-Md5"] = config.Md5;
         }
 
-        response.Headers.ETag = EntityTags.Format(config.Version);
-        response.Headers["X-Config-Version"] = config.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["X-Config-Format"] = config.Format;
-        response.Headers["X-Config-Md5"] = config.Md5;
-        return ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, config.Version)
+        return read.NotModified || read.Config is null || ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, read.Config.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Text(outcome.Value.Content, ConfigFormat.MediaType(config.Format));
+            : TypedResults.Text(read.Content, ConfigFormat.MediaType(read.Config.Format));
     }
 
     /// <param name="dataId">The config item's id.</param>

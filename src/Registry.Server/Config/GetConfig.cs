@@ -9,17 +9,17 @@ namespace Registry.Server.Config;
 
 /// <summary>
 /// Reads a config item: the current content, or a version from history. With <c>WaitAfterVersion</c> it is a
-/// long poll: it answers as soon as the version exceeds it, or <see cref="ConfigRead.Unchanged"/> at the timeout.
+/// long poll: it answers as soon as the version exceeds it, or <see cref="ConfigRead.NotModified"/> at the timeout.
 /// </summary>
 internal sealed record GetConfigQuery(
     string Namespace, string Group, string DataId, long? Version, long? WaitAfterVersion, long? TimeoutMs)
     : IQuery<Outcome<ConfigRead>>, IConfigAddress;
 
-/// <summary>A version with its content, or nothing new (a long poll that timed out).</summary>
-internal sealed record ConfigRead(ConfigInfo? Config, string Content)
-{
-    public static ConfigRead Unchanged { get; } = new(null, "");
-}
+/// <summary>
+/// A version with its content; or, for a long poll that timed out, <see cref="NotModified"/> with the current
+/// version (null when the key has none), without content.
+/// </summary>
+internal sealed record ConfigRead(ConfigInfo? Config, string Content, bool NotModified = false);
 
 internal sealed class GetConfigValidator : AbstractValidator<GetConfigQuery>
 {
@@ -72,7 +72,7 @@ internal sealed class GetConfigHandler(
             }
             catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return ConfigRead.Unchanged;
+                return new ConfigRead(configs.FindLive(key)?.ToInfo(key), "", NotModified: true);
             }
         }
 

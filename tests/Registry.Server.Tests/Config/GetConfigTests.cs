@@ -184,6 +184,7 @@ public sealed class GetConfigTests
 
         using var response = await poll;
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(("\"1\"", "1"), (response.Headers.ETag?.Tag, response.Headers.GetValues("X-Config-Version").Single()));
     }
 
     [Fact]
