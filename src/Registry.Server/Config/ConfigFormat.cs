@@ -102,16 +102,43 @@ internal static partial class ConfigFormat
     {
         try
         {
-            using var _ = JsonDocument.Parse(content);
+            // A key given twice is refused, as YAML refuses it: readers disagree on which one wins.
+            using var _ = JsonDocument.Parse(content, new JsonDocumentOptions { AllowDuplicateProperties = false });
             return null;
         }
         catch (JsonException ex)
         {
-            var line = ex.LineNumber + 1;
-            var column = ex.BytePositionInLine + 1;
+            // A duplicate key is reported without a position; find the second occurrence ourselves.
+            var (line, column) = ex.LineNumber is { } at ? (at + 1, ex.BytePositionInLine!.Value + 1) : DuplicateKey(content);
             return new ContentError(
-                $"The JSON is not valid at line {line}, column {column}: {ParserDetail().Replace(ex.Message, "")}", (int?)line, (int?)column);
+                $"The JSON is not valid at line {line}, column {column}: {ParserDetail().Replace(ex.Message, "")}", (int)line, (int)column);
         }
+    }
+
+    /// <summary>Where the first key given twice in one object of a well-formed JSON document stands (1-based).</summary>
+    private static (long Line, long Column) DuplicateKey(string content)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        var reader = new Utf8JsonReader(bytes);
+        var objects = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    objects.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !objects.Peek().Add(reader.GetString()!):
+                    var before = bytes.AsSpan(0, (int)reader.TokenStartIndex);
+                    var lineStart = before.LastIndexOf((byte)'\n') + 1;
+                    return (before.Count((byte)'\n') + 1, before.Length - lineStart + 1);
+            }
+        }
+
+        return (1, 1);
     }
 
     private static ContentError? ValidateYaml(string content)

@@ -13,6 +13,8 @@ internal static class AuthServices
     /// </summary>
     public static IServiceCollection AddRegistryAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        // Refusals are recorded whichever way they come: the Nacos surface refuses a failed login with auth off too.
+        services.AddSingleton<RefusalLog>();
         if (!configuration.GetValue<bool>($"{AuthOptions.Section}:{nameof(AuthOptions.Enabled)}"))
         {
             services.Configure<RouteOptions>(routing => routing.SuppressCheckForUnhandledSecurityMetadata = true);
@@ -29,7 +31,6 @@ internal static class AuthServices
             }
         });
         services.AddSingleton<IAuthorizationHandler, AccessHandler>();
-        services.AddSingleton<RefusalLog>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessDeniedResponses>();
         return services;
     }

@@ -103,6 +103,7 @@ public sealed class PublishConfigTests
     [InlineData("application/yaml", "a: 1\n b: 2\n", 2)]
     [InlineData("application/json", "{\"a\":\n  1,,}", 2)]
     [InlineData("application/json", "{\"a\": 1", 1)]
+    [InlineData("application/json", "{\"a\": 1,\n \"a\": 2}", 2)]
     [InlineData("application/xml", "<a><b></a>", 1)]
     [InlineData("text/x-java-properties", "a=1\nb=\\u12G4\n", 2)]
     [InlineData("text/x-java-properties", "a=1\n=orphan\n", 2)]

@@ -5,12 +5,16 @@ using System.Text;
 namespace Registry.Server.Tests.Fuzz;
 
 /// <summary>
-/// Makes random and malformed requests for every route: odd names (empty, huge, unicode, control
-/// characters, traversal), wrong and overflowing numbers, broken JSON and non-UTF-8 bodies, bad headers.
-/// Deterministic for a seed.
+/// Makes random and malformed requests for every route of every surface (native, Nacos, Eureka): odd names
+/// (empty, huge, unicode, control characters, traversal), wrong and overflowing numbers, broken JSON, forms and
+/// non-UTF-8 bodies, bad headers. A quarter of them aim at <see cref="KeptNamespace"/>, where the test keeps
+/// data that refused requests must leave as it is. Deterministic for a seed.
 /// </summary>
 internal sealed class RequestFuzzer(int seed)
 {
+    /// <summary>The namespace the test seeds; requests name it by the parameter each surface uses.</summary>
+    public const string KeptNamespace = "kept";
+
     /// <summary>Every route with the methods it answers; most requests use one of them, the rest any method.</summary>
     private static readonly (string Path, string[] Methods)[] Routes =
     [
@@ -36,6 +40,30 @@ internal sealed class RequestFuzzer(int seed)
         ("/v1/tokens", ["GET", "POST"]),
         ("/v1/tokens/{id}", ["DELETE"]),
         ("/v1/audit", ["GET"]),
+        ("/v1/admin/backup", ["POST"]),
+        ("/nacos/v1/ns/instance", ["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        ("/nacos/v1/ns/instance/list", ["GET"]),
+        ("/nacos/v1/ns/instance/beat", ["PUT"]),
+        ("/nacos/v1/ns/service", ["GET", "POST", "PUT", "DELETE"]),
+        ("/nacos/v1/ns/service/list", ["GET"]),
+        ("/nacos/v1/ns/catalog/services", ["GET"]),
+        ("/nacos/v1/ns/catalog/instances", ["GET"]),
+        ("/nacos/v1/ns/operator/metrics", ["GET"]),
+        ("/nacos/v1/ns/health/instance", ["PUT"]),
+        ("/nacos/v1/console/namespaces", ["GET", "POST", "PUT", "DELETE"]),
+        ("/nacos/v1/cs/configs", ["GET", "POST", "DELETE"]),
+        ("/nacos/v1/cs/configs/listener", ["POST"]),
+        ("/nacos/v1/cs/history", ["GET"]),
+        ("/nacos/v1/cs/history/previous", ["GET"]),
+        ("/nacos/v1/cs/history/configs", ["GET"]),
+        ("/nacos/v1/auth/login", ["POST"]),
+        ("/eureka/apps", ["GET"]),
+        ("/eureka/apps/delta", ["GET"]),
+        ("/eureka/apps/{s}", ["GET", "POST"]),
+        ("/eureka/v2/apps/{s}/{id}", ["GET", "PUT", "DELETE"]),
+        ("/eureka/apps/{s}/{id}/status", ["PUT", "DELETE"]),
+        ("/eureka/apps/{s}/{id}/metadata", ["PUT"]),
+        ("/eureka/instances/{id}", ["GET"]),
         ("/healthz", ["GET"]),
         ("/readyz", ["GET"]),
         ("/metrics", ["GET"]),
@@ -50,6 +78,9 @@ internal sealed class RequestFuzzer(int seed)
         "namespace", "group", "cluster", "healthyOnly", "protocol", "page", "pageSize", "search", "version",
         "waitAfterVersion", "timeoutMs", "from", "to", "dataId", "lastEventId", "snapshot", "format", "actor",
         "action", "outcome",
+        "serviceName", "groupName", "namespaceId", "tenant", "ip", "port", "clusterName", "weight", "enabled",
+        "healthy", "ephemeral", "metadata", "beat", "content", "type", "pageNo", "nid", "value", "customNamespaceId",
+        "namespaceName", "Listening-Configs", "accessToken", "username", "password", "status",
     ];
 
     private static readonly string[] Fields =
@@ -77,11 +108,17 @@ internal sealed class RequestFuzzer(int seed)
             .Replace("{id}", Segment(), StringComparison.Ordinal)
             .Replace("{ns}", Segment(), StringComparison.Ordinal)
             .Replace("{d}", Segment(), StringComparison.Ordinal);
-        var query = string.Join('&', Enumerable.Range(0, _random.Next(4)).Select(_ => $"{Pick(Parameters)}={Escape(Value())}"));
+        var parameters = Enumerable.Range(0, _random.Next(4)).Select(_ => $"{Pick(Parameters)}={Escape(Value())}").ToList();
+        if (_random.Next(4) == 0)
+        {
+            parameters.Insert(0, $"{(route.Path.StartsWith("/nacos", StringComparison.Ordinal) ? Pick(["namespaceId", "tenant"]) : "namespace")}={KeptNamespace}");
+        }
+
+        var query = string.Join('&', parameters);
         var request = new HttpRequestMessage(new HttpMethod(method), query.Length > 0 ? $"{path}?{query}" : path);
         if (method is "PUT" or "POST" or "PATCH" || _random.Next(10) == 0)
         {
-            request.Content = _random.Next(3) == 0 ? NearlyValidBody(route.Path) : Body();
+            request.Content = _random.Next(3) == 0 ? NearlyValidBody(route.Path) : _random.Next(4) == 0 ? Form() : Body();
         }
 
         foreach (var header in new[] { "If-Match", "If-None-Match", "Last-Event-ID", "X-Registry-User", "Authorization" })
@@ -95,13 +132,14 @@ internal sealed class RequestFuzzer(int seed)
         return request;
     }
 
-    private string Segment() => Escape(_random.Next(16) switch
+    private string Segment() => Escape(_random.Next(17) switch
     {
         0 => "",
         1 => new string('a', _random.Next(200, 5000)),
         2 => "..%2F..%2Fetc%2Fpasswd",
         3 => "../../etc",
         4 => "seed",
+        15 => "seed.yaml",
         5 => "watch",
         6 => "10.0.0.1#8080#DEFAULT",
         7 => "🚀ünïcødé\u202E",
@@ -110,9 +148,11 @@ internal sealed class RequestFuzzer(int seed)
         _ => Word(),
     });
 
-    private string Value() => _random.Next(16) switch
+    private string Value() => _random.Next(18) switch
     {
         0 => "",
+        14 => "seed",
+        15 => "seed.yaml",
         1 => "-1",
         2 => "0",
         3 => "99999999999999999999999",
@@ -157,6 +197,10 @@ internal sealed class RequestFuzzer(int seed)
         content.Headers.ContentType = MediaTypeHeaderValue.TryParse(Pick(ContentTypes), out var type) ? type : null;
         return content;
     }
+
+    /// <summary>A form as Nacos clients send, of the fields its routes read, with random values.</summary>
+    private FormUrlEncodedContent Form() => new(Enumerable.Range(0, _random.Next(1, 6))
+        .Select(_ => KeyValuePair.Create(Pick(Parameters), _random.Next(5) == 0 ? KeptNamespace : Value())));
 
     /// <summary>A body that is right for the route but for (at most) one field, to reach past validation.</summary>
     private StringContent NearlyValidBody(string route)

@@ -14,6 +14,9 @@ namespace Registry.Server.Compat.Eureka;
 /// </summary>
 internal static class EurekaPayload
 {
+    /// <summary>A member given twice is a malformed body, not a last-one-wins guess.</summary>
+    private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+
     /// <summary>Reads a body as JSON or XML, by its content type (else by its first character); null if it does not parse.</summary>
     public static JsonObject? Parse(string body, string? contentType)
     {
@@ -21,7 +24,7 @@ internal static class EurekaPayload
             ?? body.TrimStart().StartsWith('<');
         try
         {
-            return xml ? FromXml(body) : JsonNode.Parse(body) as JsonObject;
+            return xml ? FromXml(body) : JsonNode.Parse(body, documentOptions: JsonOptions) as JsonObject;
         }
         catch (Exception ex) when (ex is JsonException or XmlException or InvalidOperationException or ArgumentException)
         {

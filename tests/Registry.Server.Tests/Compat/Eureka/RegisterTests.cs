@@ -110,6 +110,7 @@ public sealed class RegisterTests
     [InlineData("application/json", "{\"instance\":{\"instanceId\":\"i\",\"hostName\":\"h\",\"app\":\"MYAPP\",\"ipAddr\":\"10.0.0.1\",\"dataCenterInfo\":{},\"port\":{\"$\":\"eighty\"}}}")]
     [InlineData("application/json", "{\"instance\":{\"instanceId\":\"i\",\"hostName\":\"h\",\"app\":\"MYAPP\",\"ipAddr\":\"10.0.0.1\",\"dataCenterInfo\":{},\"port\":{\"$\":8080,\"@enabled\":\"yes\"}}}")]
     [InlineData("application/json", "{\"instance\":{\"app\":\"MYAPP\",\"app\":\"OTHER\",\"port\":8080}}")]
+    [InlineData("application/json", "{\"instance\":{\"app\":\"MYAPP\",\"ipAddr\":\"10.0.0.1\",\"metadata\":{\"a\":\"1\",\"a\":\"2\"},\"port\":8080}}")]
     [InlineData("application/json", "{\"instance\":{\"instanceId\":{\"nested\":1}}}")]
     [InlineData("application/xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><instance><app>&a;</app></instance>")]
     public async Task Register_MalformedBody_Returns400AndChangesNothing(string contentType, string body)
