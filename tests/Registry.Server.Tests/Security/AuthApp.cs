@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Registry.Server.Security;
 
@@ -13,7 +14,9 @@ internal static class AuthApp
     public const string Registrar = "registrar-secret";
     public const string DevWriter = "dev-writer-secret";
 
-    public static RegistryApp Create(FakeTimeProvider? time = null, string storagePath = ":memory:", Dictionary<string, string?>? more = null)
+    public static RegistryApp Create(
+        FakeTimeProvider? time = null, string storagePath = ":memory:", Dictionary<string, string?>? more = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?> { ["Registry:Auth:Enabled"] = "true" };
         var tokens = new (string Name, string Secret, string Role, string Namespace)[]
@@ -37,7 +40,7 @@ internal static class AuthApp
             settings[key] = value;
         }
 
-        return new RegistryApp(time, storagePath, settings);
+        return new RegistryApp(time, storagePath, settings, services: services);
     }
 
     public static HttpClient Client(this RegistryApp app, string? secret)
