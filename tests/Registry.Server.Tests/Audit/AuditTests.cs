@@ -38,6 +38,39 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public async Task EveryKindOfChange_IsRecorded()
+    {
+        await using var app = AuthApp.Create();
+        using var admin = app.Client(AuthApp.Admin);
+        using var writer = app.Client(AuthApp.Writer);
+        (await admin.PutAsync("/v1/namespaces/dev", null, Ct)).EnsureSuccessStatusCode();
+        (await admin.DeleteAsync("/v1/namespaces/dev", Ct)).EnsureSuccessStatusCode();
+        using var created = await admin.PostAsJsonAsync("/v1/tokens", new { name = "temp", roles = new[] { "read" } }, Ct);
+        var token = (await created.Content.ReadFromJsonAsync<CreatedToken>(Ct))!.Token;
+        (await admin.DeleteAsync($"/v1/tokens/{token.Id}", Ct)).EnsureSuccessStatusCode();
+        await writer.PublishAsync("app.yaml", "a: 1\n");
+        await writer.PublishAsync("app.yaml", "a: 2\n");
+        (await writer.PostAsync(ConfigApi.Path("app.yaml/rollback", "to=1"), null, Ct)).EnsureSuccessStatusCode();
+        await writer.PutMetadataAsync("pay", new { tags = new[] { "x" } });
+        (await writer.DeleteAsync("/v1/services/pay/metadata", Ct)).EnsureSuccessStatusCode();
+        var instance = await app.Client(AuthApp.Registrar).RegisterAsync("orders", "10.0.0.1");
+        (await writer.PatchAsJsonAsync(Api.Instance("orders", instance.Id), new { weight = 3 }, Ct)).EnsureSuccessStatusCode();
+        (await writer.PutAsJsonAsync("/v1/services/empty", new { protectThreshold = 0.5 }, Ct)).EnsureSuccessStatusCode();
+        (await writer.DeleteAsync("/v1/services/empty", Ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsync("/v1/admin/backup", null, Ct)).EnsureSuccessStatusCode();
+
+        var audit = (await admin.GetFromJsonAsync<Paged<AuditEntryInfo>>("/v1/audit?outcome=ok", Ct))!;
+
+        Assert.Equal(
+        [
+            "backup.create", "service.delete", "service.put", "instance.patch", "metadata.delete", "metadata.put",
+            "config.rollback", "config.publish", "config.publish", "token.revoke", "token.create", "namespace.delete", "namespace.put",
+        ], audit.Items.Select(e => e.Action));
+        Assert.All(audit.Items.Where(e => e.Action.StartsWith("config.", StringComparison.Ordinal)), e => Assert.Equal("ci", e.Actor));
+        Assert.Equal(token.Id, audit.Items.Single(e => e.Action == "token.revoke").Target);
+    }
+
+    [Fact]
     public async Task RefusedRequests_AreRecordedAsDenied()
     {
         await using var app = AuthApp.Create();
