@@ -71,6 +71,20 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task SwaggerUi_AuthorizeButton_TakesABearerTokenForEveryOperation()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var document = System.Text.Json.JsonDocument.Parse(
+            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+
+        var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        Assert.True(document.RootElement.GetProperty("security")[0].TryGetProperty("bearer", out _));
+    }
+
+    [Fact]
     public async Task SwaggerUi_ConfigPublish_TakesEveryFormatWithAnExample()
     {
         await using var app = new RegistryApp();
