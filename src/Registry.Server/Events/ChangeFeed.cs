@@ -148,8 +148,13 @@ internal sealed class ChangeFeed : IDisposable
     {
         lock (_lock)
         {
-            var reset = after is { } last && (last < _forgottenThrough || last > _revision);
-            var replay = after is { } from && !reset
+            var reset = after switch
+            {
+                { } last when last > _revision => Subscription.UnknownId,
+                { } last when last < _forgottenThrough => Subscription.TooOld,
+                _ => null,
+            };
+            var replay = after is { } from && reset is null
                 ? _retained.Where(e => e.Revision > from && filter(e)).ToList()
                 : [];
             var subscription = new Subscription(this, filter, _revision, replay, reset, _options.SubscriberBuffer)
@@ -195,13 +200,13 @@ internal sealed class Subscription : IDisposable
     private int _disposed;
 
     internal Subscription(
-        ChangeFeed feed, Func<ChangeEvent, bool> filter, long start, IReadOnlyList<ChangeEvent> replay, bool reset, int buffer)
+        ChangeFeed feed, Func<ChangeEvent, bool> filter, long start, IReadOnlyList<ChangeEvent> replay, string? reset, int buffer)
     {
         _feed = feed;
         _filter = filter;
         StartRevision = start;
         Replay = replay;
-        ResetRequired = reset;
+        ResetReason = reset;
         _events = Channel.CreateBounded<ChangeEvent>(new BoundedChannelOptions(buffer)
         {
             SingleReader = true,
@@ -219,8 +224,16 @@ internal sealed class Subscription : IDisposable
     /// <summary>Retained events after the requested revision, oldest first.</summary>
     public IReadOnlyList<ChangeEvent> Replay { get; }
 
-    /// <summary>True when the requested revision is too old (or unknown): the client must re-read.</summary>
-    public bool ResetRequired { get; }
+    /// <summary>The events after the requested revision are no longer retained.</summary>
+    public const string TooOld = "too-old";
+
+    /// <summary>The requested revision is newer than any this server has (another server's, or from before a restore).</summary>
+    public const string UnknownId = "unknown-id";
+
+    /// <summary>Why the client must re-read instead of resuming (<see cref="TooOld"/>, <see cref="UnknownId"/>); null when it resumes.</summary>
+    public string? ResetReason { get; }
+
+    public bool ResetRequired => ResetReason is not null;
 
     public ChannelReader<ChangeEvent> Events => _events.Reader;
 

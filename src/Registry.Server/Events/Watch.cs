@@ -22,9 +22,9 @@ internal sealed class Watch(Subscription subscription, Func<ChangeEvent, SseMess
     {
         try
         {
-            if (subscription.ResetRequired)
+            if (subscription.ResetReason is { } reason)
             {
-                yield return Reset("too-old", subscription.StartRevision);
+                yield return Reset(reason, subscription.StartRevision);
             }
 
             foreach (var message in snapshot)

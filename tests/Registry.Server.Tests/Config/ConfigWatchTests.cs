@@ -177,6 +177,22 @@ public sealed class ConfigWatchTests
     }
 
     [Fact]
+    public async Task Watch_ResumePointNewerThanTheServer_SendsResetSayingTheIdIsUnknown()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var published = await client.PublishAsync("app.yaml", "a: 1\n");
+
+        var (response, stream) = await SseReader.OpenAsync(client, "/v1/configs/watch?dataId=app.yaml&snapshot=true", lastEventId: "999");
+        using var _ = response;
+        await using var __ = stream;
+
+        var reset = (await stream.NextAsync())!;
+        Assert.Equal(("reset", "unknown-id", published.Revision), (reset.Event, reset.Json.GetProperty("reason").GetString(), reset.Json.GetProperty("revision").GetInt64()));
+        Assert.Equal("a: 1\n", (await stream.NextAsync())!.Json.GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Watch_ResumePointNoLongerRetained_SendsResetThenGoesOn()
     {
         await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Events:RetainedEvents"] = "3" });
