@@ -29,5 +29,6 @@ internal static class ConfigFailures
 
     public static Failure ContentNotUtf8() => new(
         StatusCodes.Status400BadRequest, "content-not-utf8", "The content is not UTF-8 text.",
-        "Config content must be text encoded as UTF-8.");
+        "Config content must be text encoded as UTF-8.",
+        new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["content"] = ["'content' must be text encoded as UTF-8."] } });
 }

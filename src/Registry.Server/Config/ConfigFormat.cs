@@ -188,6 +188,15 @@ internal static partial class ConfigFormat
 
             return null;
         }
+        catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.Ordinal)
+            && content.IndexOf("<!DOCTYPE", StringComparison.Ordinal) is var doctype and >= 0)
+        {
+            // The reader refuses a DTD without saying where it is.
+            var line = content.AsSpan(0, doctype).Count('\n') + 1;
+            var column = doctype - (content.LastIndexOf('\n', doctype) + 1) + 1;
+            return new ContentError(
+                $"The XML is not valid at line {line}, column {column}: a DTD (<!DOCTYPE …>) is not allowed in a config document.", line, column);
+        }
         catch (XmlException ex) when (ex.LineNumber > 0)
         {
             return new ContentError(
