@@ -64,6 +64,17 @@ internal static class InstanceSelection
     }
 
     /// <summary>The list as JSON, serialized once per view and filter and shared by every reader of that revision.</summary>
+    /// <summary>The list of a service that does not exist (yet): empty, at revision 0.</summary>
+    public static byte[] RenderedEmpty(ServiceKey key) => JsonSerializer.SerializeToUtf8Bytes(new InstanceList
+    {
+        Namespace = key.Namespace,
+        Group = key.Group,
+        Service = key.Name,
+        Revision = 0,
+        ProtectThresholdReached = false,
+        Instances = [],
+    }, RegistryJsonContext.Default.InstanceList);
+
     public static byte[] Rendered(ServiceView view, InstanceFilter filter, LeasePolicy leases) =>
         view.Rendered(filter, (v, f) => JsonSerializer.SerializeToUtf8Bytes(ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
 

@@ -34,15 +34,7 @@ internal sealed class ListInstancesHandler(NamingRegistry registry, LeasePolicy 
         var key = query.ServiceKey();
         if (registry.FindService(key) is not { } service)
         {
-            return ValueTask.FromResult(JsonSerializer.SerializeToUtf8Bytes(new InstanceList
-            {
-                Namespace = key.Namespace,
-                Group = key.Group,
-                Service = key.Name,
-                Revision = 0,
-                ProtectThresholdReached = false,
-                Instances = [],
-            }, RegistryJsonContext.Default.InstanceList));
+            return ValueTask.FromResult(InstanceSelection.RenderedEmpty(key));
         }
 
         var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);

@@ -60,13 +60,37 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
         }
 
         var (subscription, snapshot) = await feed.SubscribeWithSnapshotAsync(committer, Filter, lastEventId, subscription =>
-            lastEventId is null || subscription.ResetRequired
-                ? registry.Services
-                    .Where(s => InScope(s.Key))
-                    .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
-                    .Select(s => new SseMessage(NamingEvents.Instances, subscription.StartRevision, InstanceSelection.Rendered(s.View(), filter, leases)))
-                    .ToList()
-                : [], cancellationToken);
+            lastEventId is null || subscription.ResetRequired ? Snapshot(query, InScope, filter, subscription.StartRevision) : [],
+            cancellationToken);
         return new Watch(subscription, Render, snapshot);
+    }
+
+    /// <summary>
+    /// The state a fresh watch starts from: per service its metadata document (if it has one), then its list. A
+    /// single service that does not exist yet gets its empty list, so the client knows where it stands.
+    /// </summary>
+    private List<SseMessage> Snapshot(WatchServicesQuery query, Func<ServiceKey, bool> inScope, InstanceFilter filter, long revision)
+    {
+        var services = registry.Services
+            .Where(s => inScope(s.Key))
+            .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
+            .ToList();
+        if (query.Service is not null && services.Count == 0)
+        {
+            return [new SseMessage(NamingEvents.Instances, revision, InstanceSelection.RenderedEmpty(new ServiceKey(query.Namespace, query.Group, query.Service)))];
+        }
+
+        var messages = new List<SseMessage>();
+        foreach (var service in services)
+        {
+            if (service.LiveMetadata is { } metadata)
+            {
+                messages.Add(new SseMessage(NamingEvents.Metadata, revision, (byte[])MetadataEvents.Changed(service.Key, metadata).Payload));
+            }
+
+            messages.Add(new SseMessage(NamingEvents.Instances, revision, InstanceSelection.Rendered(service.View(), filter, leases)));
+        }
+
+        return messages;
     }
 }

@@ -106,6 +106,39 @@ public sealed class NamingWatchTests
     }
 
     [Fact]
+    public async Task Watch_SnapshotOfAServiceWithAMetadataDocument_SendsTheDocumentThenTheList()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisterAsync("pay", "10.0.0.1");
+        var metadata = await client.PutMetadataAsync("pay", new { tags = new[] { "v2" } });
+
+        var (response, stream) = await SseReader.OpenAsync(client, "/v1/services/pay/watch?snapshot=true");
+        using var _ = response;
+        await using var __ = stream;
+
+        var events = await stream.NextAsync(2);
+        Assert.Equal(["metadata", "instances"], events.Select(e => e.Event));
+        Assert.Equal("v2", events[0].Json.GetProperty("tags")[0].GetString());
+        Assert.Equal(metadata.Version, events[0].Json.GetProperty("version").GetInt64());
+        Assert.Equal(events[0].Id, events[1].Id);
+    }
+
+    [Fact]
+    public async Task Watch_SnapshotOfAServiceThatDoesNotExistYet_SendsItsEmptyList()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        var (response, stream) = await SseReader.OpenAsync(client, "/v1/services/later/watch?snapshot=true");
+        using var _ = response;
+        await using var __ = stream;
+
+        var snapshot = (await stream.NextAsync())!;
+        Assert.Equal(("instances", "later", 0), (snapshot.Event, snapshot.Json.GetProperty("service").GetString(), snapshot.Json.GetProperty("instances").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task Watch_SnapshotWhileAChangeIsHeldForCoalescing_ShowsItOnceUnderItsOwnRevision()
     {
         await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Events:CoalesceWindow"] = "00:00:00.050" });
