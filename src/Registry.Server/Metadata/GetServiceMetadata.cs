@@ -3,25 +3,47 @@ using Mediator;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
+using Registry.Server.Storage;
 
 namespace Registry.Server.Metadata;
 
-internal sealed record GetServiceMetadataQuery(string Namespace, string Group, string Service)
+/// <summary>A service's metadata document: the current one, or a version from its history.</summary>
+internal sealed record GetServiceMetadataQuery(string Namespace, string Group, string Service, long? Version)
     : IQuery<Outcome<ServiceMetadataInfo>>, IServiceAddress;
 
 internal sealed class GetServiceMetadataValidator : AbstractValidator<GetServiceMetadataQuery>
 {
-    public GetServiceMetadataValidator() => this.ValidateServiceAddress();
+    public GetServiceMetadataValidator()
+    {
+        this.ValidateServiceAddress();
+        RuleFor(q => q.Version).GreaterThanOrEqualTo(1);
+    }
 }
 
-internal sealed class GetServiceMetadataHandler(NamingRegistry registry)
+internal sealed class GetServiceMetadataHandler(NamingRegistry registry, IRegistryStore store)
     : IQueryHandler<GetServiceMetadataQuery, Outcome<ServiceMetadataInfo>>
 {
-    public ValueTask<Outcome<ServiceMetadataInfo>> Handle(GetServiceMetadataQuery query, CancellationToken cancellationToken)
+    public ValueTask<Outcome<ServiceMetadataInfo>> Handle(GetServiceMetadataQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Find(query.ServiceKey(), query.Version));
+
+    private Outcome<ServiceMetadataInfo> Find(ServiceKey key, long? version)
     {
-        var key = query.ServiceKey();
-        return ValueTask.FromResult<Outcome<ServiceMetadataInfo>>(registry.FindService(key)?.LiveMetadata is { } live
-            ? live.ToInfo(key)
-            : MetadataFailures.NotFound(key));
+        if (registry.FindService(key)?.Metadata is not { } current || current.Deleted && version is null)
+        {
+            return MetadataFailures.NotFound(key);
+        }
+
+        var record = version is not { } wanted || wanted == current.Version ? current : Read(key, wanted);
+        return record switch
+        {
+            null => MetadataFailures.VersionNotFound(key, version!.Value),
+            { Deleted: true } => MetadataFailures.VersionIsDeletion(key, record.Version),
+            _ => record.ToInfo(key),
+        };
     }
+
+    private ServiceMetadataRecord? Read(ServiceKey key, long version) =>
+        store.Get(MetadataCollections.History.Name, MetadataCollections.VersionKey(key.ToString(), version)) is { } bytes
+            ? MetadataCollections.History.Deserialize(bytes)
+            : null;
 }

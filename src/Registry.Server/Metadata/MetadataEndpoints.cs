@@ -14,7 +14,7 @@ internal static class MetadataEndpoints
     {
         var metadata = app.MapGroup("/v1/services/{service}/metadata").WithTags("Metadata");
         metadata.MapGet("", GetServiceMetadata).WithName(nameof(GetServiceMetadata)).RequireAccess(Roles.Read)
-            .WithSummary("Read a service's metadata document; ETag is its version.")
+            .WithSummary("Read a service's metadata document (or ?version=N from its history); ETag is its version.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         metadata.MapPut("", PutServiceMetadata).WithName(nameof(PutServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite().WithBodyLimit(limits => limits.MaxMetadataBodyBytes)
@@ -33,12 +33,13 @@ internal static class MetadataEndpoints
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>
+    /// <param name="version">A version from history instead of the current one.</param>
     /// <param name="ifNoneMatch">304 when the current version is one of these (<c>"3"</c>).</param>
     private static async Task<Results<Ok<ServiceMetadataInfo>, StatusCodeHttpResult, ProblemHttpResult>> GetServiceMetadata(
-        string service, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
+        string service, [AsParameters] ScopeQuery scope, long? version, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
         HttpResponse response, IMediator mediator, CancellationToken ct)
     {
-        var outcome = await mediator.Send(new GetServiceMetadataQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct);
+        var outcome = await mediator.Send(new GetServiceMetadataQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, version), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();

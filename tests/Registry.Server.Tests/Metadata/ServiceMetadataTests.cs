@@ -99,6 +99,34 @@ public sealed class ServiceMetadataTests
         Assert.Single((await client.GetFromJsonAsync<Paged<MetadataVersionInfo>>("/v1/services/pay/metadata/history", Ct))!.Items);
     }
 
+    [Theory]
+    [InlineData("version=1", HttpStatusCode.OK, null)]
+    [InlineData("version=2", HttpStatusCode.OK, null)]
+    [InlineData("version=3", HttpStatusCode.NotFound, "metadata-version-deleted")]
+    [InlineData("version=9", HttpStatusCode.NotFound, "metadata-version-not-found")]
+    [InlineData("version=0", HttpStatusCode.BadRequest, "validation-failed")]
+    [InlineData(null, HttpStatusCode.NotFound, "metadata-not-found")]
+    public async Task Get_VersionFromHistory_ReadsItsDocumentOrSaysWhyNot(string? query, HttpStatusCode status, string? code)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.PutMetadataAsync("pay", new { tags = new[] { "version=1" } });
+        await client.PutMetadataAsync("pay", new { tags = new[] { "version=2" } });
+        (await client.DeleteAsync(MetadataApi.Path("pay"), Ct)).EnsureSuccessStatusCode();
+
+        using var response = await client.GetAsync(MetadataApi.Path("pay", query), Ct);
+
+        if (code is null)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal(query, (await response.Content.ReadFromJsonAsync<ServiceMetadataInfo>(Ct))!.Tags.Single());
+        }
+        else
+        {
+            Assert.Equal(code, (await response.ProblemAsync(status)).Code());
+        }
+    }
+
     [Fact]
     public async Task Get_IfNoneMatchCurrentVersion_Returns304()
     {
