@@ -85,6 +85,10 @@ internal sealed partial class RegisterInstanceHandler(
         var entry = service?.Instances.GetValueOrDefault(id);
         var current = entry?.Record;
         var ephemeral = command.Ephemeral ?? current?.Ephemeral ?? true;
+
+        // The lease fields go together (the validator checked them with the defaults for those left out): a
+        // registration that gives none keeps the instance's lease.
+        var leaseGiven = command.HeartbeatIntervalMs is not null || command.UnhealthyAfterMs is not null || command.EvictAfterMs is not null;
         var record = new InstanceRecord(
             id, ip, command.Port.Value, cluster,
             Weight: command.Weight ?? current?.Weight,
@@ -93,7 +97,9 @@ internal sealed partial class RegisterInstanceHandler(
             Healthy: ephemeral || (current?.Healthy ?? true),
             ephemeral,
             MetadataMaps.OrEmpty(command.Metadata ?? current?.Metadata),
-            command.HeartbeatIntervalMs, command.UnhealthyAfterMs, command.EvictAfterMs,
+            leaseGiven ? command.HeartbeatIntervalMs : current?.HeartbeatIntervalMs,
+            leaseGiven ? command.UnhealthyAfterMs : current?.UnhealthyAfterMs,
+            leaseGiven ? command.EvictAfterMs : current?.EvictAfterMs,
             RegisteredAt: current?.RegisteredAt ?? now,
             Revision: current?.Revision ?? 0);
 

@@ -89,6 +89,20 @@ public sealed class RegisterInstanceTests
         Assert.Equal((1000, 3000, 30000), (instance.HeartbeatIntervalMs, instance.UnhealthyAfterMs, instance.EvictAfterMs));
     }
 
+    [Fact]
+    public async Task Register_AgainWithoutLeaseFields_KeepsTheLeaseAndWithOneSetsItAnew()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisterAsync("orders", new { ip = "10.0.0.1", port = 8080, heartbeatIntervalMs = 2000, unhealthyAfterMs = 6000 });
+
+        var kept = await client.RegisterAsync("orders", new { ip = "10.0.0.1", port = 8080, weight = 2 });
+        var renewed = await client.RegisterAsync("orders", new { ip = "10.0.0.1", port = 8080, evictAfterMs = 60000 });
+
+        Assert.Equal((2000, 6000, 30000), (kept.HeartbeatIntervalMs, kept.UnhealthyAfterMs, kept.EvictAfterMs));
+        Assert.Equal((5000, 15000, 60000), (renewed.HeartbeatIntervalMs, renewed.UnhealthyAfterMs, renewed.EvictAfterMs));
+    }
+
     [Theory]
     [InlineData("0:0:0:0:0:0:0:1", "::1")]
     [InlineData("FE80:0:0:0:0:0:0:1", "fe80::1")]
