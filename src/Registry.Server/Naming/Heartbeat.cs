@@ -15,7 +15,10 @@ namespace Registry.Server.Naming;
 /// it brings an unhealthy instance back to health, which is a change with a revision.
 /// </summary>
 internal sealed record HeartbeatCommand(string Namespace, string Group, string Service, string Id)
-    : ICommand<Outcome<HeartbeatResponse>>, IServiceAddress;
+    : ICommand<Outcome<Beat>>, IServiceAddress;
+
+/// <summary>The reply to a beat, and the revision it took when it made an unhealthy instance healthy again.</summary>
+internal readonly record struct Beat(HeartbeatResponse Reply, long? Revision);
 
 internal sealed class HeartbeatValidator : AbstractValidator<HeartbeatCommand>
 {
@@ -52,9 +55,9 @@ internal static class HeartbeatReplies
 internal sealed partial class HeartbeatHandler(
     NamingRegistry registry, Committer committer, LeasePolicy leases, RegistryMetrics metrics, TimeProvider time,
     ILogger<HeartbeatHandler> logger)
-    : ICommandHandler<HeartbeatCommand, Outcome<HeartbeatResponse>>
+    : ICommandHandler<HeartbeatCommand, Outcome<Beat>>
 {
-    public async ValueTask<Outcome<HeartbeatResponse>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
+    public async ValueTask<Outcome<Beat>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
     {
         var key = command.ServiceKey();
         if (registry.FindInstance(key, command.Id) is not { } entry)
@@ -74,20 +77,18 @@ internal sealed partial class HeartbeatHandler(
         }
 
         metrics.Heartbeats.Inc();
-
-        if (!record.Healthy)
+        var reply = new HeartbeatResponse((long)leases.HeartbeatInterval(record).TotalMilliseconds);
+        if (record.Healthy)
         {
-            var outcome = await committer.ExecuteAsync(changes => Recover(changes, key, command.Id), cancellationToken);
-            if (outcome.Failure is not null)
-            {
-                return outcome.Failure;
-            }
+            return new Beat(reply, Revision: null);
         }
 
-        return new HeartbeatResponse((long)leases.HeartbeatInterval(record).TotalMilliseconds);
+        var recovered = await committer.ExecuteAsync(changes => Recover(changes, key, command.Id), cancellationToken);
+        return recovered.Failure is { } failure ? failure : new Beat(reply, recovered.Value);
     }
 
-    private Outcome<bool> Recover(ChangeSet changes, ServiceKey key, string id)
+    /// <summary>Marks the instance healthy; the revision that took, or null when it was healthy by now.</summary>
+    private Outcome<long?> Recover(ChangeSet changes, ServiceKey key, string id)
     {
         // Re-read on the writer: the sweeper may have evicted the instance since the beat arrived.
         if (!registry.TryFindInstance(key, id, out var service, out var entry))
@@ -95,14 +96,15 @@ internal sealed partial class HeartbeatHandler(
             return NamingFailures.InstanceNotFound(key, id);
         }
 
-        if (!entry.Record.Healthy)
+        if (entry.Record.Healthy)
         {
-            var revision = changes.NextRevision();
-            registry.PutInstance(changes, service, entry.Record with { Healthy = true, Revision = revision }, time.GetUtcNow());
-            changes.OnCommitted(() => LogRecovered(key.Namespace, key.Group, key.Name, id, revision));
+            return (long?)null;
         }
 
-        return true;
+        var revision = changes.NextRevision();
+        registry.PutInstance(changes, service, entry.Record with { Healthy = true, Revision = revision }, time.GetUtcNow());
+        changes.OnCommitted(() => LogRecovered(key.Namespace, key.Group, key.Name, id, revision));
+        return revision;
     }
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information,

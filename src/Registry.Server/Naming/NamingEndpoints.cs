@@ -218,12 +218,22 @@ internal static class NamingEndpoints
     /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
     /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<Utf8JsonResult, ProblemHttpResult>> Heartbeat(
-        string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
-        await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct) switch
+        string service, string id, [AsParameters] ScopeQuery scope, HttpResponse response, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct);
+        if (outcome.Failure is { } failure)
         {
-            { Failure: { } failure } => failure.ToProblem(),
-            var beat => new Utf8JsonResult(HeartbeatReplies.Json(beat.Value!)),
-        };
+            return failure.ToProblem();
+        }
+
+        // A beat that made the instance healthy again is a change, with its revision.
+        if (outcome.Value.Revision is { } revision)
+        {
+            response.SetRevision(revision);
+        }
+
+        return new Utf8JsonResult(HeartbeatReplies.Json(outcome.Value.Reply));
+    }
 
     private static async Task<Ok<NamingTree>> GetTree(HttpContext http, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new GetTreeQuery(NamespaceAccess.Of(http)), ct));

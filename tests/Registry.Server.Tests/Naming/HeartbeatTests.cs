@@ -88,11 +88,13 @@ public sealed class HeartbeatTests
         var unhealthy = Assert.Single((await client.ListAsync("orders")).Instances);
         Assert.False(unhealthy.Healthy);
 
-        Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", instance.Id));
+        using var beat = await client.PutAsync(Api.Heartbeat("orders", instance.Id), null, Ct);
 
+        Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
         var healthy = Assert.Single((await client.ListAsync("orders")).Instances);
         Assert.True(healthy.Healthy);
         Assert.True(healthy.Revision > unhealthy.Revision);
+        Assert.Equal(healthy.Revision, beat.Revision());
     }
 
     [Fact]
@@ -102,9 +104,10 @@ public sealed class HeartbeatTests
         using var client = app.CreateClient();
         var instance = await client.RegisterAsync("orders", "10.0.0.1");
 
-        await client.BeatAsync("orders", instance.Id);
+        using var beat = await client.PutAsync(Api.Heartbeat("orders", instance.Id), null, Ct);
 
         Assert.Equal(instance.Revision, (await client.ListAsync("orders")).Revision);
+        Assert.False(beat.Headers.Contains("X-Registry-Revision"));
     }
 
     [Fact]

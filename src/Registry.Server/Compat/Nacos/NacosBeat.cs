@@ -47,7 +47,7 @@ internal static class NacosBeat
             return BeatReply(registered.Instance.HeartbeatIntervalMs, Ok);
         }
 
-        return BeatReply(outcome.OrThrow().HeartbeatIntervalMs, Ok);
+        return BeatReply(outcome.OrThrow().Reply.HeartbeatIntervalMs, Ok);
     }
 
     private static NacosBeatInfo? ParseBeat(NacosParameters p)
