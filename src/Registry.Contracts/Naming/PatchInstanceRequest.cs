@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Contracts.Naming;
 
 /// <summary>
 /// Body of <c>PATCH /v1/services/{service}/instances/{id}</c>: an admin change. Only the fields present
-/// are changed; <see cref="Metadata"/> replaces the whole map.
+/// are changed; <see cref="Metadata"/> replaces the whole map. Any other field is refused: a change that would
+/// be silently ignored (the address, say) must not look as if it was made.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record PatchInstanceRequest
 {
     /// <summary>Enable or disable the instance for traffic.</summary>

@@ -80,6 +80,8 @@ internal sealed partial class ProblemExceptionHandler(
                 ? json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
                     ? "The body must be a JSON object."
                     : "The body is not valid JSON."
+                : json.Message.StartsWith("Duplicate", StringComparison.Ordinal) ? $"'{field}' is given more than once."
+                : json.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"'{field}' is not a field of this request."
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message + where] })

@@ -89,6 +89,9 @@ internal static class RegistryServices
         {
             // A number sent as a string is a client bug worth reporting, not something to guess at.
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+            // A field given twice is ambiguous: refused, not last-one-wins.
+            options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
         });
         services.AddRegistryAuth(configuration);

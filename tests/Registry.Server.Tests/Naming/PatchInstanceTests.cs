@@ -101,6 +101,8 @@ public sealed class PatchInstanceTests
     [InlineData("""{"metadata":{"":"x"}}""", "metadata")]
     [InlineData("""{"enabled":"no"}""", "enabled")]
     [InlineData("""{"weight":""", "weight")]
+    [InlineData("""{"ip":"9.9.9.9"}""", "ip")]
+    [InlineData("""{"weight":2,"weight":3}""", "weight")]
     public async Task Patch_BadInput_Returns400AndChangesNothing(string body, string field)
     {
         await using var app = new RegistryApp();

@@ -262,6 +262,8 @@ public sealed class RegisterInstanceTests
     [InlineData("""{"ip":"10.0.0.1","port":99999999999}""", "port")]
     [InlineData("""[1,2]""", "body")]
     [InlineData("""not json""", "body")]
+    [InlineData("""{"ip":"10.0.0.1","port":80,"port":81}""", "port")]
+    [InlineData("""{"ip":"10.0.0.1","port":80,"metadata":{"a":"1","a":"2"}}""", "metadata.a")]
     public async Task Register_MalformedOrWronglyTypedJson_Returns400NamingTheField(string body, string field)
     {
         await using var app = new RegistryApp();
