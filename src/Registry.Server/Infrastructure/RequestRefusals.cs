@@ -86,7 +86,7 @@ internal static partial class RequestRefusals
         (type.StartsWith("Nullable<", StringComparison.Ordinal) ? type[9..^1] : type) switch
         {
             "bool" => "must be true or false",
-            "int" => "must be a whole number from -2147483648 to 2147483647",
+            "int" => "must be a whole number, at most 2147483647",
             "long" => "must be a whole number",
             "double" or "decimal" or "float" => "must be a number",
             "DateTimeOffset" or "DateTime" => "must be a date and time (ISO 8601)",

@@ -86,11 +86,11 @@ internal static class NamingEndpoints
     /// <param name="scope">Namespace and group.</param>
     /// <param name="request">Protect threshold and metadata; omitted fields keep their value.</param>
     private static async Task<Results<Created<ServiceInfo>, Ok<ServiceInfo>, ProblemHttpResult>> PutService(
-        string service, [AsParameters] ScopeQuery scope, ServiceRequest request, IMediator mediator, HttpResponse response,
+        string service, [AsParameters] ScopeQuery scope, ServiceRequest? request, IMediator mediator, HttpResponse response,
         CancellationToken ct)
     {
         var outcome = await mediator.Send(new PutServiceCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.ProtectThreshold, request.Metadata,
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request?.ProtectThreshold, request?.Metadata,
             Actors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {

@@ -197,6 +197,23 @@ public sealed class RegisterInstanceTests
     }
 
     [Fact]
+    public async Task Register_MetadataOverTheTotalSize_Returns400AndAtTheLimitIsAccepted()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        // Nine entries of 2 + 1022 characters make 9216, over the 8192 allowed together; eight make exactly 8192.
+        var atLimit = Enumerable.Range(0, 8).ToDictionary(i => $"k{i}", _ => new string('v', 1022));
+        var over = Enumerable.Range(0, 9).ToDictionary(i => $"k{i}", _ => new string('v', 1022));
+        await client.RegisterAsync("orders", new { ip = "10.0.0.1", port = 80, metadata = atLimit });
+        using var response = await client.PutAsJsonAsync(Api.Instances("orders"), new { ip = "10.0.0.2", port = 80, metadata = over }, Ct);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors("metadata"), m => m.Contains("at most 8192 characters together", StringComparison.Ordinal));
+        Assert.Single((await client.ListAsync("orders")).Instances);
+    }
+
+    [Fact]
     public async Task Register_TooManyMetadataEntries_Returns400()
     {
         await using var app = new RegistryApp();

@@ -59,6 +59,20 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public async Task PutService_WithoutBody_CreatesItWithDefaultsAndKeepsAnExistingOneAsItIs()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        using var created = await client.PutAsync("/v1/services/orders", null, Ct);
+        (await client.PutAsJsonAsync("/v1/services/orders", new { protectThreshold = 0.3 }, Ct)).EnsureSuccessStatusCode();
+
+        using var again = await client.PutAsync("/v1/services/orders", null, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(0.3, (await again.Content.ReadFromJsonAsync<ServiceInfo>(Ct))!.ProtectThreshold);
+    }
+
+    [Fact]
     public async Task PutService_UnknownNamespace_Returns404Problem()
     {
         await using var app = new RegistryApp();
