@@ -57,11 +57,7 @@ public sealed class OpenApiDocumentTests
     [InlineData("/v1/services/{service}/instances", "put", "")]
     public async Task SwaggerUi_Operation_OffersTheHeadersItTakes(string path, string method, string headers)
     {
-        await using var app = new RegistryApp();
-        using var client = app.CreateClient();
-
-        using var document = System.Text.Json.JsonDocument.Parse(
-            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+        using var document = await ServedDocumentAsync();
 
         var operation = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
         var offered = operation.TryGetProperty("parameters", out var parameters)
@@ -73,11 +69,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public async Task SwaggerUi_AuthorizeButton_TakesABearerTokenForEveryOperation()
     {
-        await using var app = new RegistryApp();
-        using var client = app.CreateClient();
-
-        using var document = System.Text.Json.JsonDocument.Parse(
-            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+        using var document = await ServedDocumentAsync();
 
         var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
@@ -87,11 +79,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public async Task SwaggerUi_ConfigPublish_TakesEveryFormatWithAnExample()
     {
-        await using var app = new RegistryApp();
-        using var client = app.CreateClient();
-
-        using var document = System.Text.Json.JsonDocument.Parse(
-            await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
+        using var document = await ServedDocumentAsync();
 
         var content = document.RootElement.GetProperty("paths").GetProperty("/v1/configs/{dataId}").GetProperty("put")
             .GetProperty("requestBody").GetProperty("content");
@@ -99,6 +87,13 @@ public sealed class OpenApiDocumentTests
             ["application/yaml", "application/json", "text/x-java-properties", "application/xml", "text/plain"],
             content.EnumerateObject().Select(mediaType => mediaType.Name));
         Assert.All(content.EnumerateObject(), mediaType => Assert.True(mediaType.Value.TryGetProperty("example", out _), mediaType.Name));
+    }
+
+    private static async Task<System.Text.Json.JsonDocument> ServedDocumentAsync()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        return System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken));
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
