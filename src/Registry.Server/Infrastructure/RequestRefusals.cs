@@ -30,9 +30,8 @@ internal static partial class RequestRefusals
 
         if (NotProvided().Match(text) is { Success: true } missing)
         {
-            return missing.Groups["source"].Value == "body"
-                ? ("body", "A JSON object body is required.")
-                : (Problems.FieldName(missing.Groups["name"].Value), $"'{Problems.FieldName(missing.Groups["name"].Value)}' is required.");
+            var field = Problems.FieldName(missing.Groups["name"].Value);
+            return missing.Groups["source"].Value == "body" ? ("body", "A JSON object body is required.") : (field, $"'{field}' is required.");
         }
 
         return text.StartsWith("Implicit body inferred", StringComparison.Ordinal)
