@@ -27,7 +27,8 @@ try
     BindingPolicy.Enforce(builder.Configuration);
     builder.Services.AddRegistry(builder.Configuration);
 
-    var app = builder.Build();
+    // Disposed at the end: that folds the journal into the data file and closes it.
+    await using var app = builder.Build();
     app.UseRegistryMetrics();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

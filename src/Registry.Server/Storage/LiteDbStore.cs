@@ -293,8 +293,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
     /// <summary>Replays what the journal holds beyond LiteDB's revision, then folds it in.</summary>
     private void Recover()
     {
-        var applied = ReadRevision();
-        var replay = _journal!.ReadAll().Where(batch => batch.Revision > applied).ToList();
+        var replay = Unapplied();
         Apply(replay);
         Checkpoint();
         var revision = ReadRevision();
@@ -314,12 +313,22 @@ internal sealed partial class LiteDbStore : IRegistryStore
         }
 
         _db = Open(_path!);
-        var applied = ReadRevision();
-        Apply([.. _journal!.ReadAll().Where(batch => batch.Revision > applied)]);
+        Apply(Unapplied());
         _pending.Clear();
         _pendingWrites = 0;
         _reopen = false;
         LogReopened(_path!, ReadRevision());
+    }
+
+    /// <summary>
+    /// The journal's batches LiteDB may not hold yet: from the one at LiteDB's revision on. A write that takes no
+    /// revision of its own (a token, an audit entry) has the revision of the change before it, so the batches at
+    /// LiteDB's revision are replayed too; one LiteDB holds already just writes the same values again.
+    /// </summary>
+    private List<StoreBatch> Unapplied()
+    {
+        var applied = ReadRevision();
+        return [.. _journal!.ReadAll().Where(batch => batch.Revision >= applied)];
     }
 
     private void Checkpoint()

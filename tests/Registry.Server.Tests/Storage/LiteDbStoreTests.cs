@@ -63,6 +63,27 @@ public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
     }
 
     [Fact]
+    public void Open_JournalWithAWriteThatTookNoRevision_ReplaysIt()
+    {
+        using (var store = Open())
+        {
+            store.Commit(Batch(1, ("c", "a", "1")));
+        }
+
+        // A token or an audit entry takes no revision: its batch has the revision LiteDB already holds.
+        using (var journal = new Journal(DataFile + ".journal"))
+        {
+            journal.ReadAll();
+            journal.Append(Batch(1, ("tokens", "t", "revoked")));
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal([("t", "revoked")], Read(reopened, "tokens"));
+        Assert.Equal([("a", "1")], Read(reopened, "c"));
+    }
+
+    [Fact]
     public void Commit_JournalPastItsLimit_IsCheckpointedAndEmptied()
     {
         using var store = Open(DataFile, checkpointBytes: 64 * 1024);
