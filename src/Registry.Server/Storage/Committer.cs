@@ -159,12 +159,13 @@ internal sealed partial class Committer : IAsyncDisposable
 
                 return;
             }
-        }
 
-        if (!_healthy)
-        {
-            LogCommitsRecovered(_changes.Revision);
-            _healthy = true;
+            // Only a batch that reached the store says it works again (an empty one, before a backup, does not).
+            if (!_healthy)
+            {
+                LogCommitsRecovered(_changes.Revision);
+                _healthy = true;
+            }
         }
 
         Interlocked.Exchange(ref _revision, _changes.Revision);

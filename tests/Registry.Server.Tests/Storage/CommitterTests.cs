@@ -66,6 +66,10 @@ public sealed class CommitterTests
         Assert.IsType<IOException>(error.InnerException);
         Assert.Empty(memory);
         Assert.False(committer.IsHealthy);
+
+        // Work between batches writes nothing, so it proves nothing about the store.
+        await committer.ExclusiveAsync(() => true, Ct);
+        Assert.False(committer.IsHealthy);
         store.Failing = false;
         Assert.Equal(1, await committer.ExecuteAsync(changes => changes.NextRevision(), Ct));
         Assert.True(committer.IsHealthy);
