@@ -22,10 +22,11 @@ internal sealed class AccessDeniedResponses(IProblemDetailsService problems, Ref
             return;
         }
 
+        // Why the token was not taken: the handler's result for this request (the feature holds successes only).
+        var failure = result.Challenged ? (await context.AuthenticateAsync(TokenAuthentication.SchemeName)).Failure : null;
         var (status, code, title, detail) = result.Challenged
             ? (StatusCodes.Status401Unauthorized, "unauthorized", "A valid token is required.",
-                context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message
-                ?? "Send a token as 'Authorization: Bearer <token>'.")
+                failure?.Message ?? "Send a token as 'Authorization: Bearer <token>'.")
             : (StatusCodes.Status403Forbidden, "forbidden", "The token does not allow this.",
                 string.Join(" ", result.AuthorizationFailure?.FailureReasons.Select(reason => reason.Message) ?? []));
         refusals.Record(context, status, context.Token()?.Name ?? Actor.Anonymous, AccessHandler.RequestNamespace(context), detail);

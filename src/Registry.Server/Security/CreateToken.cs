@@ -47,7 +47,7 @@ internal sealed class CreateTokenHandler(TokenRegistry tokens, Committer committ
         // On the writer, so two creations of one name cannot both pass the check.
         return await committer.ExecuteAsync(changes =>
         {
-            if (tokens.All.Any(t => t.Name == token.Name))
+            if (tokens.All.Any(t => string.Equals(t.Name, token.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 return (Outcome<CreatedToken>)new Failure(StatusCodes.Status409Conflict, "token-name-taken", "The token name is taken.",
                     $"A token named '{token.Name}' exists already; names are unique, since history and the audit log record them.");

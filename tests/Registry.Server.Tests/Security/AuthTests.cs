@@ -30,9 +30,10 @@ public sealed class AuthTests
     }
 
     [Theory]
-    [InlineData("Bearer nope")]
-    [InlineData("Basic dXNlcjpwYXNz")]
-    public async Task Request_WithABadToken_Returns401SayingWhy(string header)
+    [InlineData("Bearer nope", "The token is unknown, revoked or expired.")]
+    [InlineData("Basic dXNlcjpwYXNz", "The token is unknown, revoked or expired.")]
+    [InlineData("Token abc", "The Authorization header must be 'Bearer <token>', or Basic with the token as the password.")]
+    public async Task Request_WithABadToken_Returns401SayingWhy(string header, string detail)
     {
         await using var app = AuthApp.Create();
         using var client = app.CreateClient();
@@ -41,7 +42,7 @@ public sealed class AuthTests
         using var response = await client.GetAsync(Api.Instances("orders"), Ct);
 
         var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -151,6 +152,7 @@ public sealed class AuthTests
     [Theory]
     [InlineData("ops")]
     [InlineData("reporting")]
+    [InlineData("Reporting")]
     public async Task CreateToken_NameTaken_Returns409AndCreatesNothing(string name)
     {
         await using var app = AuthApp.Create();
