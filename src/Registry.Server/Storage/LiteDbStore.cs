@@ -53,7 +53,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
             _path = System.IO.Path.GetFullPath(_options.Path);
             try
             {
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+                CreateDataDirectory(System.IO.Path.GetDirectoryName(_path)!);
                 _journal = new Journal(_path + ".journal");
                 _db = Open(_path);
                 Recover();
@@ -256,7 +256,7 @@ internal sealed partial class LiteDbStore : IRegistryStore
         var staged = path + ".restoring";
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            CreateDataDirectory(System.IO.Path.GetDirectoryName(path)!);
 
             // The journal's lock is the server's: holding it proves none runs on this data file.
             using (var journal = new FileStream(journalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
@@ -278,6 +278,22 @@ internal sealed partial class LiteDbStore : IRegistryStore
             TryDelete(staged);
             throw new StartupException(
                 $"The backup cannot be restored into {path}: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
+        }
+    }
+
+    /// <summary>
+    /// The data holds config (which may carry credentials) and token hashes: a directory the server creates is
+    /// its user's alone. One that exists is left as the operator made it.
+    /// </summary>
+    private static void CreateDataDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 

@@ -63,6 +63,18 @@ public sealed class LiteDbStoreTests : RegistryStoreContract, IDisposable
     }
 
     [Fact]
+    public void Open_DataDirectoryItCreates_IsTheServerUsersAlone()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes only.");
+        using var store = Open(_dir.File(Path.Combine("data", "registry.db")));
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir.File("data")));
+        }
+    }
+
+    [Fact]
     public void Open_JournalWithAWriteThatTookNoRevision_ReplaysIt()
     {
         using (var store = Open())
