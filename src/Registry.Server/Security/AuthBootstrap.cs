@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Registry.Server.Audit;
+using Registry.Server.Infrastructure;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Security;
@@ -24,7 +26,7 @@ internal sealed class ConsoleAdminTokenAnnouncer : IAdminTokenAnnouncer
 /// shows it once and stores its hash.
 /// </summary>
 internal sealed partial class AuthBootstrap(
-    IOptions<AuthOptions> options, TokenRegistry tokens, Committer committer, IAdminTokenAnnouncer announcer,
+    IOptions<AuthOptions> options, TokenRegistry tokens, Committer committer, AuditLog audit, IAdminTokenAnnouncer announcer,
     TimeProvider time, ILogger<AuthBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -43,6 +45,9 @@ internal sealed partial class AuthBootstrap(
             tokens.Put(changes, token);
             return true;
         }, cancellationToken);
+        await audit.RecordAsync(
+            new AuditEntry(new Actor("bootstrap", ""), "token.create", TokenRules.AllNamespaces, token.Id, 0, "admin: admin in * (generated at first start)"),
+            cancellationToken);
         announcer.Announce(secret);
         LogGenerated(token.Id);
     }

@@ -239,6 +239,8 @@ public sealed class AuthTests
             first.StartServer();
             using var admin = first.Client(Assert.Single(announced));
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/v1/tokens", Ct)).StatusCode);
+            var audit = (await admin.GetFromJsonAsync<Paged<AuditEntryInfo>>("/v1/audit?action=token.create", Ct))!;
+            Assert.Equal("bootstrap", Assert.Single(audit.Items).Actor);
         }
 
         await using var second = new RegistryApp(storagePath: dir.File("registry.db"), settings: settings,
