@@ -128,6 +128,21 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task NacosPublish_DocumentNearTheContentLimitFormEncoded_IsAccepted()
+    {
+        await using var app = KestrelApp([]);
+        using var client = app.CreateClient();
+
+        // 300,000 CJK characters: 900,000 bytes of UTF-8, 2.7 MB once percent-encoded in the form.
+        var content = "a: " + new string('界', 300_000) + "\n";
+        using var form = new FormUrlEncodedContent([new("dataId", "big.yaml"), new("group", "g"), new("content", content)]);
+        using var response = await client.PostAsync("/nacos/v1/cs/configs", form, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(content, await client.GetStringAsync("/v1/configs/big.yaml?group=g", Ct));
+    }
+
+    [Fact]
     public async Task Headers_OverTheLimit_Get431()
     {
         await using var app = KestrelApp(new() { ["Registry:Limits:MaxHeaderBytes"] = "8192" });

@@ -43,9 +43,9 @@ internal static class NacosEndpoints
         var configs = nacos.MapGroup("/cs/configs");
         configs.MapGet("", NacosConfigs.Get);
         // A form-encoded document is up to three times its size; the content limit itself is checked on publish.
-        configs.MapPost("", NacosConfigs.Publish).RateLimitedWrite().WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
+        configs.MapPost("", NacosConfigs.Publish).RateLimitedWrite().WithBodyLimit(static _ => NacosParameters.MaxFormBytes);
         configs.MapDelete("", NacosConfigs.Delete).RateLimitedWrite();
-        configs.MapPost("/listener", NacosListener.Listen).WithBodyLimit(static limits => limits.MaxMetadataBodyBytes);
+        configs.MapPost("/listener", NacosListener.Listen).WithBodyLimit(static _ => NacosParameters.MaxFormBytes);
         nacos.MapGet("/cs/history", NacosHistory.Search);
         nacos.MapGet("/cs/history/previous", NacosHistory.Previous);
         nacos.MapGet("/cs/history/configs", NacosHistory.Configs);

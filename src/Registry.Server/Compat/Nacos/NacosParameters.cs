@@ -15,7 +15,8 @@ namespace Registry.Server.Compat.Nacos;
 /// </summary>
 internal sealed class NacosParameters
 {
-    private const int MaxFormBytes = 4 * 1024 * 1024;
+    /// <summary>The largest form read: a config document percent-encoded (up to three bytes per byte), and the rest.</summary>
+    public const int MaxFormBytes = 4 * 1024 * 1024;
     private readonly Dictionary<string, StringValues> _values;
 
     private NacosParameters(Dictionary<string, StringValues> values) => _values = values;
