@@ -29,7 +29,11 @@ internal sealed class AccessDeniedResponses(IProblemDetailsService problems, Ref
                 failure?.Message ?? "Send a token as 'Authorization: Bearer <token>'.")
             : (StatusCodes.Status403Forbidden, "forbidden", "The token does not allow this.",
                 string.Join(" ", result.AuthorizationFailure?.FailureReasons.Select(reason => reason.Message) ?? []));
-        refusals.Record(context, status, context.Token()?.Name ?? Actor.Anonymous, AccessHandler.RequestNamespace(context), detail);
+        // A route over several or all namespaces (listings, tokens, audit, backups) is not refused in the default one.
+        var ns = policy.Requirements.OfType<AccessRequirement>().Any(r => r.Scope != NamespaceScope.Request)
+            ? TokenRules.AllNamespaces
+            : AccessHandler.RequestNamespace(context);
+        refusals.Record(context, status, context.Token()?.Name ?? Actor.Anonymous, ns, detail);
 
         if (result.Challenged)
         {

@@ -90,6 +90,7 @@ public sealed class AuditTests
         Assert.Equal(["anonymous", "dashboard"], denied.Select(e => e.Actor).Order());
         Assert.All(denied, e => Assert.Equal("auth.denied", e.Action));
         Assert.Contains(denied, e => e.Target == "PUT /v1/configs/app.yaml" && e.Detail!.Contains("'write'", StringComparison.Ordinal));
+        Assert.Equal([("GET /v1/tree", "*"), ("PUT /v1/configs/app.yaml", "public")], denied.Select(e => (e.Target, e.Namespace)).Order());
     }
 
     [Fact]
