@@ -33,6 +33,6 @@ public class HeartbeatBenchmarks
     {
         var beat = _beats[_next++ % _beats.Length];
         var outcome = await _registry.Mediator.Send(beat);
-        return HeartbeatReplies.Json(outcome.Value!);
+        return HeartbeatReplies.Json(outcome.Value.Reply);
     }
 }

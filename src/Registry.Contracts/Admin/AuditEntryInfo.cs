@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Contracts.Admin;
 
 /// <summary>One entry of the audit log: who did what, when, from where, and how it ended.</summary>
@@ -20,6 +22,7 @@ public sealed record AuditEntryInfo
 }
 
 /// <summary>Body of <c>POST /v1/tokens</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TokenRequest
 {
     /// <summary>Who or what the token is for; recorded as the author of its changes.</summary>

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Contracts.Metadata;
 
 /// <summary>
 /// The metadata document of a service: what <c>PUT /v1/services/{service}/metadata</c> takes and what reads
 /// return (with its version).
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ServiceMetadata
 {
     /// <summary>The protocols the service speaks and their default port and path.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace Registry.Contracts.Naming;
 
@@ -7,6 +8,7 @@ namespace Registry.Contracts.Naming;
 /// (namespace, group, service, cluster, ip, port); fields left out keep their current value on an existing
 /// instance and take their default on a new one.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RegisterInstanceRequest
 {
     /// <summary>IPv4, IPv6 or host name the instance is reachable at.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Contracts.Naming;
 
 /// <summary>Body of <c>PUT /v1/services/{service}</c>: create or update a service.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ServiceRequest
 {
     /// <summary>

@@ -225,6 +225,7 @@ public sealed class ServiceMetadataTests
     [InlineData("""{"instanceWeights":{"a#1#DEFAULT":10001}}""", "instanceWeights")]
     [InlineData("""{"instanceWeights":{"":1}}""", "instanceWeights")]
     [InlineData("""{"instanceWeights":{"not-an-id":1}}""", "instanceWeights")]
+    [InlineData("""{"instanceWeight":{"10.0.0.1#80#DEFAULT":0}}""", "instanceWeight")]
     [InlineData("""{"instanceWeights":{"10.0.0.1#0#DEFAULT":1}}""", "instanceWeights")]
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a b"}]}""", "protocols[0].path")]
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a\u0000"}]}""", "protocols[0].path")]

@@ -280,6 +280,7 @@ public sealed class RegisterInstanceTests
     [InlineData("""[1,2]""", "body")]
     [InlineData("""not json""", "body")]
     [InlineData("""{"ip":"10.0.0.1","port":80,"port":81}""", "port")]
+    [InlineData("""{"ip":"10.0.0.1","port":80,"wieght":5}""", "wieght")]
     [InlineData("""{"ip":"10.0.0.1","port":80,"metadata":{"a":"1","a":"2"}}""", "metadata.a")]
     public async Task Register_MalformedOrWronglyTypedJson_Returns400NamingTheField(string body, string field)
     {
