@@ -26,7 +26,7 @@ internal sealed class DeleteConfigValidator : AbstractValidator<DeleteConfigComm
     public DeleteConfigValidator()
     {
         this.ValidateConfigAddress();
-        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }

@@ -42,8 +42,8 @@ internal sealed class PublishConfigValidator : AbstractValidator<PublishConfigCo
                 context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
             }
         });
-        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
-        RuleFor(c => c.IfNoneMatch).ValidEntityTag().OverridePropertyName("If-None-Match");
+        RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
+        RuleFor(c => c.IfNoneMatch).ValidEntityTag("If-None-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }

@@ -27,7 +27,7 @@ internal sealed class RollbackConfigValidator : AbstractValidator<RollbackConfig
     {
         this.ValidateConfigAddress();
         RuleFor(c => c.To).GreaterThanOrEqualTo(1);
-        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }

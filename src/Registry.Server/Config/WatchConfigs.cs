@@ -23,8 +23,9 @@ internal sealed class WatchConfigsValidator : AbstractValidator<WatchConfigsQuer
     {
         RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
         RuleFor(q => q.Group).ValidGroupOrAny();
-        RuleFor(q => q.DataIds.Count).LessThanOrEqualTo(MaxDataIds).OverridePropertyName("dataId");
-        RuleForEach(q => q.DataIds).ValidName(NameRules.DataIdMaxLength).OverridePropertyName("dataId");
+        RuleFor(q => q.DataIds.Count).LessThanOrEqualTo(MaxDataIds).OverridePropertyName("dataId")
+            .WithMessage($"'dataId' may be given at most {MaxDataIds} times; watch the group instead.");
+        RuleForEach(q => q.DataIds).ValidName(NameRules.DataIdMaxLength).WithName("dataId").OverridePropertyName("dataId");
         RuleFor(q => q.LastEventId).ValidLastEventId();
     }
 }

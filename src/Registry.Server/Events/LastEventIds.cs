@@ -13,6 +13,6 @@ internal static class LastEventIds
 
     public static IRuleBuilderOptions<T, string?> ValidLastEventId<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => value is null || long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .WithMessage("'{PropertyName}' must be the revision (id) of the last event received: a non-negative integer.")
+            .WithMessage($"The resume point ('{Header}' header or 'lastEventId' parameter) must be the revision (id) of the last event received: a non-negative integer.")
             .OverridePropertyName(Header);
 }

@@ -13,9 +13,11 @@ internal static class EntityTags
 
     public static bool IsValid(string? header) => header is null || TryParse(header, out _);
 
-    public static IRuleBuilderOptions<T, string?> ValidEntityTag<T>(this IRuleBuilder<T, string?> rule) =>
+    /// <summary>The value of a conditional header (<paramref name="header"/>, which the error names).</summary>
+    public static IRuleBuilderOptions<T, string?> ValidEntityTag<T>(this IRuleBuilder<T, string?> rule, string header) =>
         rule.Must(IsValid)
-            .WithMessage("'{PropertyName}' must be '*' or a list of versions as entity tags, e.g. \"3\".");
+            .WithMessage($"'{header}' must be '*' or a list of versions as entity tags, e.g. \"3\".")
+            .OverridePropertyName(header);
 
     /// <summary>
     /// Whether a write's preconditions fail against the live version (null when absent or deleted): <c>If-Match</c>

@@ -23,7 +23,7 @@ internal sealed class DeleteServiceMetadataValidator : AbstractValidator<DeleteS
     public DeleteServiceMetadataValidator()
     {
         this.ValidateServiceAddress();
-        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
+        RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }

@@ -68,10 +68,12 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
             .Must(tags => tags is null || tags.Count <= MetadataRules.MaxTags)
             .WithMessage($"'{{PropertyName}}' may hold at most {MetadataRules.MaxTags} tags.")
             .Must(tags => tags is null || tags.All(t => t is { Length: > 0 and <= MetadataRules.MaxTagLength }))
-            .WithMessage($"Every tag must be 1 to {MetadataRules.MaxTagLength} characters.");
+            .WithMessage($"Every tag must be 1 to {MetadataRules.MaxTagLength} characters.")
+            .Must(tags => tags is null || tags.Distinct(StringComparer.Ordinal).Count() == tags.Count)
+            .WithMessage("Each tag may appear once in '{PropertyName}'.");
         RuleFor(c => c.Properties).WithinLimits(options.Value.MetadataLimits());
-        RuleFor(c => c.IfMatch).ValidEntityTag().OverridePropertyName("If-Match");
-        RuleFor(c => c.IfNoneMatch).ValidEntityTag().OverridePropertyName("If-None-Match");
+        RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
+        RuleFor(c => c.IfNoneMatch).ValidEntityTag("If-None-Match");
         RuleFor(c => c.Actor).ValidActor();
     }
 }

@@ -291,6 +291,19 @@ public sealed class ConfigWatchTests
     }
 
     [Fact]
+    public async Task Watch_MoreDataIdsThanTheLimit_SaysHowManyMayBeGiven()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/v1/configs/watch?" + string.Join('&', Enumerable.Range(0, 257).Select(i => $"dataId=k{i}")), Ct);
+
+        Assert.Equal(
+            ["'dataId' may be given at most 256 times; watch the group instead."],
+            (await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors("dataId"));
+    }
+
+    [Fact]
     public async Task Watch_BadLastEventIdHeader_Returns400()
     {
         await using var app = new RegistryApp();

@@ -347,6 +347,7 @@ public sealed class PublishConfigTests
 
         using var response = await client.PutAsync("app.yaml", "a: 1\n", headers: (header, value));
 
-        Assert.NotEmpty((await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors(header));
+        var message = Assert.Single((await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors(header));
+        Assert.StartsWith($"'{header}' must be", message, StringComparison.Ordinal);
     }
 }

@@ -230,6 +230,7 @@ public sealed class ServiceMetadataTests
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a b"}]}""", "protocols[0].path")]
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a\u0000"}]}""", "protocols[0].path")]
     [InlineData("""{"tags":[""]}""", "tags")]
+    [InlineData("""{"tags":["a","a"]}""", "tags")]
     [InlineData("""{"properties":{"":"x"}}""", "properties")]
     [InlineData("""{"protocols":"grpc"}""", "protocols")]
     [InlineData("""{"defaultWeight":"heavy"}""", "defaultWeight")]
