@@ -113,8 +113,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         return process;
     }
 
-    public int ProcessId => _process.Id;
-
     /// <summary>Waits (at most 30 s) for the server to exit by itself; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync()
     {
@@ -124,6 +122,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>SIGTERM: the graceful shutdown an orchestrator asks for; <see cref="WaitForExitAsync"/> for its end.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
     public async Task KillAsync()

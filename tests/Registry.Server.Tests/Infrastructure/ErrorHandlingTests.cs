@@ -82,7 +82,9 @@ public sealed class ErrorHandlingTests
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "PUT" or "PATCH")
         {
-            request.Content = Naming.RegisterInstanceTests.Json(method == "PATCH" ? """{"weight":1}""" : """{"ip":"10.0.0.1","port":80}""");
+            // A body the route takes, so that only the name is wrong.
+            request.Content = Naming.RegisterInstanceTests.Json(
+                method == "PATCH" ? """{"weight":1}""" : path.Contains("/instances", StringComparison.Ordinal) ? """{"ip":"10.0.0.1","port":80}""" : "{}");
         }
 
         using var response = await client.SendAsync(request, Ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -27,7 +26,7 @@ public sealed class ShutdownTests
             (await client.PutAsJsonAsync(new Uri("/v1/services/orders/instances", UriKind.Relative), new { ip = "10.0.0.1", port = 80 }, Ct))
                 .EnsureSuccessStatusCode();
 
-            Signal(server.ProcessId, "TERM");
+            await server.TerminateAsync();
 
             Assert.Null(await events.NextAsync());
             using var polled = await poll;
@@ -43,11 +42,5 @@ public sealed class ShutdownTests
         using var again = restarted.CreateClient();
         Assert.Equal("a: 1\n", await again.GetStringAsync(new Uri("/v1/configs/app.yaml", UriKind.Relative), Ct));
         Assert.Single((await again.GetFromJsonAsync<InstanceList>(new Uri("/v1/services/orders/instances", UriKind.Relative), Ct))!.Instances);
-    }
-
-    private static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
     }
 }

@@ -42,8 +42,7 @@ public sealed class TokenRestartTests
             }
             else
             {
-                using var term = System.Diagnostics.Process.Start("kill", ["-TERM", server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-                await term.WaitForExitAsync(Ct);
+                await server.TerminateAsync();
                 Assert.Equal(0, await server.WaitForExitAsync());
             }
         }
