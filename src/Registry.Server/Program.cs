@@ -29,6 +29,9 @@ try
 
     // Disposed at the end: that folds the journal into the data file and closes it.
     await using var app = builder.Build();
+
+    // Invalid options stop the start here, for the one line below, before the host would log them with a stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseRegistryMetrics();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
