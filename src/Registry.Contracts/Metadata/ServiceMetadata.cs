@@ -26,6 +26,7 @@ public sealed record ServiceMetadata
 }
 
 /// <summary>A protocol of a service: its name (e.g. <c>grpc</c>), default port and optional path.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ProtocolInfo(string Name, int Port, string? Path = null);
 
 /// <summary>A service's metadata document with its version.</summary>

@@ -239,17 +239,9 @@ internal sealed partial class LiteDbStore : IRegistryStore
     public static long Restore(string backup, string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        long revision;
-        try
+        if (!File.Exists(backup))
         {
-            using var source = new LiteDatabase(new ConnectionString { Filename = backup, Connection = ConnectionType.Direct, ReadOnly = true });
-            revision = source.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64
-                ?? throw new StartupException($"{backup} is not a Registry backup: it records no revision.");
-        }
-        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            // LiteDB reads a file that is not one of its own as an empty database it may not initialise (read only).
-            throw new StartupException($"{backup} cannot be read as a Registry backup: {ex.Message}", ex);
+            throw new StartupException($"{backup} does not exist.");
         }
 
         var journalPath = path + ".journal";
@@ -259,9 +251,12 @@ internal sealed partial class LiteDbStore : IRegistryStore
             CreateDataDirectory(System.IO.Path.GetDirectoryName(path)!);
 
             // The journal's lock is the server's: holding it proves none runs on this data file.
+            long revision;
             using (var journal = new FileStream(journalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
+                // Checked on the copy: LiteDB writes even to a file it opens read-only, and the backup stays as it was.
                 File.Copy(backup, staged, overwrite: true);
+                revision = BackupRevision(staged, backup);
 
                 // Whatever the old file's journal and log hold is newer than the backup: remove it first.
                 File.Delete(LogPath(path));
@@ -273,11 +268,36 @@ internal sealed partial class LiteDbStore : IRegistryStore
             File.Delete(journalPath);
             return revision;
         }
+        catch (StartupException)
+        {
+            TryDelete(staged);
+            throw;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(staged);
             throw new StartupException(
                 $"The backup cannot be restored into {path}: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
+        }
+    }
+
+    /// <summary>The revision a copy of a backup records; a file that is not a Registry backup is refused.</summary>
+    private static long BackupRevision(string copy, string backup)
+    {
+        try
+        {
+            using var source = Open(copy);
+            return source.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64
+                ?? throw new StartupException($"{backup} is not a Registry backup: it records no revision.");
+        }
+        catch (Exception ex) when (ex is not StartupException)
+        {
+            // Whatever LiteDB makes of a file that is not one of its own (random bytes throw all sorts).
+            throw new StartupException($"{backup} cannot be read as a Registry backup: {ex.Message}", ex);
+        }
+        finally
+        {
+            TryDelete(LogPath(copy));
         }
     }
 

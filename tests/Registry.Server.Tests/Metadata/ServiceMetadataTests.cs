@@ -226,6 +226,7 @@ public sealed class ServiceMetadataTests
     [InlineData("""{"instanceWeights":{"":1}}""", "instanceWeights")]
     [InlineData("""{"instanceWeights":{"not-an-id":1}}""", "instanceWeights")]
     [InlineData("""{"instanceWeight":{"10.0.0.1#80#DEFAULT":0}}""", "instanceWeight")]
+    [InlineData("""{"protocols":[{"name":"grpc","port":9090,"pth":"/pay.v1"}]}""", "protocols[0].pth")]
     [InlineData("""{"instanceWeights":{"10.0.0.1#0#DEFAULT":1}}""", "instanceWeights")]
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a b"}]}""", "protocols[0].path")]
     [InlineData("""{"protocols":[{"name":"grpc","port":1,"path":"/a\u0000"}]}""", "protocols[0].path")]

@@ -69,17 +69,28 @@ public sealed class RestoreTests
         Assert.Single((await client.ListAsync("orders")).Instances);
     }
 
-    [Fact]
-    public async Task Restore_FileThatIsNoBackup_Refuses()
+    [Theory]
+    [InlineData("text")]
+    [InlineData("empty")]
+    [InlineData("random")]
+    public async Task Restore_FileThatIsNoBackup_RefusesAndLeavesTheFileAsItWas(string kind)
     {
         using var dir = new TempDirectory();
         var notABackup = dir.File("notes.db");
-        await File.WriteAllTextAsync(notABackup, "hello", Ct);
+        byte[] bytes = kind switch
+        {
+            "text" => "hello"u8.ToArray(),
+            "empty" => [],
+            _ => [.. Enumerable.Range(0, 8192).Select(i => (byte)new Random(i).Next(256))],
+        };
+        await File.WriteAllBytesAsync(notABackup, bytes, Ct);
 
         var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "restore", notABackup);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("cannot be read as a Registry backup", output, StringComparison.Ordinal);
+        Assert.Contains("Registry cannot restore: ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(notABackup, Ct));
         Assert.False(File.Exists(Path.Combine(dir.Path, "data", "registry.db")));
     }
 }
