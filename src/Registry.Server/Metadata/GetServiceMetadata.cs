@@ -33,7 +33,9 @@ internal sealed class GetServiceMetadataHandler(NamingRegistry registry, IRegist
             return MetadataFailures.NotFound(key);
         }
 
-        var record = version is not { } wanted || wanted == current.Version ? current : Read(key, wanted);
+        var record = version is not { } wanted || wanted == current.Version
+            ? current
+            : MetadataCollections.ReadVersion(store, key.ToString(), wanted);
         return record switch
         {
             null => MetadataFailures.VersionNotFound(key, version!.Value),
@@ -41,9 +43,4 @@ internal sealed class GetServiceMetadataHandler(NamingRegistry registry, IRegist
             _ => record.ToInfo(key),
         };
     }
-
-    private ServiceMetadataRecord? Read(ServiceKey key, long version) =>
-        store.Get(MetadataCollections.History.Name, MetadataCollections.VersionKey(key.ToString(), version)) is { } bytes
-            ? MetadataCollections.History.Deserialize(bytes)
-            : null;
 }

@@ -37,9 +37,9 @@ internal sealed class GetServiceMetadataHistoryHandler(NamingRegistry registry, 
         var items = new List<MetadataVersionInfo>();
         for (var version = newest; version >= Math.Max(1, newest - query.PageSize + 1); version--)
         {
-            if (store.Get(MetadataCollections.History.Name, MetadataCollections.VersionKey(key.ToString(), version)) is { } bytes)
+            if (MetadataCollections.ReadVersion(store, key.ToString(), version) is { } record)
             {
-                items.Add(MetadataCollections.History.Deserialize(bytes).ToHistoryEntry());
+                items.Add(record.ToHistoryEntry());
             }
         }
 

@@ -15,6 +15,10 @@ internal static class MetadataCollections
         new("service_metadata_history", MetadataStoreJson.Default.ServiceMetadataRecord);
 
     public static string VersionKey(string serviceKey, long version) => $"{serviceKey}/{version:D12}";
+
+    /// <summary>A version of a service's document from history, or null when it is not kept.</summary>
+    public static ServiceMetadataRecord? ReadVersion(IRegistryStore store, string serviceKey, long version) =>
+        store.Get(History.Name, VersionKey(serviceKey, version)) is { } bytes ? History.Deserialize(bytes) : null;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -13,9 +13,7 @@ public sealed class InstanceRegistrarTests
         await using var server = new RegistryServer();
         var app = await ClientHost.StartAsync(server.Handler, options =>
         {
-            options.Registration.Service = "orders";
-            options.Registration.Ip = "10.0.0.5";
-            options.Registration.Port = 5000;
+            AsOrders(options);
             options.Registration.Weight = 2;
             options.Registration.Metadata["version"] = "1.2";
         });
@@ -36,12 +34,7 @@ public sealed class InstanceRegistrarTests
     {
         await using var server = new RegistryServer();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await ClientHost.StartAsync(server.Handler, options =>
-        {
-            options.Registration.Service = "orders";
-            options.Registration.Ip = "10.0.0.5";
-            options.Registration.Port = 5000;
-        }, time);
+        await using var app = await ClientHost.StartAsync(server.Handler, AsOrders, time);
         var first = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
 
         // What an eviction or a registry restart without the instance looks like to the client.
@@ -61,12 +54,7 @@ public sealed class InstanceRegistrarTests
     {
         await using var server = new RegistryServer();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await ClientHost.StartAsync(server.Handler, options =>
-        {
-            options.Registration.Service = "orders";
-            options.Registration.Ip = "10.0.0.5";
-            options.Registration.Port = 5000;
-        }, time);
+        await using var app = await ClientHost.StartAsync(server.Handler, AsOrders, time);
         var registered = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
 
         var beaten = await Eventually.MatchesAsync(async () =>
@@ -85,9 +73,7 @@ public sealed class InstanceRegistrarTests
         await using var app = await ClientHost.StartAsync(server.Handler, options =>
         {
             options.Token = "orders-secret";
-            options.Registration.Service = "orders";
-            options.Registration.Ip = "10.0.0.5";
-            options.Registration.Port = 5000;
+            AsOrders(options);
         });
 
         var registered = await Eventually.MatchesAsync(
@@ -103,9 +89,7 @@ public sealed class InstanceRegistrarTests
         await using var app = await ClientHost.StartAsync(server.Handler, options =>
         {
             options.Token = "reader-secret";
-            options.Registration.Service = "orders";
-            options.Registration.Ip = "10.0.0.5";
-            options.Registration.Port = 5000;
+            AsOrders(options);
         });
         var registrar = app.Get<InstanceRegistrar>();
 
@@ -124,6 +108,14 @@ public sealed class InstanceRegistrarTests
 
         Assert.Null(app.Get<InstanceRegistrar>().Registered);
         Assert.Empty((await server.TreeServicesAsync()));
+    }
+
+    /// <summary>The instance most tests register: orders at 10.0.0.5:5000.</summary>
+    private static void AsOrders(RegistryClientOptions options)
+    {
+        options.Registration.Service = "orders";
+        options.Registration.Ip = "10.0.0.5";
+        options.Registration.Port = 5000;
     }
 
     /// <summary>A server with auth on and one token for every namespace.</summary>

@@ -91,26 +91,22 @@ internal static class EurekaApi
         return response.StatusCode;
     }
 
-    public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await client.SendAsync(request, Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return JsonNode.Parse(body)!.AsObject();
-    }
+    public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string path) =>
+        JsonNode.Parse(await client.GetAsAsync(path, "application/json"))!.AsObject();
 
-    public static async Task<XDocument> GetXmlAsync(this HttpClient client, string path)
+    public static async Task<XDocument> GetXmlAsync(this HttpClient client, string path) =>
+        XDocument.Parse(await client.GetAsAsync(path, "application/xml"));
+
+    /// <summary>A GET that accepts <paramref name="mediaType"/>; asserts 200 in that type and returns the body.</summary>
+    private static async Task<string> GetAsAsync(this HttpClient client, string path, string mediaType)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xml"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
         using var response = await client.SendAsync(request, Ct);
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {body}");
-        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
-        return XDocument.Parse(body);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        return body;
     }
 
     /// <summary>The instances of <c>applications.application[]</c>, across apps.</summary>
