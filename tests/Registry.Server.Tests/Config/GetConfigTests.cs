@@ -173,10 +173,7 @@ public sealed class GetConfigTests
         await client.PublishAsync("app.yaml", "a: 1\n");
 
         var poll = client.GetAsync(ConfigApi.Path("app.yaml", "waitAfterVersion=1&timeoutMs=5000"), Ct);
-        while (app.Service<Registry.Server.Events.ChangeFeed>().SubscriberCount == 0)
-        {
-            await Task.Delay(5, Ct);
-        }
+        await Eventually.TrueAsync(() => app.Service<Registry.Server.Events.ChangeFeed>().SubscriberCount == 1, "polling");
 
         app.Time.Advance(TimeSpan.FromMilliseconds(4999));
         Assert.False(poll.IsCompleted);
@@ -195,10 +192,7 @@ public sealed class GetConfigTests
         await client.PublishAsync("app.yaml", "a: 1\n");
 
         var poll = client.GetAsync(ConfigApi.Path("app.yaml", "waitAfterVersion=1"), Ct);
-        while (app.Service<Registry.Server.Events.ChangeFeed>().SubscriberCount == 0)
-        {
-            await Task.Delay(5, Ct);
-        }
+        await Eventually.TrueAsync(() => app.Service<Registry.Server.Events.ChangeFeed>().SubscriberCount == 1, "polling");
 
         app.Time.Advance(TimeSpan.FromSeconds(24));
         await Task.Delay(50, Ct);

@@ -40,10 +40,7 @@ public sealed class NacosListenerTests
     private static async Task HeldAsync(RegistryApp app, int before)
     {
         var feed = app.Service<ChangeFeed>();
-        while (feed.SubscriberCount <= before)
-        {
-            await Task.Delay(5, Ct);
-        }
+        await Eventually.TrueAsync(() => feed.SubscriberCount > before, "holding the poll");
     }
 
     [Fact]
