@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Registry.Server.Events;
-using Registry.Server.Storage;
 
 namespace Registry.Benchmarks.Micro;
 
@@ -14,7 +12,6 @@ namespace Registry.Benchmarks.Micro;
 public class ChangeFeedBenchmarks : IDisposable
 {
     private static readonly EventTopic Watched = new("service", "public", "DEFAULT_GROUP", "orders");
-    private LiteDbStore _store = null!;
     private ChangeFeed _feed = null!;
     private Subscription[] _subscriptions = [];
     private long _revision;
@@ -25,8 +22,7 @@ public class ChangeFeedBenchmarks : IDisposable
     [GlobalSetup]
     public void SetUp()
     {
-        _store = new LiteDbStore(Options.Create(new StorageOptions { Path = ":memory:" }), NullLogger<LiteDbStore>.Instance);
-        _feed = new ChangeFeed(_store, Options.Create(new EventOptions { CoalesceWindow = TimeSpan.Zero }), TimeProvider.System);
+        _feed = new ChangeFeed(Options.Create(new EventOptions { CoalesceWindow = TimeSpan.Zero }), TimeProvider.System);
         _subscriptions = [.. Enumerable.Range(0, Subscribers).Select(i =>
         {
             var topic = i % 10 == 0 ? Watched : Watched with { Name = $"other-{i}" };
@@ -43,7 +39,6 @@ public class ChangeFeedBenchmarks : IDisposable
         }
 
         _feed.Dispose();
-        _store.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -51,7 +46,7 @@ public class ChangeFeedBenchmarks : IDisposable
     public int AppendAndDeliver()
     {
         var revision = ++_revision;
-        _feed.Append([new ChangeEvent(revision, Watched, "instances", "payload", 64)], revision);
+        _feed.Append([new ChangeEvent(revision, Watched, "instances", Payload.Instance)], revision);
         var delivered = 0;
         foreach (var subscription in _subscriptions)
         {
@@ -62,5 +57,14 @@ public class ChangeFeedBenchmarks : IDisposable
         }
 
         return delivered;
+    }
+
+    private sealed class Payload : EventPayload
+    {
+        public static readonly Payload Instance = new();
+
+        public override int Size => 64;
+
+        protected override byte[] Render() => "{}"u8.ToArray();
     }
 }

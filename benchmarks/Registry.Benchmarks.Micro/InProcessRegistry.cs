@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Registry.Server.Infrastructure;
+using Registry.Server.Hosting;
 using Registry.Server.Naming;
 
 namespace Registry.Benchmarks.Micro;

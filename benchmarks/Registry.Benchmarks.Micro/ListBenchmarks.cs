@@ -23,7 +23,7 @@ public class ListBenchmarks
     {
         _registry = await InProcessRegistry.StartAsync();
         await _registry.RegisterAsync(Service.Name, 10);
-        _view = _registry.Get<NamingRegistry>().FindService(Service)!.View();
+        _view = _registry.Get<ServiceTable>().Find(Service)!;
         _leases = _registry.Get<LeasePolicy>();
     }
 

@@ -1,46 +1,67 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Registry.Server.Hosting;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+using Registry.Server.Naming;
 using Registry.Server.Storage;
 
 namespace Registry.Benchmarks.Micro;
 
 /// <summary>
-/// Durable writes into the file store: one group commit of 1,024 instance-sized documents with new keys,
-/// appended to the journal (one fsync) and folded into LiteDB in one transaction, as the store does every
-/// thousand or so acknowledged writes. Reported per write.
+/// Durable writes through the local log: 1,024 registrations of new instances appended at once, numbered, made
+/// durable by group commit (one fsync per batch) and folded into LiteDB off the write path. Reported per write.
 /// </summary>
 [MemoryDiagnoser]
-public class StoreBenchmarks : IDisposable
+public class StoreBenchmarks : IAsyncDisposable
 {
     private const int Writes = 1_024;
-    private static readonly byte[] Document = new byte[320];
+    private static readonly ServiceKey Service = new("public", "DEFAULT_GROUP", "svc");
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-store-bench-").FullName;
-    private LiteDbStore _store = null!;
-    private long _revision;
+    private LocalLog _log = null!;
+    private long _round;
 
     [GlobalSetup]
-    public void SetUp() => _store = new LiteDbStore(
-        Options.Create(new StorageOptions { Path = Path.Combine(_directory, "registry.db") }), NullLogger<LiteDbStore>.Instance);
+    public void SetUp()
+    {
+        _log = new LocalLog(
+            Options.Create(new StorageOptions { Path = Path.Combine(_directory, "registry.db") }), RegistryServices.Codec,
+            new StoreMetrics(new MetricRegistry()), new NoDiskFaults(), NullLogger<LocalLog>.Instance);
+        _log.OpenAsync(new DiscardingSink(), CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     [GlobalCleanup]
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _store.Dispose();
+        await _log.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
         GC.SuppressFinalize(this);
     }
 
     [Benchmark(OperationsPerInvoke = Writes)]
-    public void FoldInBatch()
+    public async Task AppendBatch()
     {
-        var revision = ++_revision;
-        var writes = new List<StoreWrite>(Writes);
-        for (var i = 0; i < Writes; i++)
+        var round = ++_round;
+        var at = _log.ReadPoint;
+        await Task.WhenAll(Enumerable.Range(0, Writes).Select(i =>
         {
-            writes.Add(new StoreWrite("instances", $"public/DEFAULT_GROUP/svc-{revision % 100}/10.{revision}.{i}#8080#DEFAULT", Document, Created: true));
+            var ip = $"10.{round % 250}.{i / 250}.{i % 250}";
+            var record = new InstanceRecord(
+                InstanceIds.Derive(ip, 8080, "DEFAULT"), ip, 8080, "DEFAULT", null, true, true, true, MetadataMaps.Empty, null, null, null,
+                DateTimeOffset.UnixEpoch, 0);
+            return _log.AppendAsync(new Proposal(at).Add(new InstancePut(Service with { Name = $"svc-{round}" }, record, Created: true)), CancellationToken.None);
+        }));
+    }
+
+    private sealed class DiscardingSink : ILogSink
+    {
+        public void Load(IDocumentReader snapshot, long revision)
+        {
         }
 
-        _store.Commit(new StoreBatch(revision, writes));
+        public void Apply(IReadOnlyList<LogEntry> entries)
+        {
+        }
     }
 }

@@ -5,6 +5,7 @@ using Registry.Server.Compat.Eureka;
 using Registry.Server.Compat.Nacos;
 using Registry.Server.Config;
 using Registry.Server.Health;
+using Registry.Server.Hosting;
 using Registry.Server.Infrastructure;
 using Registry.Server.Metadata;
 using Registry.Server.Metrics;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Registry.Server.Storage;
 
@@ -10,33 +8,46 @@ namespace Registry.Server.Tests;
 
 /// <summary>
 /// The server in memory with a fake clock: its own in-memory store unless a file is given (restart tests),
-/// any configuration a test needs, and optionally a decorated store (to make its disk fail).
+/// any configuration a test needs, and optionally disk faults (to make its writes fail).
 /// </summary>
 internal sealed class RegistryApp(
     FakeTimeProvider? time = null,
     string storagePath = ":memory:",
     IReadOnlyDictionary<string, string?>? settings = null,
-    Func<IRegistryStore, IRegistryStore>? wrapStore = null,
+    IDiskFaults? faults = null,
     Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
-    private readonly TaskCompletionSource _storeClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _storeOpened;
 
     public FakeTimeProvider Time { get; } = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>
-    /// Returns once the store is closed too. With minimal hosting the app's own thread may still be disposing
-    /// the services when the factory's dispose returns; a restart test must not open the file before that.
+    /// Returns once the data file is closed too. With minimal hosting the app's own thread may still be disposing
+    /// the services when the factory's dispose returns; a restart test must not open the file before that, and the
+    /// server's lock on it says when it is done.
     /// </summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_storeOpened)
+        if (storagePath != ":memory:")
         {
-            await _storeClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var lockFile = StorageOptions.LockFile(Path.GetFullPath(storagePath));
+            await Eventually.TrueAsync(() => IsFree(lockFile), "done with the data file");
+        }
+    }
+
+    private static bool IsFree(string lockFile)
+    {
+        try
+        {
+            using var _ = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
@@ -56,36 +67,12 @@ internal sealed class RegistryApp(
         builder.ConfigureServices(collection =>
         {
             collection.AddSingleton<TimeProvider>(Time);
-            collection.AddSingleton<IRegistryStore>(provider =>
+            if (faults is not null)
             {
-                var store = new LiteDbStore(provider.GetRequiredService<IOptions<StorageOptions>>(), NullLogger<LiteDbStore>.Instance);
-                _storeOpened = true;
-                return new ClosingStore(wrapStore?.Invoke(store) ?? store, _storeClosed);
-            });
+                collection.AddSingleton(faults);
+            }
+
             services?.Invoke(collection);
         });
-    }
-
-    private sealed class ClosingStore(IRegistryStore inner, TaskCompletionSource closed) : IRegistryStore
-    {
-        public long LastRevision => inner.LastRevision;
-
-        public byte[]? Get(string collection, string key) => inner.Get(collection, key);
-
-        public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") => inner.Scan(collection, prefix);
-
-        public IEnumerable<StoredDocument> ScanDescending(string collection) => inner.ScanDescending(collection);
-
-        public void Commit(StoreBatch batch) => inner.Commit(batch);
-
-        public string? Probe() => inner.Probe();
-
-        public void Backup(string path) => inner.Backup(path);
-
-        public void Dispose()
-        {
-            inner.Dispose();
-            closed.TrySetResult();
-        }
     }
 }

@@ -1,53 +1,45 @@
-using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
+using Registry.Server.Security;
 
 namespace Registry.Server.Audit;
 
 /// <summary>
-/// The audit log in the store. Changes are recorded durably before their response goes out; auth failures,
-/// which an attacker can produce at will, go through a bounded buffer and are written in batches, so they
-/// can neither slow the server down nor fill its memory.
+/// The audit log: changes are recorded by the entries that make them; refused requests, which an attacker can
+/// produce at will, go through a bounded buffer and are appended in batches, so they can neither slow the server
+/// down nor fill its memory. Entries older than the configured age are removed.
 /// </summary>
 internal sealed partial class AuditLog(
-    IRegistryStore store, Committer committer, RegistryMetrics metrics, IOptions<AuditOptions> options, TimeProvider time,
-    ILogger<AuditLog> logger)
-    : BackgroundService
+    IChangeLog log, ChangeWriter writer, MetricRegistry metrics, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
+    : BackgroundService, IRefusalRecorder
 {
-    private readonly Channel<AuditRecord> _failures = Channel.CreateBounded<AuditRecord>(
+    private readonly Channel<AuditNote> _refusals = Channel.CreateBounded<AuditNote>(
         new BoundedChannelOptions(options.Value.FailureBuffer) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private long _sequence;
-    private long _dropped;
+    private readonly Counter _dropped = metrics.Factory.CreateCounter(
+        "registry_audit_dropped_total", "Auth failures not written to the audit log because its buffer was full.");
 
-    /// <summary>Auth failures that were not stored because the buffer was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
+    public void Record(Actor actor, string action, string ns, string target, string reason)
     {
-        var record = new AuditRecord(
-            time.GetUtcNow(), entry.Actor.Name, entry.Actor.SourceAddress, entry.Action, entry.Namespace, entry.Target,
-            AuditRecord.Ok, entry.Detail, entry.Revision);
-        return committer.ExecuteAsync(changes => Put(changes, record), cancellationToken);
-    }
-
-    public void RecordFailure(string actor, string address, string action, string ns, string target, string detail)
-    {
-        var record = new AuditRecord(time.GetUtcNow(), actor, address, action, ns, target, AuditRecord.Denied, detail, 0);
-        if (!_failures.Writer.TryWrite(record))
+        var note = new AuditNote(time.GetUtcNow(), actor, action, ns, target, AuditNote.Denied, reason, Revision: 0);
+        if (!_refusals.Writer.TryWrite(note))
         {
-            Interlocked.Increment(ref _dropped);
-            metrics.AuditDropped.Inc();
+            _dropped.Inc();
         }
     }
 
     /// <summary>Entries newest first that <paramref name="filter"/> accepts.</summary>
-    public IEnumerable<AuditRecord> Newest(Func<AuditRecord, bool> filter) =>
-        store.ScanDescending(AuditRecord.Collection.Name)
+    public async Task<IEnumerable<AuditRecord>> NewestAsync(Func<AuditRecord, bool> filter, CancellationToken cancellationToken)
+    {
+        var store = await log.ReadStoreAsync(cancellationToken);
+        return store.ScanDescending(AuditRecord.Collection.Name)
             .Select(document => AuditRecord.Collection.Deserialize(document.Value))
             .Where(filter);
+    }
 
     /// <summary>Removes entries older than the configured age.</summary>
     public async Task TrimAsync(CancellationToken cancellationToken = default)
@@ -57,41 +49,35 @@ internal sealed partial class AuditLog(
             return;
         }
 
-        var cutoff = KeyPrefix(time.GetUtcNow() - options.Value.MaxAge);
-        var old = store.Scan(AuditRecord.Collection.Name)
-            .Select(document => document.Key)
-            .TakeWhile(key => string.CompareOrdinal(key, cutoff) < 0)
-            .ToList();
-        if (old.Count > 0)
+        var cutoff = AuditRecord.KeyPrefix(time.GetUtcNow() - options.Value.MaxAge);
+        var store = await log.ReadStoreAsync(cancellationToken);
+        if (store.Scan(AuditRecord.Collection.Name).FirstOrDefault() is { } oldest && string.CompareOrdinal(oldest.Key, cutoff) < 0)
         {
-            await committer.ExecuteAsync(changes =>
-            {
-                foreach (var key in old)
-                {
-                    changes.Delete(AuditRecord.Collection, key);
-                }
-
-                return true;
-            }, cancellationToken);
+            await writer.WriteAsync(at => new Proposal(at).Add(new AuditTrimmed(cutoff)).Then(_ => true), cancellationToken);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retention = RetainAsync(stoppingToken);
-        var batch = new List<AuditRecord>();
+        var retention = Periodic.RunAsync(options.Value.RetentionInterval, time, TrimAsync, ex => LogWriteFailed(ex, 0), stoppingToken);
+        var batch = new List<AuditNote>();
         try
         {
-            while (await _failures.Reader.WaitToReadAsync(stoppingToken))
+            while (await _refusals.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < 1000 && _failures.Reader.TryRead(out var record))
+                while (batch.Count < 1000 && _refusals.Reader.TryRead(out var note))
                 {
-                    batch.Add(record);
+                    batch.Add(note);
                 }
 
                 try
                 {
-                    await committer.ExecuteAsync(changes => batch.All(record => Put(changes, record)), stoppingToken);
+                    await writer.WriteAsync(at =>
+                    {
+                        var proposal = new Proposal(at);
+                        batch.ForEach(note => proposal.Audited(note));
+                        return proposal.Then(_ => true);
+                    }, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -109,18 +95,21 @@ internal sealed partial class AuditLog(
         await retention;
     }
 
-    private Task RetainAsync(CancellationToken stoppingToken) =>
-        Periodic.RunAsync(options.Value.RetentionInterval, time, TrimAsync, ex => LogWriteFailed(ex, 0), stoppingToken);
-
-    private bool Put(ChangeSet changes, AuditRecord record)
-    {
-        var key = $"{KeyPrefix(record.Time)}-{Interlocked.Increment(ref _sequence).ToString("D12", CultureInfo.InvariantCulture)}";
-        changes.Create(AuditRecord.Collection, key, record);
-        return true;
-    }
-
-    private static string KeyPrefix(DateTimeOffset time) => time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Writing {Count} audit entries failed")]
     private partial void LogWriteFailed(Exception exception, int count);
 }
+
+/// <summary>Audit entries recorded before <see cref="Before"/> (a key prefix: the time in UTC ticks) removed.</summary>
+internal sealed record AuditTrimmed(string Before) : Change
+{
+    public override string? Key() => null;
+
+    public override void Materialize(IDocumentWriter writer, long revision) =>
+        writer.DeleteRange(AuditRecord.Collection.Name, "", Before);
+
+    public static readonly ChangeType[] Types = [ChangeType.Of("audit.trimmed", AuditJson.Default.AuditTrimmed)];
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AuditTrimmed))]
+internal sealed partial class AuditJson : JsonSerializerContext;

@@ -88,7 +88,7 @@ internal static class ConfigEndpoints
         HttpRequest request, HttpResponse response,
         IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)
     {
-        var body = await ConfigBody.ReadAsync(request, options.Value.MaxContentBytes, ct);
+        var body = await ConfigContent.ReadAsync(request, options.Value.MaxContentBytes, ct);
         if (body.Failure is { } unreadable)
         {
             return unreadable.ToProblem();
@@ -97,7 +97,7 @@ internal static class ConfigEndpoints
         var outcome = await mediator.Send(new PublishConfigCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, body.Value!,
             ConfigFormat.Resolve(format, request.ContentType, dataId),
-            ifMatch, ifNoneMatch, Actors.From(request)), ct);
+            ifMatch, ifNoneMatch, RequestActors.From(request)), ct);
         return Changed(outcome, response);
     }
 
@@ -139,7 +139,7 @@ internal static class ConfigEndpoints
         string dataId, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-Match")] string? ifMatch, HttpRequest request,
         HttpResponse response, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new DeleteConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, ifMatch, Actors.From(request)), ct))
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, ifMatch, RequestActors.From(request)), ct))
         .ToNoContent(response);
 
     /// <param name="dataId">The config item's id.</param>
@@ -170,7 +170,7 @@ internal static class ConfigEndpoints
         string dataId, [AsParameters] ScopeQuery scope, long to, [FromHeader(Name = "If-Match")] string? ifMatch,
         HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct) =>
         Changed(await mediator.Send(new RollbackConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, ifMatch, Actors.From(request)), ct), response);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, to, ifMatch, RequestActors.From(request)), ct), response);
 
     private static Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult> Changed(Outcome<ConfigChange> outcome, HttpResponse response)
     {

@@ -1,12 +1,15 @@
+using System.Text.Json.Serialization;
+using Registry.Server.Documents;
+
 namespace Registry.Server.Config;
 
 /// <summary>Identifies a config item; also its store key.</summary>
-internal readonly record struct ConfigKey(string Namespace, string Group, string DataId)
+internal readonly record struct ConfigKey(string Namespace, string Group, string DataId) : IDocumentKey
 {
-    public override string ToString() => $"{Namespace}/{Group}/{DataId}";
+    [JsonIgnore]
+    public string Name => DataId;
 
-    /// <summary>The store key of one version; zero-padded so keys sort by version.</summary>
-    public string VersionKey(long version) => $"{Namespace}/{Group}/{DataId}/{version:D12}";
+    public override string ToString() => $"{Namespace}/{Group}/{DataId}";
 
     public static ConfigKey Parse(string key)
     {
@@ -15,9 +18,12 @@ internal readonly record struct ConfigKey(string Namespace, string Group, string
     }
 }
 
+/// <summary>What a version of a config item holds: its content, in a format, with the content's fingerprint and size.</summary>
+internal sealed record ConfigBody(string Content, string Format, string Md5, int Size);
+
 /// <summary>
-/// The current state of a config item. A deleted item stays as a tombstone (<see cref="Deleted"/>) so its
-/// version numbering goes on when it is published again.
+/// The current state of a config item as stored. A deleted item stays as a tombstone (<see cref="Deleted"/>) so
+/// its version numbering goes on when it is published again.
 /// </summary>
 /// <param name="FirstVersion">The oldest version still in history (retention removes older ones).</param>
 internal sealed record ConfigRecord(
@@ -34,7 +40,7 @@ internal sealed record ConfigRecord(
     DateTimeOffset UpdatedAt,
     long Revision);
 
-/// <summary>One version in a config item's history; a deletion has no content.</summary>
+/// <summary>One version in a config item's history as stored; a deletion has no content.</summary>
 internal sealed record ConfigVersionRecord(
     long Version,
     string Op,

@@ -1,11 +1,8 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
-using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Config;
 
@@ -14,12 +11,7 @@ namespace Registry.Server.Config;
 /// publish continues the numbering. Returns the revision.
 /// </summary>
 internal sealed record DeleteConfigCommand(string Namespace, string Group, string DataId, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<long>>, IConfigAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
-        ? new AuditEntry(Actor, "config.delete", Namespace, $"{Group}/{DataId}", done.Value)
-        : null;
-}
+    : ICommand<Outcome<long>>, IConfigAddress;
 
 internal sealed class DeleteConfigValidator : AbstractValidator<DeleteConfigCommand>
 {
@@ -31,30 +23,29 @@ internal sealed class DeleteConfigValidator : AbstractValidator<DeleteConfigComm
     }
 }
 
-internal sealed class DeleteConfigHandler(
-    RegistryMetrics metrics, ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+internal sealed class DeleteConfigHandler(ConfigTable configs, ChangeWriter writer, ConfigMetrics metrics, TimeProvider time)
     : ICommandHandler<DeleteConfigCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteConfigCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Delete(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<long> Delete(ChangeSet changes, DeleteConfigCommand command)
+    private Decision<long> Decide(ReadPoint at, DeleteConfigCommand command)
     {
         var key = command.ConfigKey();
-        if (configs.FindLive(key) is not { } live)
+        var now = time.GetUtcNow();
+        var decided = configs.Decide(key, body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: false);
+        if (decided.Failure is { } failure)
         {
-            return ConfigFailures.NotFound(key);
+            return failure;
         }
 
-        if (EntityTags.PreconditionFails(command.IfMatch, ifNoneMatch: null, live.Version))
-        {
-            return ConfigFailures.VersionMismatch(key, live.Version);
-        }
-
-        var record = configs.Write(
-            changes, key, live, content: null, live.Format, ConfigNames.Delete, command.Actor, time.GetUtcNow(),
-            options.Value.HistoryMaxVersions);
-        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(ConfigNames.Delete).Inc());
-        return record.Revision;
+        return new Proposal(at)
+            .Add(decided.Change!)
+            .Audited(AuditNote.Change(now, command.Actor, "config.delete", command.Namespace, $"{command.Group}/{command.DataId}"))
+            .Then(revision =>
+            {
+                metrics.Changes.WithLabels(ConfigNames.Delete).Inc();
+                return revision;
+            });
     }
 }

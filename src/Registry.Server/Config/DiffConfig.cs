@@ -1,4 +1,3 @@
-using DiffPlex.Renderer;
 using FluentValidation;
 using Mediator;
 using Registry.Server.Infrastructure;
@@ -19,40 +18,8 @@ internal sealed class DiffConfigValidator : AbstractValidator<DiffConfigQuery>
     }
 }
 
-internal sealed class DiffConfigHandler(ConfigRegistry configs) : IQueryHandler<DiffConfigQuery, Outcome<string>>
+internal sealed class DiffConfigHandler(ConfigTable configs) : IQueryHandler<DiffConfigQuery, Outcome<string>>
 {
-    private const int ContextLines = 3;
-
-    public ValueTask<Outcome<string>> Handle(DiffConfigQuery query, CancellationToken cancellationToken)
-    {
-        var key = query.ConfigKey();
-        if (configs.Find(key) is not { } current)
-        {
-            return ValueTask.FromResult<Outcome<string>>(ConfigFailures.NotFound(key));
-        }
-
-        var to = query.To ?? current.Version;
-        var from = ContentOf(key, current, query.From);
-        var target = ContentOf(key, current, to);
-        if ((from.Failure ?? target.Failure) is { } failure)
-        {
-            return ValueTask.FromResult<Outcome<string>>(failure);
-        }
-
-        var diff = UnidiffRenderer.GenerateUnidiff(
-            WithoutFinalNewline(from.Value!), WithoutFinalNewline(target.Value!),
-            $"{key.DataId}@{query.From}", $"{key.DataId}@{to}", contextLines: ContextLines);
-        return ValueTask.FromResult<Outcome<string>>(diff);
-    }
-
-    /// <summary>A final line break ends the last line; it does not start an empty one.</summary>
-    private static string WithoutFinalNewline(string text) =>
-        text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
-
-    private Outcome<string> ContentOf(ConfigKey key, ConfigRecord current, long version) =>
-        version == current.Version
-            ? current.Content
-            : configs.FindVersion(key, version) is { } found
-                ? found.Content ?? ""
-                : ConfigFailures.VersionNotFound(key, version);
+    public async ValueTask<Outcome<string>> Handle(DiffConfigQuery query, CancellationToken cancellationToken) =>
+        await configs.DiffAsync(query.ConfigKey(), query.From, query.To, cancellationToken);
 }

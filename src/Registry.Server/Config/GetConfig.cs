@@ -38,7 +38,7 @@ internal sealed class GetConfigValidator : AbstractValidator<GetConfigQuery>
 }
 
 internal sealed class GetConfigHandler(
-    ConfigRegistry configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+    ConfigTable configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
     : IQueryHandler<GetConfigQuery, Outcome<ConfigRead>>
 {
     public async ValueTask<Outcome<ConfigRead>> Handle(GetConfigQuery query, CancellationToken cancellationToken)
@@ -46,12 +46,12 @@ internal sealed class GetConfigHandler(
         var key = query.ConfigKey();
         if (query.WaitAfterVersion is not { } after)
         {
-            return query.Version is { } version ? ReadVersion(key, version) : ReadCurrent(key);
+            return query.Version is { } version ? await ReadVersionAsync(key, version, cancellationToken) : ReadCurrent(key);
         }
 
         // Subscribe before looking, so a change between the look and the wait cannot be missed.
         using var subscription = feed.Subscribe(change =>
-            change.Topic.Kind == ConfigRegistry.EventKind && change.Topic.Namespace == key.Namespace
+            change.Topic.Kind == ConfigTable.EventKind && change.Topic.Namespace == key.Namespace
             && change.Topic.Group == key.Group && change.Topic.Name == key.DataId);
         var timeout = query.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultLongPollTimeout;
         // A poll ends at its timeout, or early (as unchanged) when the server stops.
@@ -80,27 +80,13 @@ internal sealed class GetConfigHandler(
     }
 
     private Outcome<ConfigRead> ReadCurrent(ConfigKey key) =>
-        configs.FindLive(key) is { } live
-            ? new ConfigRead(live.ToInfo(key), live.Content)
+        configs.FindLive(key) is { Body: { } body } live
+            ? new ConfigRead(live.ToInfo(key), body.Content)
             : ConfigFailures.NotFound(key);
 
-    private Outcome<ConfigRead> ReadVersion(ConfigKey key, long version)
+    private async Task<Outcome<ConfigRead>> ReadVersionAsync(ConfigKey key, long version, CancellationToken cancellationToken)
     {
-        if (configs.Find(key) is not { } current)
-        {
-            return ConfigFailures.NotFound(key);
-        }
-
-        if (current.Version == version)
-        {
-            return current.Deleted ? ConfigFailures.VersionIsDeletion(key, version) : new ConfigRead(current.ToInfo(key), current.Content);
-        }
-
-        return configs.FindVersion(key, version) switch
-        {
-            null => ConfigFailures.VersionNotFound(key, version),
-            { Content: null } => ConfigFailures.VersionIsDeletion(key, version),
-            var found => new ConfigRead(found.ToInfo(key), found.Content),
-        };
+        var found = await configs.ReadVersionAsync(key, version, cancellationToken);
+        return found.Value is { Body: { } body } read ? new ConfigRead(read.ToInfo(key), body.Content) : found.Failure!;
     }
 }

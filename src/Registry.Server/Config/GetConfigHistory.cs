@@ -20,31 +20,14 @@ internal sealed class GetConfigHistoryValidator : AbstractValidator<GetConfigHis
     }
 }
 
-internal sealed class GetConfigHistoryHandler(ConfigRegistry configs)
+internal sealed class GetConfigHistoryHandler(ConfigTable configs)
     : IQueryHandler<GetConfigHistoryQuery, Outcome<Paged<ConfigVersionInfo>>>
 {
-    public ValueTask<Outcome<Paged<ConfigVersionInfo>>> Handle(GetConfigHistoryQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Outcome<Paged<ConfigVersionInfo>>> Handle(GetConfigHistoryQuery query, CancellationToken cancellationToken)
     {
-        var key = query.ConfigKey();
-        if (configs.Find(key) is not { } current)
-        {
-            return ValueTask.FromResult<Outcome<Paged<ConfigVersionInfo>>>(ConfigFailures.NotFound(key));
-        }
-
-        // Versions run without gaps from FirstVersion to Version, so a page is a range of keys.
-        var total = (int)(current.Version - current.FirstVersion + 1);
-        var newest = current.Version - (long)(query.Page - 1) * query.PageSize;
-        var oldest = Math.Max(current.FirstVersion, newest - query.PageSize + 1);
-        var items = new List<ConfigVersionInfo>();
-        for (var version = newest; version >= oldest; version--)
-        {
-            if (configs.FindVersion(key, version) is { } entry)
-            {
-                items.Add(entry.ToHistoryEntry());
-            }
-        }
-
-        return ValueTask.FromResult<Outcome<Paged<ConfigVersionInfo>>>(
-            new Paged<ConfigVersionInfo>(items, total, query.Page, query.PageSize));
+        var history = await configs.HistoryAsync(query.ConfigKey(), query.Page, query.PageSize, cancellationToken);
+        return history.Failure is { } failure
+            ? failure
+            : new Paged<ConfigVersionInfo>([.. history.Value!.Items.Select(static v => v.ToHistoryEntry())], history.Value.Total, query.Page, query.PageSize);
     }
 }

@@ -20,16 +20,16 @@ internal sealed class ListConfigsValidator : AbstractValidator<ListConfigsQuery>
     }
 }
 
-internal sealed class ListConfigsHandler(ConfigRegistry configs) : IQueryHandler<ListConfigsQuery, Paged<ConfigInfo>>
+internal sealed class ListConfigsHandler(ConfigTable configs) : IQueryHandler<ListConfigsQuery, Paged<ConfigInfo>>
 {
     public ValueTask<Paged<ConfigInfo>> Handle(ListConfigsQuery query, CancellationToken cancellationToken)
     {
         var items = configs.All
-            .Where(c => !c.Value.Deleted && c.Key.Namespace == query.Namespace
+            .Where(c => c.Value.Live is not null && c.Key.Namespace == query.Namespace
                 && (query.Group == NameRules.AnyGroup || c.Key.Group == query.Group) && query.Matches(c.Key.DataId))
             .OrderBy(c => c.Key.Group, StringComparer.Ordinal)
             .ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
             .ToList();
-        return ValueTask.FromResult(items.ToPage(query, static c => c.Value.ToInfo(c.Key)));
+        return ValueTask.FromResult(items.ToPage(query, static c => c.Value.Current.ToInfo(c.Key)));
     }
 }

@@ -1,13 +1,10 @@
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using Registry.Server.Audit;
-using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
-using Registry.Server.Naming;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
+using Registry.Server.Namespaces;
 
 namespace Registry.Server.Config;
 
@@ -17,12 +14,7 @@ namespace Registry.Server.Config;
 /// </summary>
 internal sealed record PublishConfigCommand(
     string Namespace, string Group, string DataId, string Content, string Format, string? IfMatch, string? IfNoneMatch, Actor Actor)
-    : ICommand<Outcome<ConfigChange>>, IConfigAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<ConfigChange> { Value: { } change }
-        ? new AuditEntry(Actor, "config.publish", Namespace, $"{Group}/{DataId}", change.Config.Revision, $"version {change.Config.Version}")
-        : null;
-}
+    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
 
 /// <summary>The resulting current version; <see cref="Created"/> when the key had no live content before.</summary>
 internal sealed record ConfigChange(ConfigInfo Config, bool Created);
@@ -49,37 +41,45 @@ internal sealed class PublishConfigValidator : AbstractValidator<PublishConfigCo
 }
 
 internal sealed class PublishConfigHandler(
-    RegistryMetrics metrics, 
-    ConfigRegistry configs, NamingRegistry naming, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+    ConfigTable configs, NamespaceTable namespaces, ChangeWriter writer, ConfigMetrics metrics, TimeProvider time)
     : ICommandHandler<PublishConfigCommand, Outcome<ConfigChange>>
 {
     public async ValueTask<Outcome<ConfigChange>> Handle(PublishConfigCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Publish(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<ConfigChange> Publish(ChangeSet changes, PublishConfigCommand command)
+    private Decision<ConfigChange> Decide(ReadPoint at, PublishConfigCommand command)
     {
-        if (naming.FindNamespace(command.Namespace) is null)
+        if (namespaces.Find(command.Namespace) is null)
         {
-            return NamingFailures.NamespaceNotFound(command.Namespace);
+            return NamespaceFailures.NotFound(command.Namespace);
         }
 
         var key = command.ConfigKey();
-        var current = configs.Find(key);
-        var live = current is { Deleted: false } ? current : null;
-        if (EntityTags.PreconditionFails(command.IfMatch, command.IfNoneMatch, live?.Version))
+        var created = configs.FindLive(key) is null;
+        var op = created ? ConfigNames.Create : ConfigNames.Update;
+        var now = time.GetUtcNow();
+        var decided = configs.Decide(
+            key, ConfigDocuments.Body(command.Content, command.Format), op, command.Actor, now, command.IfMatch, command.IfNoneMatch,
+            skipUnchanged: true);
+        if (decided.Failure is { } failure)
         {
-            return ConfigFailures.VersionMismatch(key, live?.Version ?? 0);
+            return failure;
         }
 
-        if (live is not null && live.Content == command.Content && live.Format == command.Format)
+        if (decided.Unchanged is { } live)
         {
             return new ConfigChange(live.ToInfo(key), Created: false);
         }
 
-        var op = live is null ? ConfigNames.Create : ConfigNames.Update;
-        var record = configs.Write(
-            changes, key, current, command.Content, command.Format, op, command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
-        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(op).Inc());
-        return new ConfigChange(record.ToInfo(key), Created: live is null);
+        var written = decided.Written!;
+        return new Proposal(at)
+            .Read(NamespaceChanges.Key(command.Namespace))
+            .Add(decided.Change!)
+            .Audited(AuditNote.Change(now, command.Actor, "config.publish", command.Namespace, $"{command.Group}/{command.DataId}", $"version {written.Version}"))
+            .Then(revision =>
+            {
+                metrics.Changes.WithLabels(op).Inc();
+                return new ConfigChange((written with { Revision = revision }).ToInfo(key), created);
+            });
     }
 }

@@ -1,11 +1,8 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
-using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Config;
 
@@ -14,12 +11,7 @@ namespace Registry.Server.Config;
 /// never rewritten. Nothing changes when the current content is already that.
 /// </summary>
 internal sealed record RollbackConfigCommand(string Namespace, string Group, string DataId, long To, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<ConfigChange>>, IConfigAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<ConfigChange> { Value: { } change }
-        ? new AuditEntry(Actor, "config.rollback", Namespace, $"{Group}/{DataId}", change.Config.Revision, $"to version {To} as {change.Config.Version}")
-        : null;
-}
+    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
 
 internal sealed class RollbackConfigValidator : AbstractValidator<RollbackConfigCommand>
 {
@@ -32,51 +24,42 @@ internal sealed class RollbackConfigValidator : AbstractValidator<RollbackConfig
     }
 }
 
-internal sealed class RollbackConfigHandler(
-    RegistryMetrics metrics, ConfigRegistry configs, Committer committer, IOptions<ConfigOptions> options, TimeProvider time)
+internal sealed class RollbackConfigHandler(ConfigTable configs, ChangeWriter writer, ConfigMetrics metrics, TimeProvider time)
     : ICommandHandler<RollbackConfigCommand, Outcome<ConfigChange>>
 {
     public async ValueTask<Outcome<ConfigChange>> Handle(RollbackConfigCommand command, CancellationToken cancellationToken)
     {
         var key = command.ConfigKey();
-        if (configs.Find(key) is not { } current)
-        {
-            return ConfigFailures.NotFound(key);
-        }
-
-        // History entries never change, so the target is read here, off the writer, from the store.
-        var target = current.Version == command.To ? null : configs.FindVersion(key, command.To);
-        if (current.Version != command.To && target is null)
-        {
-            return ConfigFailures.VersionNotFound(key, command.To);
-        }
-
-        var (content, format) = target is null ? (current.Deleted ? null : current.Content, current.Format) : (target.Content, target.Format);
-        if (content is null)
-        {
-            return ConfigFailures.VersionIsDeletion(key, command.To);
-        }
-
-        return await committer.ExecuteAsync(changes => Rollback(changes, key, content, format, command), cancellationToken);
+        var target = await configs.RollbackBodyAsync(key, command.To, cancellationToken);
+        return target.Failure is { } failure
+            ? failure
+            : await writer.WriteAsync(at => Decide(at, key, target.Value!, command), cancellationToken);
     }
 
-    private Outcome<ConfigChange> Rollback(ChangeSet changes, ConfigKey key, string content, string format, RollbackConfigCommand command)
+    private Decision<ConfigChange> Decide(ReadPoint at, ConfigKey key, ConfigBody body, RollbackConfigCommand command)
     {
-        var current = configs.Find(key);
-        var live = current is { Deleted: false } ? current : null;
-        if (EntityTags.PreconditionFails(command.IfMatch, ifNoneMatch: null, live?.Version))
+        var created = configs.FindLive(key) is null;
+        var now = time.GetUtcNow();
+        var decided = configs.Decide(key, body, ConfigNames.Rollback, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: true);
+        if (decided.Failure is { } failure)
         {
-            return ConfigFailures.VersionMismatch(key, live?.Version ?? 0);
+            return failure;
         }
 
-        if (live is not null && live.Content == content && live.Format == format)
+        if (decided.Unchanged is { } live)
         {
             return new ConfigChange(live.ToInfo(key), Created: false);
         }
 
-        var record = configs.Write(
-            changes, key, current, content, format, ConfigNames.Rollback, command.Actor, time.GetUtcNow(), options.Value.HistoryMaxVersions);
-        changes.OnCommitted(() => metrics.ConfigChanges.WithLabels(ConfigNames.Rollback).Inc());
-        return new ConfigChange(record.ToInfo(key), Created: live is null);
+        var written = decided.Written!;
+        return new Proposal(at)
+            .Add(decided.Change!)
+            .Audited(AuditNote.Change(
+                now, command.Actor, "config.rollback", command.Namespace, $"{command.Group}/{command.DataId}", $"to version {command.To} as {written.Version}"))
+            .Then(revision =>
+            {
+                metrics.Changes.WithLabels(ConfigNames.Rollback).Inc();
+                return new ConfigChange((written with { Revision = revision }).ToInfo(key), created);
+            });
     }
 }

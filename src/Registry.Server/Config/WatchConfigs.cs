@@ -3,7 +3,7 @@ using Mediator;
 using Registry.Contracts.Config;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Config;
 
@@ -30,9 +30,10 @@ internal sealed class WatchConfigsValidator : AbstractValidator<WatchConfigsQuer
     }
 }
 
-internal sealed class WatchConfigsHandler(ConfigRegistry configs, ChangeFeed feed, Committer committer) : IQueryHandler<WatchConfigsQuery, Watch>
+internal sealed class WatchConfigsHandler(ConfigTable configs, ChangeFeed feed, ProjectionSet projections)
+    : IQueryHandler<WatchConfigsQuery, Watch>
 {
-    public async ValueTask<Watch> Handle(WatchConfigsQuery query, CancellationToken cancellationToken)
+    public ValueTask<Watch> Handle(WatchConfigsQuery query, CancellationToken cancellationToken)
     {
         var dataIds = query.DataIds.ToHashSet(StringComparer.Ordinal);
         var lastEventId = LastEventIds.Parse(query.LastEventId);
@@ -41,23 +42,25 @@ internal sealed class WatchConfigsHandler(ConfigRegistry configs, ChangeFeed fee
             && (dataIds.Count == 0 || dataIds.Contains(dataId));
 
         bool Filter(ChangeEvent change) =>
-            change.Topic.Kind == ConfigRegistry.EventKind && Watched(change.Topic.Namespace, change.Topic.Group, change.Topic.Name);
+            change.Topic.Kind == ConfigTable.EventKind && Watched(change.Topic.Namespace, change.Topic.Group, change.Topic.Name);
         if (!query.Snapshot)
         {
-            return new Watch(feed.Subscribe(Filter, lastEventId), change => Render(change), []);
+            return ValueTask.FromResult(new Watch(feed.Subscribe(Filter, lastEventId), Render, []));
         }
 
         // A client that resumes already has the state; one that starts fresh (or must re-read) can ask for it.
-        var (subscription, snapshot) = await feed.SubscribeWithSnapshotAsync(committer, Filter, lastEventId, subscription =>
+        var (subscription, snapshot) = projections.SubscribeWithSnapshot(Filter, lastEventId, subscription =>
             lastEventId is null || subscription.ResetRequired
                 ? configs.All
-                    .Where(c => !c.Value.Deleted && Watched(c.Key.Namespace, c.Key.Group, c.Key.DataId))
+                    .Where(c => c.Value.Live is not null && Watched(c.Key.Namespace, c.Key.Group, c.Key.DataId))
                     .OrderBy(c => c.Key.Group, StringComparer.Ordinal).ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
-                    .Select(c => Render(ConfigRegistry.ToEvent(c.Key, c.Value, ConfigNames.Snapshot)) with { Id = subscription.StartRevision })
+                    .Select(c => Snapshot(ConfigTable.ToEvent(c.Key, c.Value.Current, ConfigNames.Snapshot), subscription.StartRevision))
                     .ToList()
-                : [], cancellationToken);
-        return new Watch(subscription, change => Render(change), snapshot);
+                : []);
+        return ValueTask.FromResult(new Watch(subscription, Render, snapshot));
     }
 
-    private static SseMessage Render(ChangeEvent change) => new(change.Type, change.Revision, (byte[])change.Payload);
+    private static SseMessage Snapshot(ChangeEvent change, long revision) => new(change.Type, revision, change.Payload.Json);
+
+    private static SseMessage? Render(ChangeEvent change) => new(change.Type, change.Revision, change.Payload.Json);
 }

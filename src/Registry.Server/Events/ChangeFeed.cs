@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Events;
 
@@ -32,12 +31,20 @@ internal sealed class ChangeFeed : IDisposable
     /// <summary>Events up to this revision are no longer held (at start: everything before it).</summary>
     private long _forgottenThrough;
 
-    public ChangeFeed(IRegistryStore store, IOptions<EventOptions> options, TimeProvider time)
+    public ChangeFeed(IOptions<EventOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
-        _revision = store.LastRevision;
-        _forgottenThrough = _revision;
+    }
+
+    /// <summary>Where the feed begins: the revision the server loaded; nothing before it can be replayed.</summary>
+    public void Start(long revision)
+    {
+        lock (_lock)
+        {
+            _revision = Math.Max(_revision, revision);
+            _forgottenThrough = Math.Max(_forgottenThrough, revision);
+        }
     }
 
     /// <summary>The last committed revision the feed knows of.</summary>
@@ -64,7 +71,7 @@ internal sealed class ChangeFeed : IDisposable
         }
     }
 
-    /// <summary>Adds the events of a durable batch that ends at <paramref name="revision"/>.</summary>
+    /// <summary>Adds the events of an applied batch that ends at <paramref name="revision"/>, in revision order.</summary>
     public void Append(IReadOnlyList<ChangeEvent> events, long revision)
     {
         lock (_lock)
@@ -165,21 +172,6 @@ internal sealed class ChangeFeed : IDisposable
             return subscription;
         }
     }
-
-    /// <summary>
-    /// Subscribes as <see cref="Subscribe"/> and builds, from memory, a snapshot of the state the subscription
-    /// starts from. It runs on the writer between batches (nothing changes meanwhile, and everything applied is
-    /// durable and appended) after publishing what the coalescing window holds, so the snapshot shows exactly
-    /// the state at <see cref="Subscription.StartRevision"/> and the stream goes on right after it.
-    /// </summary>
-    public Task<(Subscription Subscription, T Snapshot)> SubscribeWithSnapshotAsync<T>(
-        Committer committer, Func<ChangeEvent, bool> filter, long? after, Func<Subscription, T> snapshot, CancellationToken cancellationToken) =>
-        committer.ExclusiveAsync(() =>
-        {
-            Flush();
-            var subscription = Subscribe(filter, after);
-            return (subscription, snapshot(subscription));
-        }, cancellationToken);
 
     internal void Remove(Subscription subscription)
     {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Registry.Server.Naming;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Health;
 
@@ -55,13 +55,15 @@ internal static class HealthEndpoints
     }
 }
 
-/// <summary>Ready when a write could be made durable now: the store's probe writes and fsyncs a small file.</summary>
-internal sealed class StoreHealthCheck(IRegistryStore store, Committer committer) : IHealthCheck
+/// <summary>Ready when a write could be made durable now: the log's probe writes and fsyncs a small file.</summary>
+internal sealed class StoreHealthCheck(IChangeLog log) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object> { ["revision"] = committer.Revision, ["lastWriteFailed"] = !committer.IsHealthy };
-        return Task.FromResult(store.Probe() is { } problem
+        var problem = log.Probe();
+        var health = log.Health;
+        var data = new Dictionary<string, object> { ["revision"] = health.Revision, ["lastWriteFailed"] = health.LastWriteFailed };
+        return Task.FromResult(problem is not null
             ? HealthCheckResult.Unhealthy($"The store cannot make writes durable: {problem}", data: data)
             : HealthCheckResult.Healthy("The store takes writes.", data));
     }

@@ -1,5 +1,4 @@
 using FluentValidation;
-using Registry.Server.Security;
 
 namespace Registry.Server.Infrastructure;
 
@@ -18,16 +17,6 @@ internal static class Actors
 
     /// <summary>Marks an endpoint whose change records its author: its documentation offers the user header.</summary>
     public static RouteHandlerBuilder RecordsAuthor(this RouteHandlerBuilder builder) => builder.WithMetadata(AuthorMetadata.Instance);
-
-    /// <summary>
-    /// Who sends <paramref name="request"/> — the name of its token; without one, the user header, else
-    /// anonymous — and from which address.
-    /// </summary>
-    public static Actor From(HttpRequest request) => new(
-        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { } token }
-            ? token
-            : request.PresentedToken()?.Name ?? RequestHeaders.Get(request, UserHeader) ?? Actor.Anonymous,
-        request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
 
     /// <summary>The author recorded in history: printable, at most 128 characters.</summary>
     public static IRuleBuilderOptions<T, Actor> ValidActor<T>(this IRuleBuilder<T, Actor> rule) =>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Infrastructure;
 

@@ -1,22 +1,15 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Registry.Contracts.Config;
-using Registry.Server.Config;
 using Registry.Server.Infrastructure;
+using Registry.Server.Log;
 using Registry.Server.Naming;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Metadata;
 
 /// <summary>Deletes a service's metadata document: the next version, a tombstone, recorded in history.</summary>
 internal sealed record DeleteServiceMetadataCommand(string Namespace, string Group, string Service, string? IfMatch, Actor Actor)
-    : ICommand<Outcome<long>>, IServiceAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
-        ? new AuditEntry(Actor, "metadata.delete", Namespace, $"{Group}/{Service}", done.Value)
-        : null;
-}
+    : ICommand<Outcome<long>>, IServiceAddress;
 
 internal sealed class DeleteServiceMetadataValidator : AbstractValidator<DeleteServiceMetadataCommand>
 {
@@ -28,36 +21,25 @@ internal sealed class DeleteServiceMetadataValidator : AbstractValidator<DeleteS
     }
 }
 
-internal sealed class DeleteServiceMetadataHandler(NamingRegistry registry, Committer committer, TimeProvider time)
+internal sealed class DeleteServiceMetadataHandler(MetadataTable documents, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<DeleteServiceMetadataCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteServiceMetadataCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Delete(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<long> Delete(ChangeSet changes, DeleteServiceMetadataCommand command)
+    private Decision<long> Decide(ReadPoint at, DeleteServiceMetadataCommand command)
     {
-        var key = command.ServiceKey();
-        if (registry.FindService(key) is not { LiveMetadata: { } live } service)
+        var now = time.GetUtcNow();
+        var decided = documents.Decide(
+            command.ServiceKey(), body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: false);
+        if (decided.Failure is { } failure)
         {
-            return MetadataFailures.NotFound(key);
+            return failure;
         }
 
-        if (command.IfMatch is not null && !EntityTags.Matches(command.IfMatch, live.Version))
-        {
-            return MetadataFailures.VersionMismatch(key, live.Version);
-        }
-
-        var revision = changes.NextRevision();
-        NamingRegistry.PutMetadata(changes, service, live with
-        {
-            Version = live.Version + 1,
-            Op = ConfigNames.Delete,
-            Deleted = true,
-            Author = command.Actor.Name,
-            SourceAddress = command.Actor.SourceAddress,
-            UpdatedAt = time.GetUtcNow(),
-            Revision = revision,
-        });
-        return revision;
+        return new Proposal(at)
+            .Add(decided.Change!)
+            .Audited(AuditNote.Change(now, command.Actor, "metadata.delete", command.Namespace, $"{command.Group}/{command.Service}"))
+            .Then(revision => revision);
     }
 }

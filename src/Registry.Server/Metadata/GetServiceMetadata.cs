@@ -3,7 +3,6 @@ using Mediator;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Metadata;
 
@@ -20,27 +19,18 @@ internal sealed class GetServiceMetadataValidator : AbstractValidator<GetService
     }
 }
 
-internal sealed class GetServiceMetadataHandler(NamingRegistry registry, IRegistryStore store)
+internal sealed class GetServiceMetadataHandler(MetadataTable documents)
     : IQueryHandler<GetServiceMetadataQuery, Outcome<ServiceMetadataInfo>>
 {
-    public ValueTask<Outcome<ServiceMetadataInfo>> Handle(GetServiceMetadataQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Find(query.ServiceKey(), query.Version));
-
-    private Outcome<ServiceMetadataInfo> Find(ServiceKey key, long? version)
+    public async ValueTask<Outcome<ServiceMetadataInfo>> Handle(GetServiceMetadataQuery query, CancellationToken cancellationToken)
     {
-        if (registry.FindService(key)?.Metadata is not { } current || current.Deleted && version is null)
+        var key = query.ServiceKey();
+        if (query.Version is not { } version)
         {
-            return MetadataFailures.NotFound(key);
+            return documents.FindLive(key) is { } live ? live.ToInfo(key) : MetadataFailures.NotFound(key);
         }
 
-        var record = version is not { } wanted || wanted == current.Version
-            ? current
-            : MetadataCollections.ReadVersion(store, key.ToString(), wanted);
-        return record switch
-        {
-            null => MetadataFailures.VersionNotFound(key, version!.Value),
-            { Deleted: true } => MetadataFailures.VersionIsDeletion(key, record.Version),
-            _ => record.ToInfo(key),
-        };
+        var found = await documents.ReadVersionAsync(key, version, cancellationToken);
+        return found.Failure is { } failure ? failure : found.Value!.ToInfo(key);
     }
 }

@@ -4,7 +4,6 @@ using Registry.Contracts;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Metadata;
 
@@ -22,28 +21,14 @@ internal sealed class GetServiceMetadataHistoryValidator : AbstractValidator<Get
     }
 }
 
-internal sealed class GetServiceMetadataHistoryHandler(NamingRegistry registry, IRegistryStore store)
+internal sealed class GetServiceMetadataHistoryHandler(MetadataTable documents)
     : IQueryHandler<GetServiceMetadataHistoryQuery, Outcome<Paged<MetadataVersionInfo>>>
 {
-    public ValueTask<Outcome<Paged<MetadataVersionInfo>>> Handle(GetServiceMetadataHistoryQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Outcome<Paged<MetadataVersionInfo>>> Handle(GetServiceMetadataHistoryQuery query, CancellationToken cancellationToken)
     {
-        var key = query.ServiceKey();
-        if (registry.FindService(key)?.Metadata is not { } current)
-        {
-            return ValueTask.FromResult<Outcome<Paged<MetadataVersionInfo>>>(MetadataFailures.NotFound(key));
-        }
-
-        var newest = current.Version - ((long)(query.Page - 1) * query.PageSize);
-        var items = new List<MetadataVersionInfo>();
-        for (var version = newest; version >= Math.Max(1, newest - query.PageSize + 1); version--)
-        {
-            if (MetadataCollections.ReadVersion(store, key.ToString(), version) is { } record)
-            {
-                items.Add(record.ToHistoryEntry());
-            }
-        }
-
-        return ValueTask.FromResult<Outcome<Paged<MetadataVersionInfo>>>(
-            new Paged<MetadataVersionInfo>(items, (int)current.Version, query.Page, query.PageSize));
+        var history = await documents.HistoryAsync(query.ServiceKey(), query.Page, query.PageSize, cancellationToken);
+        return history.Failure is { } failure
+            ? failure
+            : new Paged<MetadataVersionInfo>([.. history.Value!.Items.Select(static v => v.ToHistoryEntry())], history.Value.Total, query.Page, query.PageSize);
     }
 }

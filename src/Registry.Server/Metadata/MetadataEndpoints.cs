@@ -65,7 +65,7 @@ internal static class MetadataEndpoints
     {
         var outcome = await mediator.Send(new PutServiceMetadataCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, document.Protocols, document.DefaultWeight,
-            document.InstanceWeights, document.Tags, document.Properties, ifMatch, ifNoneMatch, Actors.From(request)), ct);
+            document.InstanceWeights, document.Tags, document.Properties, ifMatch, ifNoneMatch, RequestActors.From(request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -86,7 +86,7 @@ internal static class MetadataEndpoints
         string service, [AsParameters] ScopeQuery scope, [FromHeader(Name = "If-Match")] string? ifMatch, HttpRequest request,
         HttpResponse response, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new DeleteServiceMetadataCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, ifMatch, Actors.From(request)), ct))
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, ifMatch, RequestActors.From(request)), ct))
         .ToNoContent(response);
 
     /// <param name="service">The service name.</param>

@@ -1,45 +1,49 @@
 using Registry.Contracts.Metadata;
+using Registry.Server.Documents;
+using Registry.Server.Infrastructure;
 using Registry.Server.Naming;
 
 namespace Registry.Server.Metadata;
 
 internal static class MetadataMapping
 {
+    private static readonly IReadOnlyDictionary<string, double> NoWeights = new Dictionary<string, double>();
+
     /// <summary>The wire shape; a deleted document has empty contents.</summary>
-    public static ServiceMetadataInfo ToInfo(this ServiceMetadataRecord record, ServiceKey key) => new()
+    public static ServiceMetadataInfo ToInfo(this DocumentVersion<MetadataBody> version, ServiceKey key) => new()
     {
         Namespace = key.Namespace,
         Group = key.Group,
         Service = key.Name,
-        Version = record.Version,
-        Op = record.Op,
-        Protocols = record.Deleted ? [] : record.Protocols,
-        DefaultWeight = record.Deleted ? null : record.DefaultWeight,
-        InstanceWeights = record.Deleted ? new Dictionary<string, double>() : record.InstanceWeights,
-        Tags = record.Deleted ? [] : record.Tags,
-        Properties = record.Deleted ? Infrastructure.MetadataMaps.Empty : record.Properties,
-        Author = record.Author,
-        UpdatedAt = record.UpdatedAt,
-        Revision = record.Revision,
+        Version = version.Version,
+        Op = version.Op,
+        Protocols = version.Body?.Protocols ?? [],
+        DefaultWeight = version.Body?.DefaultWeight,
+        InstanceWeights = version.Body?.InstanceWeights ?? NoWeights,
+        Tags = version.Body?.Tags ?? [],
+        Properties = version.Body?.Properties ?? MetadataMaps.Empty,
+        Author = version.Author,
+        UpdatedAt = version.Time,
+        Revision = version.Revision,
     };
 
-    public static MetadataVersionInfo ToHistoryEntry(this ServiceMetadataRecord record) => new()
+    public static MetadataVersionInfo ToHistoryEntry(this DocumentVersion<MetadataBody> version) => new()
     {
-        Version = record.Version,
-        Op = record.Op,
-        Author = record.Author,
-        SourceAddress = record.SourceAddress,
-        Time = record.UpdatedAt,
-        Revision = record.Revision,
-        Document = record.Deleted
+        Version = version.Version,
+        Op = version.Op,
+        Author = version.Author,
+        SourceAddress = version.SourceAddress,
+        Time = version.Time,
+        Revision = version.Revision,
+        Document = version.Body is not { } body
             ? null
             : new ServiceMetadata
             {
-                Protocols = record.Protocols,
-                DefaultWeight = record.DefaultWeight,
-                InstanceWeights = record.InstanceWeights,
-                Tags = record.Tags,
-                Properties = record.Properties,
+                Protocols = body.Protocols,
+                DefaultWeight = body.DefaultWeight,
+                InstanceWeights = body.InstanceWeights,
+                Tags = body.Tags,
+                Properties = body.Properties,
             },
     };
 }

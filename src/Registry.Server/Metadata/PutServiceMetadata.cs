@@ -1,13 +1,12 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Contracts.Metadata;
-using Registry.Server.Config;
 using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+using Registry.Server.Namespaces;
 using Registry.Server.Naming;
-using Registry.Server.Storage;
 
 namespace Registry.Server.Metadata;
 
@@ -27,12 +26,7 @@ internal sealed record PutServiceMetadataCommand(
     IReadOnlyDictionary<string, string>? Properties,
     string? IfMatch,
     string? IfNoneMatch,
-    Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<MetadataChange> { Value: { } change }
-        ? new AuditEntry(Actor, "metadata.put", Namespace, $"{Group}/{Service}", change.Metadata.Revision, $"version {change.Metadata.Version}")
-        : null;
-}
+    Actor Actor) : ICommand<Outcome<MetadataChange>>, IServiceAddress;
 
 internal sealed record MetadataChange(ServiceMetadataInfo Metadata, bool Created);
 
@@ -78,44 +72,53 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
     }
 }
 
-internal sealed class PutServiceMetadataHandler(NamingRegistry registry, Committer committer, TimeProvider time)
+internal sealed class PutServiceMetadataHandler(
+    MetadataTable documents, ServiceTable services, NamespaceTable namespaces, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<PutServiceMetadataCommand, Outcome<MetadataChange>>
 {
     public async ValueTask<Outcome<MetadataChange>> Handle(PutServiceMetadataCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Put(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<MetadataChange> Put(ChangeSet changes, PutServiceMetadataCommand command)
+    private Decision<MetadataChange> Decide(ReadPoint at, PutServiceMetadataCommand command)
     {
-        if (registry.FindNamespace(command.Namespace) is null)
+        if (namespaces.Find(command.Namespace) is null)
         {
-            return NamingFailures.NamespaceNotFound(command.Namespace);
+            return NamespaceFailures.NotFound(command.Namespace);
         }
 
         var key = command.ServiceKey();
-        var service = registry.FindService(key);
-        var live = service?.LiveMetadata;
-        if (EntityTags.PreconditionFails(command.IfMatch, command.IfNoneMatch, live?.Version))
-        {
-            return MetadataFailures.VersionMismatch(key, live?.Version ?? 0);
-        }
-
+        var created = documents.FindLive(key) is null;
         var now = time.GetUtcNow();
-        var record = new ServiceMetadataRecord(
-            (service?.Metadata?.Version ?? 0) + 1,
-            live is null ? ConfigNames.Create : ConfigNames.Update,
-            Deleted: false,
+        var body = new MetadataBody(
             [.. (command.Protocols ?? []).Select(p => p with { Name = p.Name.ToLowerInvariant() })],
             command.DefaultWeight,
             command.InstanceWeights ?? new Dictionary<string, double>(),
             command.Tags ?? [],
-            MetadataMaps.OrEmpty(command.Properties),
-            command.Actor.Name,
-            command.Actor.SourceAddress,
-            now,
-            Revision: 0);
-        service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, changes.NextRevision()));
-        record = record with { Revision = changes.NextRevision() };
-        NamingRegistry.PutMetadata(changes, service, record);
-        return new MetadataChange(record.ToInfo(key), Created: live is null);
+            MetadataMaps.OrEmpty(command.Properties));
+
+        // Every write is a version, even of an unchanged document: history records what admins saved.
+        var decided = documents.Decide(
+            key, body, created ? ConfigNames.Create : ConfigNames.Update, command.Actor, now, command.IfMatch, command.IfNoneMatch,
+            skipUnchanged: false);
+        if (decided.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
+        if (services.Find(key) is null)
+        {
+            proposal.Add(new ServicePut(key, new ServiceRecord(0, MetadataMaps.Empty, now, 0)));
+        }
+        else
+        {
+            proposal.Read(NamingChanges.Key(key));
+        }
+
+        var written = decided.Written!;
+        return proposal
+            .Add(decided.Change!)
+            .Audited(AuditNote.Change(now, command.Actor, "metadata.put", command.Namespace, $"{command.Group}/{command.Service}", $"version {written.Version}"))
+            .Then(revision => new MetadataChange((written with { Revision = revision }).ToInfo(key), created));
     }
 }

@@ -1,20 +1,12 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
-using Registry.Server.Config;
 using Registry.Server.Infrastructure;
-using Registry.Server.Naming;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Namespaces;
 
 /// <summary>Deletes a namespace without services or config; the default namespace always exists.</summary>
-internal sealed record DeleteNamespaceCommand(string Namespace, Actor Actor) : ICommand<Outcome<long>>, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<long> { Failure: null } done
-        ? new AuditEntry(Actor, "namespace.delete", Namespace, Namespace, done.Value)
-        : null;
-}
+internal sealed record DeleteNamespaceCommand(string Namespace, Actor Actor) : ICommand<Outcome<long>>;
 
 internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespaceCommand>
 {
@@ -25,33 +17,36 @@ internal sealed class DeleteNamespaceValidator : AbstractValidator<DeleteNamespa
     }
 }
 
-internal sealed class DeleteNamespaceHandler(NamingRegistry registry, ConfigRegistry configs, Committer committer)
+internal sealed class DeleteNamespaceHandler(NamespaceTable namespaces, NamespaceCounter counter, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<DeleteNamespaceCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteNamespaceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Delete(changes, command.Namespace), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<long> Delete(ChangeSet changes, string ns)
+    private Decision<long> Decide(ReadPoint at, DeleteNamespaceCommand command)
     {
+        var ns = command.Namespace;
         if (ns == NameRules.DefaultNamespace)
         {
-            return NamingFailures.DefaultNamespaceIsPermanent();
+            return NamespaceFailures.DefaultIsPermanent();
         }
 
-        if (registry.FindNamespace(ns) is null)
+        if (namespaces.Find(ns) is null)
         {
-            return NamingFailures.NamespaceNotFound(ns);
+            return NamespaceFailures.NotFound(ns);
         }
 
-        var services = registry.Services.Count(s => s.Key.Namespace == ns);
-        var items = configs.CountLive(ns);
-        if (services + items > 0)
+        var counts = counter.Count(ns);
+        if (counts.Services + counts.ConfigItems > 0)
         {
-            return NamingFailures.NamespaceNotEmpty(ns, services, items);
+            return NamespaceFailures.NotEmpty(ns, counts.Services, counts.ConfigItems);
         }
 
-        var revision = changes.NextRevision();
-        registry.RemoveNamespace(changes, ns);
-        return revision;
+        // Empty as of the read: nothing may have been added since.
+        return new Proposal(at)
+            .Read(NamespaceChanges.Contents(ns))
+            .Add(new NamespaceRemoved(ns))
+            .Audited(AuditNote.Change(time.GetUtcNow(), command.Actor, "namespace.delete", ns, ns))
+            .Then(revision => revision);
     }
 }

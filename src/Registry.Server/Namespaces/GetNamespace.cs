@@ -2,7 +2,6 @@ using FluentValidation;
 using Mediator;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Naming;
 
 namespace Registry.Server.Namespaces;
 
@@ -13,10 +12,11 @@ internal sealed class GetNamespaceValidator : AbstractValidator<GetNamespaceQuer
     public GetNamespaceValidator() => RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
 }
 
-internal sealed class GetNamespaceHandler(NamingRegistry registry) : IQueryHandler<GetNamespaceQuery, Outcome<NamespaceInfo>>
+internal sealed class GetNamespaceHandler(NamespaceTable namespaces, NamespaceCounter counter)
+    : IQueryHandler<GetNamespaceQuery, Outcome<NamespaceInfo>>
 {
     public ValueTask<Outcome<NamespaceInfo>> Handle(GetNamespaceQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<Outcome<NamespaceInfo>>(registry.FindNamespace(query.Namespace) is { } record
-            ? record.ToInfo(registry)
-            : NamingFailures.NamespaceNotFound(query.Namespace));
+        ValueTask.FromResult<Outcome<NamespaceInfo>>(namespaces.Find(query.Namespace) is { } record
+            ? record.ToInfo(counter)
+            : NamespaceFailures.NotFound(query.Namespace));
 }

@@ -3,7 +3,6 @@ using Mediator;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Naming;
 using Registry.Server.Security;
 
 namespace Registry.Server.Namespaces;
@@ -17,14 +16,15 @@ internal sealed class ListNamespacesValidator : AbstractValidator<ListNamespaces
     public ListNamespacesValidator() => this.ValidatePaging();
 }
 
-internal sealed class ListNamespacesHandler(NamingRegistry registry) : IQueryHandler<ListNamespacesQuery, Paged<NamespaceInfo>>
+internal sealed class ListNamespacesHandler(NamespaceTable namespaces, NamespaceCounter counter)
+    : IQueryHandler<ListNamespacesQuery, Paged<NamespaceInfo>>
 {
     public ValueTask<Paged<NamespaceInfo>> Handle(ListNamespacesQuery query, CancellationToken cancellationToken)
     {
-        var namespaces = registry.Namespaces
+        var visible = namespaces.All
             .Where(ns => query.Access.Sees(ns.Id) && (query.Matches(ns.Id) || query.Matches(ns.DisplayName)))
             .OrderBy(ns => ns.Id, StringComparer.Ordinal)
             .ToList();
-        return ValueTask.FromResult(namespaces.ToPage(query, ns => ns.ToInfo(registry)));
+        return ValueTask.FromResult(visible.ToPage(query, ns => ns.ToInfo(counter)));
     }
 }

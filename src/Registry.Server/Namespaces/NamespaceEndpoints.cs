@@ -47,7 +47,7 @@ internal static class NamespaceEndpoints
         string @namespace, NamespaceRequest? request, IMediator mediator, HttpResponse response, CancellationToken ct)
     {
         var (info, created) = await mediator.Send(
-            new PutNamespaceCommand(@namespace, request?.DisplayName, request?.Description, Actors.From(response.HttpContext.Request)), ct);
+            new PutNamespaceCommand(@namespace, request?.DisplayName, request?.Description, RequestActors.From(response.HttpContext.Request)), ct);
         response.SetRevision(info.Revision);
         return created
             ? TypedResults.Created($"/v1/namespaces/{Uri.EscapeDataString(info.Id)}", info)
@@ -57,5 +57,5 @@ internal static class NamespaceEndpoints
     /// <param name="namespace">The namespace id.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteNamespace(
         string @namespace, IMediator mediator, HttpResponse response, CancellationToken ct) =>
-        (await mediator.Send(new DeleteNamespaceCommand(@namespace, Actors.From(response.HttpContext.Request)), ct)).ToNoContent(response);
+        (await mediator.Send(new DeleteNamespaceCommand(@namespace, RequestActors.From(response.HttpContext.Request)), ct)).ToNoContent(response);
 }

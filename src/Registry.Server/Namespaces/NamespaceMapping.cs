@@ -1,32 +1,31 @@
 using Registry.Contracts.Naming;
-using Registry.Server.Naming;
 
 namespace Registry.Server.Namespaces;
+
+/// <summary>Counts what every feature keeps in a namespace.</summary>
+internal sealed class NamespaceCounter(IEnumerable<INamespaceContents> contents)
+{
+    private readonly INamespaceContents[] _contents = [.. contents];
+
+    public NamespaceCounts Count(string ns) => _contents.Aggregate(default(NamespaceCounts), (sum, part) => sum + part.Count(ns));
+}
 
 internal static class NamespaceMapping
 {
     public const int MaxDisplayNameLength = 128;
     public const int MaxDescriptionLength = 1024;
 
-    public static NamespaceInfo ToInfo(this NamespaceRecord record, NamingRegistry registry)
+    public static NamespaceInfo ToInfo(this NamespaceRecord record, NamespaceCounter counter)
     {
-        int services = 0, instances = 0, healthy = 0;
-        foreach (var service in registry.Services.Where(s => s.Key.Namespace == record.Id))
-        {
-            var sorted = service.View().Instances;
-            services++;
-            instances += sorted.Count;
-            healthy += sorted.Count(static i => i.Healthy);
-        }
-
+        var counts = counter.Count(record.Id);
         return new NamespaceInfo
         {
             Id = record.Id,
             DisplayName = record.DisplayName,
             Description = record.Description,
-            ServiceCount = services,
-            InstanceCount = instances,
-            HealthyCount = healthy,
+            ServiceCount = counts.Services,
+            InstanceCount = counts.Instances,
+            HealthyCount = counts.Healthy,
             CreatedAt = record.CreatedAt,
             Revision = record.Revision,
         };

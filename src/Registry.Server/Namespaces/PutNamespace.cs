@@ -1,21 +1,14 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Naming;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Namespaces;
 
 /// <summary>Creates a namespace or updates its display name and description.</summary>
 internal sealed record PutNamespaceCommand(string Namespace, string? DisplayName, string? Description, Actor Actor)
-    : ICommand<NamespaceChange>, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is NamespaceChange change
-        ? new AuditEntry(Actor, "namespace.put", Namespace, Namespace, change.Namespace.Revision)
-        : null;
-}
+    : ICommand<NamespaceChange>;
 
 internal sealed record NamespaceChange(NamespaceInfo Namespace, bool Created);
 
@@ -32,15 +25,15 @@ internal sealed class PutNamespaceValidator : AbstractValidator<PutNamespaceComm
     }
 }
 
-internal sealed class PutNamespaceHandler(NamingRegistry registry, Committer committer, TimeProvider time)
+internal sealed class PutNamespaceHandler(NamespaceTable namespaces, NamespaceCounter counter, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<PutNamespaceCommand, NamespaceChange>
 {
     public async ValueTask<NamespaceChange> Handle(PutNamespaceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Put(changes, command), cancellationToken);
+        (await writer.WriteAsync(at => Decide(at, command), cancellationToken)).Value!;
 
-    private NamespaceChange Put(ChangeSet changes, PutNamespaceCommand command)
+    private Decision<NamespaceChange> Decide(ReadPoint at, PutNamespaceCommand command)
     {
-        var current = registry.FindNamespace(command.Namespace);
+        var current = namespaces.Find(command.Namespace);
         var record = new NamespaceRecord(
             command.Namespace,
             command.DisplayName ?? current?.DisplayName ?? command.Namespace,
@@ -49,11 +42,12 @@ internal sealed class PutNamespaceHandler(NamingRegistry registry, Committer com
             current?.Revision ?? 0);
         if (record == current)
         {
-            return new NamespaceChange(current.ToInfo(registry), Created: false);
+            return new NamespaceChange(current.ToInfo(counter), Created: false);
         }
 
-        record = record with { Revision = changes.NextRevision() };
-        registry.PutNamespace(changes, record);
-        return new NamespaceChange(record.ToInfo(registry), Created: current is null);
+        return new Proposal(at)
+            .Add(new NamespacePut(record))
+            .Audited(AuditNote.Change(time.GetUtcNow(), command.Actor, "namespace.put", command.Namespace, command.Namespace))
+            .Then(revision => new NamespaceChange((record with { Revision = revision }).ToInfo(counter), Created: current is null));
     }
 }

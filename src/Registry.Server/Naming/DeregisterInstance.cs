@@ -1,8 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Naming;
 
@@ -20,28 +19,26 @@ internal sealed class DeregisterInstanceValidator : AbstractValidator<Deregister
 }
 
 internal sealed partial class DeregisterInstanceHandler(
-    NamingRegistry registry, Committer committer, RegistryMetrics metrics, ILogger<DeregisterInstanceHandler> logger)
+    ServiceTable tree, ChangeWriter writer, NamingMetrics metrics, ILogger<DeregisterInstanceHandler> logger)
     : ICommandHandler<DeregisterInstanceCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeregisterInstanceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Deregister(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<long> Deregister(ChangeSet changes, DeregisterInstanceCommand command)
+    private Decision<long> Decide(ReadPoint at, DeregisterInstanceCommand command)
     {
         var key = command.ServiceKey();
-        if (!registry.TryFindInstance(key, command.Id, out var service, out var entry))
+        if (tree.FindInstance(key, command.Id) is null)
         {
             return NamingFailures.InstanceNotFound(key, command.Id);
         }
 
-        var revision = changes.NextRevision();
-        registry.RemoveInstance(changes, service, entry, revision);
-        changes.OnCommitted(() =>
+        return new Proposal(at).Add(new InstanceRemoved(key, command.Id)).Then(revision =>
         {
             metrics.Deregistrations.Inc();
             LogDeregistered(key.Namespace, key.Group, key.Name, command.Id, revision);
+            return revision;
         });
-        return revision;
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information,

@@ -18,14 +18,15 @@ internal sealed class GetInstanceValidator : AbstractValidator<GetInstanceQuery>
     }
 }
 
-internal sealed class GetInstanceHandler(NamingRegistry registry, LeasePolicy leases)
+internal sealed class GetInstanceHandler(ServiceTable tree, LeasePolicy leases)
     : IQueryHandler<GetInstanceQuery, Outcome<InstanceInfo>>
 {
     public ValueTask<Outcome<InstanceInfo>> Handle(GetInstanceQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        return ValueTask.FromResult<Outcome<InstanceInfo>>(registry.TryFindInstance(key, query.Id, out var service, out var entry)
-            ? entry.Record.ToInfo(key, service.LiveMetadata, leases, lastHeartbeatAt: new DateTimeOffset(entry.LastBeatTicks, TimeSpan.Zero))
+        var service = tree.Find(key);
+        return ValueTask.FromResult<Outcome<InstanceInfo>>(service?.Find(query.Id) is { } instance
+            ? instance.ToInfo(key, service.Routing, leases, lastHeartbeatAt: new DateTimeOffset(instance.LastBeatTicks, TimeSpan.Zero))
             : NamingFailures.InstanceNotFound(key, query.Id));
     }
 }

@@ -13,10 +13,10 @@ internal sealed class GetServiceValidator : AbstractValidator<GetServiceQuery>
     public GetServiceValidator() => this.ValidateServiceAddress();
 }
 
-internal sealed class GetServiceHandler(NamingRegistry registry) : IQueryHandler<GetServiceQuery, Outcome<ServiceInfo>>
+internal sealed class GetServiceHandler(ServiceTable tree) : IQueryHandler<GetServiceQuery, Outcome<ServiceInfo>>
 {
     public ValueTask<Outcome<ServiceInfo>> Handle(GetServiceQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<Outcome<ServiceInfo>>(registry.FindService(query.ServiceKey()) is { } service
+        ValueTask.FromResult<Outcome<ServiceInfo>>(tree.Find(query.ServiceKey()) is { } service
             ? service.ToInfo()
             : NamingFailures.ServiceNotFound(query.ServiceKey()));
 }

@@ -1,20 +1,21 @@
 using Mediator;
 using Registry.Contracts.Naming;
 using Registry.Server.Security;
-using Registry.Server.Storage;
+using Registry.Server.Log;
+using Registry.Server.Namespaces;
 
 namespace Registry.Server.Naming;
 
 /// <summary>The whole naming tree, namespaces → groups → services → clusters, with counts at every level.</summary>
 internal sealed record GetTreeQuery(NamespaceAccess Access) : IQuery<NamingTree>;
 
-internal sealed class GetTreeHandler(NamingRegistry registry, Committer committer) : IQueryHandler<GetTreeQuery, NamingTree>
+internal sealed class GetTreeHandler(ServiceTable tree, NamespaceTable namespaces, IChangeLog log) : IQueryHandler<GetTreeQuery, NamingTree>
 {
     public ValueTask<NamingTree> Handle(GetTreeQuery query, CancellationToken cancellationToken)
     {
-        var revision = committer.Revision;
-        var services = registry.Services.ToLookup(s => s.Key.Namespace, StringComparer.Ordinal);
-        var namespaces = registry.Namespaces
+        var revision = log.Revision;
+        var services = tree.Services.ToLookup(s => s.Key.Namespace, StringComparer.Ordinal);
+        var visible = namespaces.All
             .Where(ns => query.Access.Sees(ns.Id))
             .OrderBy(ns => ns.Id, StringComparer.Ordinal)
             .Select(ns =>
@@ -33,12 +34,12 @@ internal sealed class GetTreeHandler(NamingRegistry registry, Committer committe
                     ns.Id, groups.Sum(g => g.InstanceCount), groups.Sum(g => g.HealthyCount), groups);
             })
             .ToList();
-        return ValueTask.FromResult(new NamingTree(revision, namespaces));
+        return ValueTask.FromResult(new NamingTree(revision, visible));
     }
 
-    private static ServiceNode ToNode(ServiceEntry service)
+    private static ServiceNode ToNode(ServiceView service)
     {
-        var instances = service.View().Instances;
+        var instances = service.Instances;
         return new ServiceNode(
             service.Key.Name, instances.Count, instances.Count(static i => i.Healthy), NamingMapping.Clusters(instances));
     }

@@ -5,8 +5,7 @@ using Mediator;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Naming;
 
@@ -53,58 +52,73 @@ internal static class HeartbeatReplies
 }
 
 internal sealed partial class HeartbeatHandler(
-    NamingRegistry registry, Committer committer, LeasePolicy leases, RegistryMetrics metrics, TimeProvider time,
-    ILogger<HeartbeatHandler> logger)
+    ServiceTable tree, ChangeWriter writer, LeasePolicy leases, NamingMetrics metrics, TimeProvider time, ILogger<HeartbeatHandler> logger)
     : ICommandHandler<HeartbeatCommand, Outcome<Beat>>
 {
     public async ValueTask<Outcome<Beat>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
     {
         var key = command.ServiceKey();
-        if (registry.FindInstance(key, command.Id) is not { } entry)
+        Instance beaten;
+        while (true)
         {
-            return NamingFailures.InstanceNotFound(key, command.Id);
-        }
+            if (tree.FindInstance(key, command.Id) is not { } instance)
+            {
+                return NamingFailures.InstanceNotFound(key, command.Id);
+            }
 
-        if (!entry.Record.Ephemeral)
-        {
-            return NamingFailures.PersistentInstanceBeat(command.Id);
-        }
+            if (!instance.Ephemeral)
+            {
+                return NamingFailures.PersistentInstanceBeat(command.Id);
+            }
 
-        // The registration as of the beat: if the sweeper marked it unhealthy first, this beat heals it.
-        if (entry.Beat(time.GetUtcNow()) is not { } record)
-        {
-            return NamingFailures.InstanceNotFound(key, command.Id);
+            if (instance.Beat(time.GetUtcNow(), out var decided) is { } found)
+            {
+                beaten = found;
+                break;
+            }
+
+            if (decided is null)
+            {
+                return NamingFailures.InstanceNotFound(key, command.Id);
+            }
+
+            // The sweeper is marking it unhealthy or evicting it right now: the beat comes after that.
+            await decided.WaitAsync(cancellationToken);
         }
 
         metrics.Heartbeats.Inc();
-        var reply = new HeartbeatResponse((long)leases.HeartbeatInterval(record).TotalMilliseconds);
-        if (record.Healthy)
+        var reply = new HeartbeatResponse((long)leases.HeartbeatInterval(beaten).TotalMilliseconds);
+        if (beaten.Healthy)
         {
             return new Beat(reply, Revision: null);
         }
 
-        var recovered = await committer.ExecuteAsync(changes => Recover(changes, key, command.Id), cancellationToken);
+        // The registration as of the beat was unhealthy: this beat heals it.
+        var recovered = await writer.WriteAsync(at => Recover(at, key, command.Id), cancellationToken);
         return recovered.Failure is { } failure ? failure : new Beat(reply, recovered.Value);
     }
 
     /// <summary>Marks the instance healthy; the revision that took, or null when it was healthy by now.</summary>
-    private Outcome<long?> Recover(ChangeSet changes, ServiceKey key, string id)
+    private Decision<long?> Recover(ReadPoint at, ServiceKey key, string id)
     {
-        // Re-read on the writer: the sweeper may have evicted the instance since the beat arrived.
-        if (!registry.TryFindInstance(key, id, out var service, out var entry))
+        // The sweeper may have evicted the instance, or another beat healed it, since this beat arrived.
+        if (tree.FindInstance(key, id) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(key, id);
         }
 
-        if (entry.Record.Healthy)
+        if (instance.Healthy)
         {
             return (long?)null;
         }
 
-        var revision = changes.NextRevision();
-        registry.PutInstance(changes, service, entry.Record with { Healthy = true, Revision = revision }, time.GetUtcNow());
-        changes.OnCommitted(() => LogRecovered(key.Namespace, key.Group, key.Name, id, revision));
-        return revision;
+        return new Proposal(at)
+            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = true }, Created: false))
+            .Then(revision =>
+            {
+                LogRecovered(key.Namespace, key.Group, key.Name, id, revision);
+                return (long?)revision;
+            });
     }
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information,

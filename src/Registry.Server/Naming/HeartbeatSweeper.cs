@@ -1,21 +1,20 @@
 using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Naming;
 
 /// <summary>
 /// Marks ephemeral instances unhealthy once their lease's <c>unhealthyAfter</c> has passed without a beat,
 /// and evicts them after <c>evictAfter</c>, unless <see cref="SelfPreservation"/> holds the evictions back.
-/// Persistent instances are never touched.
+/// Persistent instances are never touched. Each lapse is a change of its own, all appended at once.
 /// </summary>
 internal sealed partial class HeartbeatSweeper(
-    NamingRegistry registry,
-    Committer committer,
+    ServiceTable tree,
+    ChangeWriter writer,
     LeasePolicy leases,
     SelfPreservation selfPreservation,
-    RegistryMetrics metrics,
+    NamingMetrics metrics,
     IOptions<NamingOptions> options,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger) : BackgroundService
@@ -33,17 +32,16 @@ internal sealed partial class HeartbeatSweeper(
         {
             var now = time.GetUtcNow();
             var (suspects, expired) = FindLapsed(now);
-            if (selfPreservation.ShouldHold(expired.Count, registry.EphemeralCount, now))
+            if (selfPreservation.ShouldHold(expired.Count, tree.EphemeralCount, now))
             {
                 // Kept, but not as healthy: they still count as suspects.
-                suspects.AddRange(expired);
+                suspects.AddRange(expired.Where(lapsed => lapsed.Instance.Healthy));
                 expired.Clear();
             }
 
-            if (suspects.Count > 0 || expired.Count > 0)
-            {
-                await committer.ExecuteAsync(changes => Apply(changes, suspects, expired, now), cancellationToken);
-            }
+            await Task.WhenAll(
+                suspects.Select(lapsed => DecideAsync(lapsed, now, evict: false, cancellationToken))
+                    .Concat(expired.Select(lapsed => DecideAsync(lapsed, now, evict: true, cancellationToken))));
         }
         finally
         {
@@ -54,24 +52,23 @@ internal sealed partial class HeartbeatSweeper(
     private (List<Lapsed> Suspects, List<Lapsed> Expired) FindLapsed(DateTimeOffset now)
     {
         List<Lapsed> suspects = [], expired = [];
-        foreach (var service in registry.Services)
+        foreach (var service in tree.Services)
         {
-            foreach (var entry in service.Instances.Values)
+            foreach (var instance in service.Instances)
             {
-                var record = entry.Record;
-                if (!record.Ephemeral)
+                if (!instance.Ephemeral)
                 {
                     continue;
                 }
 
-                var silence = SilenceOf(entry, now);
-                if (silence > leases.EvictAfter(record))
+                var silence = SilenceOf(instance, now);
+                if (silence > leases.EvictAfter(instance))
                 {
-                    expired.Add(new Lapsed(service, entry));
+                    expired.Add(new Lapsed(service.Key, instance));
                 }
-                else if (record.Healthy && silence > leases.UnhealthyAfter(record))
+                else if (instance.Healthy && silence > leases.UnhealthyAfter(instance))
                 {
-                    suspects.Add(new Lapsed(service, entry));
+                    suspects.Add(new Lapsed(service.Key, instance));
                 }
             }
         }
@@ -79,59 +76,61 @@ internal sealed partial class HeartbeatSweeper(
         return (suspects, expired);
     }
 
-    /// <summary>Runs on the writer; a beat may have arrived since the scan, so every lapse is checked again.</summary>
-    private bool Apply(ChangeSet changes, List<Lapsed> suspects, List<Lapsed> expired, DateTimeOffset now)
+    /// <summary>
+    /// Marks one instance unhealthy or evicts it, if it is still silent: from the check until the change is applied,
+    /// its beats wait, so a beat either comes before the check (and the instance stays) or after the change.
+    /// </summary>
+    private async Task DecideAsync(Lapsed lapsed, DateTimeOffset now, bool evict, CancellationToken cancellationToken)
     {
-        foreach (var (service, entry) in suspects)
+        var (key, instance) = lapsed;
+        var silence = evict ? leases.EvictAfter(instance) : leases.UnhealthyAfter(instance);
+        if (!instance.TryBeginDecision(now, silence))
         {
-            entry.Decide(e =>
-            {
-                var record = e.Record;
-                if (IsCurrent(service, e) && record.Healthy && SilenceOf(e, now) > leases.UnhealthyAfter(record))
-                {
-                    var revision = changes.NextRevision();
-                    registry.PutInstance(changes, service, record with { Healthy = false, Revision = revision }, now);
-                    changes.OnCommitted(() =>
-                    {
-                        metrics.MarkedUnhealthy.Inc();
-                        LogUnhealthy(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision);
-                    });
-                }
-
-                return true;
-            });
+            return;
         }
 
-        foreach (var (service, entry) in expired)
+        try
         {
-            entry.Decide(e =>
+            await writer.WriteAsync(at =>
             {
-                var record = e.Record;
-                if (IsCurrent(service, e) && SilenceOf(e, now) > leases.EvictAfter(record))
+                // The instance must be the one checked: a registration or patch since replaced it, with a fresh lease.
+                if (!ReferenceEquals(tree.FindInstance(key, instance.Id), instance))
                 {
-                    var revision = changes.NextRevision();
-                    registry.RemoveInstance(changes, service, e, revision);
-                    changes.OnCommitted(() =>
-                    {
-                        metrics.Evictions.Inc();
-                        LogEvicted(service.Key.Namespace, service.Key.Group, service.Key.Name, record.Id, revision);
-                    });
+                    return false;
                 }
 
-                return true;
-            });
+                var proposal = new Proposal(at).Add(evict
+                    ? new InstanceRemoved(key, instance.Id)
+                    : new InstancePut(key, instance.ToRecord() with { Healthy = false }, Created: false));
+                return proposal.Then(revision =>
+                {
+                    Applied(key, instance.Id, evict, revision);
+                    return true;
+                });
+            }, cancellationToken);
         }
-
-        return true;
+        finally
+        {
+            instance.EndDecision();
+        }
     }
 
-    private bool IsCurrent(ServiceEntry service, InstanceEntry entry) =>
-        ReferenceEquals(registry.FindService(service.Key), service)
-        && service.Instances.TryGetValue(entry.Record.Id, out var current) && ReferenceEquals(current, entry)
-        && entry.Record.Ephemeral;
+    private void Applied(ServiceKey key, string id, bool evicted, long revision)
+    {
+        if (evicted)
+        {
+            metrics.Evictions.Inc();
+            LogEvicted(key.Namespace, key.Group, key.Name, id, revision);
+        }
+        else
+        {
+            metrics.MarkedUnhealthy.Inc();
+            LogUnhealthy(key.Namespace, key.Group, key.Name, id, revision);
+        }
+    }
 
-    private static TimeSpan SilenceOf(InstanceEntry entry, DateTimeOffset now) =>
-        TimeSpan.FromTicks(now.UtcTicks - entry.LastBeatTicks);
+    private static TimeSpan SilenceOf(Instance instance, DateTimeOffset now) =>
+        TimeSpan.FromTicks(now.UtcTicks - instance.LastBeatTicks);
 
     public override void Dispose()
     {
@@ -139,7 +138,7 @@ internal sealed partial class HeartbeatSweeper(
         base.Dispose();
     }
 
-    private readonly record struct Lapsed(ServiceEntry Service, InstanceEntry Entry);
+    private readonly record struct Lapsed(ServiceKey Service, Instance Instance);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "Evicted {Namespace}/{Group}/{Service} instance {InstanceId} at revision {Revision}: no heartbeat within its lease")]

@@ -3,7 +3,6 @@ using FluentValidation;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
@@ -23,7 +22,7 @@ internal static class InstanceSelection
     /// <c>HealthyOnly</c> only the healthy, enabled ones, unless their share is at or below the service's protect
     /// threshold: then every enabled instance is returned and <c>ProtectThresholdReached</c> is true.
     /// </summary>
-    public static (IReadOnlyList<InstanceRecord> Instances, bool ProtectThresholdReached) Select(ServiceView view, InstanceFilter filter)
+    public static (IReadOnlyList<Instance> Instances, bool ProtectThresholdReached) Select(ServiceView view, InstanceFilter filter)
     {
         var instances = InScope(view, filter);
         var usable = instances.Count(IsUsable);
@@ -38,11 +37,11 @@ internal static class InstanceSelection
     }
 
     /// <summary>A weighted random choice, by effective weight, among the healthy, enabled instances in scope.</summary>
-    public static InstanceRecord? Pick(ServiceView view, InstanceFilter filter, Random random)
+    public static Instance? Pick(ServiceView view, InstanceFilter filter, Random random)
     {
         var candidates = InScope(view, filter)
             .Where(IsUsable)
-            .Select(i => (Instance: i, Weight: ServiceDirectory.EffectiveWeight(i, view.Metadata)))
+            .Select(i => (Instance: i, Weight: ServiceRouting.EffectiveWeight(i, view.Routing)))
             .Where(static c => c.Weight > 0)
             .ToArray();
         if (candidates.Length == 0)
@@ -63,7 +62,6 @@ internal static class InstanceSelection
         return candidates[^1].Instance;
     }
 
-    /// <summary>The list as JSON, serialized once per view and filter and shared by every reader of that revision.</summary>
     /// <summary>The list of a service that does not exist (yet): empty, at revision 0.</summary>
     public static byte[] RenderedEmpty(ServiceKey key) => JsonSerializer.SerializeToUtf8Bytes(new InstanceList
     {
@@ -75,6 +73,7 @@ internal static class InstanceSelection
         Instances = [],
     }, RegistryJsonContext.Default.InstanceList);
 
+    /// <summary>The list as JSON, serialized once per view and filter and shared by every reader of that revision.</summary>
     public static byte[] Rendered(ServiceView view, InstanceFilter filter, LeasePolicy leases) =>
         view.Rendered(filter, (v, f) => JsonSerializer.SerializeToUtf8Bytes(ToList(v, f, leases), RegistryJsonContext.Default.InstanceList));
 
@@ -89,7 +88,7 @@ internal static class InstanceSelection
             Service = view.Key.Name,
             Revision = view.Revision,
             ProtectThresholdReached = protect,
-            Instances = [.. instances.Select(i => i.ToInfo(view.Key, view.Metadata, leases, filter.Protocol))],
+            Instances = [.. instances.Select(i => i.ToInfo(view.Key, view.Routing, leases, filter.Protocol))],
         };
     }
 
@@ -97,9 +96,9 @@ internal static class InstanceSelection
         rule.Must(clusters => ParseClusters(clusters).All(c => NameRules.IsValid(c, NameRules.ClusterMaxLength)))
             .WithMessage($"'{{PropertyName}}' must be a comma-separated list of cluster names ({NameRules.Characters}).");
 
-    private static IReadOnlyList<InstanceRecord> InScope(ServiceView view, InstanceFilter filter)
+    private static IReadOnlyList<Instance> InScope(ServiceView view, InstanceFilter filter)
     {
-        IReadOnlyList<InstanceRecord> instances = view.Instances;
+        IReadOnlyList<Instance> instances = view.Instances;
         if (filter.ClusterList.Length > 0)
         {
             instances = [.. instances.Where(i => filter.ClusterList.Contains(i.Cluster, StringComparer.Ordinal))];
@@ -107,11 +106,11 @@ internal static class InstanceSelection
 
         if (filter.Protocol is { } protocol)
         {
-            instances = [.. instances.Where(i => ServiceDirectory.Endpoint(i, view.Metadata, protocol) is not null)];
+            instances = [.. instances.Where(i => ServiceRouting.Endpoint(i, view.Routing, protocol) is not null)];
         }
 
         return instances;
     }
 
-    private static bool IsUsable(InstanceRecord instance) => instance.Healthy && instance.Enabled;
+    private static bool IsUsable(Instance instance) => instance.Healthy && instance.Enabled;
 }

@@ -7,13 +7,13 @@ internal sealed class LeasePolicy(IOptions<NamingOptions> options)
 {
     private readonly NamingOptions _options = options.Value;
 
-    public TimeSpan HeartbeatInterval(InstanceRecord record) =>
+    public TimeSpan HeartbeatInterval(ILeaseTerms record) =>
         Override(record.HeartbeatIntervalMs) ?? _options.HeartbeatInterval;
 
-    public TimeSpan UnhealthyAfter(InstanceRecord record) =>
+    public TimeSpan UnhealthyAfter(ILeaseTerms record) =>
         Override(record.UnhealthyAfterMs) ?? _options.UnhealthyAfter;
 
-    public TimeSpan EvictAfter(InstanceRecord record) =>
+    public TimeSpan EvictAfter(ILeaseTerms record) =>
         Override(record.EvictAfterMs) ?? _options.EvictAfter;
 
     private static TimeSpan? Override(long? milliseconds) =>

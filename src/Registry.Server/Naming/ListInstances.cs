@@ -4,7 +4,6 @@ using System.Text.Json;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
@@ -26,18 +25,18 @@ internal sealed class ListInstancesValidator : AbstractValidator<ListInstancesQu
     }
 }
 
-internal sealed class ListInstancesHandler(NamingRegistry registry, LeasePolicy leases)
+internal sealed class ListInstancesHandler(ServiceTable tree, LeasePolicy leases)
     : IQueryHandler<ListInstancesQuery, byte[]>
 {
     public ValueTask<byte[]> Handle(ListInstancesQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        if (registry.FindService(key) is not { } service)
+        if (tree.Find(key) is not { } service)
         {
             return ValueTask.FromResult(InstanceSelection.RenderedEmpty(key));
         }
 
         var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
-        return ValueTask.FromResult(InstanceSelection.Rendered(service.View(), filter, leases));
+        return ValueTask.FromResult(InstanceSelection.Rendered(service, filter, leases));
     }
 }

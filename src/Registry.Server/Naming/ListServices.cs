@@ -20,11 +20,11 @@ internal sealed class ListServicesValidator : AbstractValidator<ListServicesQuer
     }
 }
 
-internal sealed class ListServicesHandler(NamingRegistry registry) : IQueryHandler<ListServicesQuery, Paged<ServiceInfo>>
+internal sealed class ListServicesHandler(ServiceTable tree) : IQueryHandler<ListServicesQuery, Paged<ServiceInfo>>
 {
     public ValueTask<Paged<ServiceInfo>> Handle(ListServicesQuery query, CancellationToken cancellationToken)
     {
-        var services = registry.Services
+        var services = tree.Services
             .Where(s => s.Key.Namespace == query.Namespace && s.Key.Group == query.Group && query.Matches(s.Key.Name))
             .OrderBy(s => s.Key.Name, StringComparer.Ordinal)
             .ToList();

@@ -91,7 +91,7 @@ internal static class NamingEndpoints
     {
         var outcome = await mediator.Send(new PutServiceCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, request?.ProtectThreshold, request?.Metadata,
-            Actors.From(response.HttpContext.Request)), ct);
+            RequestActors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -106,7 +106,7 @@ internal static class NamingEndpoints
     /// <param name="scope">Namespace and group.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteService(
         string service, [AsParameters] ScopeQuery scope, IMediator mediator, HttpResponse response, CancellationToken ct) =>
-        (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, Actors.From(response.HttpContext.Request)), ct))
+        (await mediator.Send(new DeleteServiceCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, RequestActors.From(response.HttpContext.Request)), ct))
             .ToNoContent(response);
 
     /// <param name="service">The service name; created on first registration.</param>
@@ -195,7 +195,7 @@ internal static class NamingEndpoints
     {
         var outcome = await mediator.Send(new PatchInstanceCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, id,
-            request.Enabled, request.Weight, request.Healthy, request.Metadata, Actors.From(response.HttpContext.Request)), ct);
+            request.Enabled, request.Weight, request.Healthy, request.Metadata, RequestActors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();

@@ -15,13 +15,18 @@ internal static class NamingEvents
 
     public static EventTopic Topic(ServiceKey key) => new(Kind, key.Namespace, key.Group, key.Name);
 
-    /// <summary>The service's view as of now (the end of the batch); each stream renders it with its own filter.</summary>
-    public static ChangeEvent InstancesChanged(ServiceEntry service, long revision)
-    {
-        var view = service.View();
-        return new ChangeEvent(revision, Topic(service.Key), Instances, view, 256 + (view.InstanceCount * 16))
-        {
-            Coalescible = true,
-        };
-    }
+    public static ChangeEvent InstancesChanged(ServiceView view, long revision, LeasePolicy leases) =>
+        new(revision, Topic(view.Key), Instances, new InstancesPayload(view, leases)) { Coalescible = true };
+}
+
+/// <summary>A service's view as of a revision; each watch renders it with its own filter, once per view and filter.</summary>
+internal sealed class InstancesPayload(ServiceView view, LeasePolicy leases) : EventPayload
+{
+    public ServiceView View { get; } = view;
+
+    public override int Size => 256 + (View.InstanceCount * 16);
+
+    public byte[] Render(InstanceFilter filter) => InstanceSelection.Rendered(View, filter, leases);
+
+    protected override byte[] Render() => Render(InstanceFilter.All);
 }

@@ -4,10 +4,6 @@ namespace Registry.Server.Naming;
 
 internal static class NamingFailures
 {
-    public static Failure NamespaceNotFound(string ns) => new(
-        StatusCodes.Status404NotFound, "namespace-not-found", "The namespace does not exist.",
-        $"Namespace '{ns}' does not exist; create it with PUT /v1/namespaces/{ns}.");
-
     public static Failure ServiceNotFound(ServiceKey key) => new(
         StatusCodes.Status404NotFound, "service-not-found", "The service does not exist.",
         $"Service '{key.Name}' does not exist in group '{key.Group}' of namespace '{key.Namespace}'.");
@@ -24,14 +20,6 @@ internal static class NamingFailures
     public static Failure ServiceNotEmpty(ServiceKey key, int instances) => new(
         StatusCodes.Status409Conflict, "service-not-empty", "The service still has instances.",
         $"Service '{key.Name}' still has {instances} instance(s); deregister them first.");
-
-    public static Failure NamespaceNotEmpty(string ns, int services, int configs) => new(
-        StatusCodes.Status409Conflict, "namespace-not-empty", "The namespace is not empty.",
-        $"Namespace '{ns}' still holds {services} service(s) and {configs} config item(s); delete them first.");
-
-    public static Failure DefaultNamespaceIsPermanent() => new(
-        StatusCodes.Status409Conflict, "default-namespace", "The default namespace cannot be deleted.",
-        $"Namespace '{Infrastructure.NameRules.DefaultNamespace}' is built in and always exists.");
 
     public static Failure PersistentInstanceBeat(string id) => new(
         StatusCodes.Status409Conflict, "persistent-instance", "Persistent instances do not heartbeat.",

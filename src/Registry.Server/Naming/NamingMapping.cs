@@ -1,42 +1,44 @@
 using Registry.Contracts.Naming;
-using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
-/// <summary>From the in-memory model to wire types.</summary>
+/// <summary>From the naming tree to wire types.</summary>
 internal static class NamingMapping
 {
     /// <summary>The wire shape of an instance; with <paramref name="protocol"/>, its endpoint for that protocol.</summary>
     public static InstanceInfo ToInfo(
-        this InstanceRecord record, ServiceKey service, ServiceMetadataRecord? metadata, LeasePolicy leases,
+        this Instance instance, ServiceKey service, ServiceRouting? routing, LeasePolicy leases,
         string? protocol = null, DateTimeOffset? lastHeartbeatAt = null) =>
         new()
         {
-            Id = record.Id,
+            Id = instance.Id,
             Namespace = service.Namespace,
             Group = service.Group,
             Service = service.Name,
-            Ip = record.Ip,
-            Port = record.Port,
-            Cluster = record.Cluster,
-            Weight = record.Weight,
-            EffectiveWeight = ServiceDirectory.EffectiveWeight(record, metadata),
-            Endpoint = protocol is null ? null : ServiceDirectory.Endpoint(record, metadata, protocol),
-            Enabled = record.Enabled,
-            Healthy = record.Healthy,
-            Ephemeral = record.Ephemeral,
-            Metadata = record.Metadata,
-            HeartbeatIntervalMs = (long)leases.HeartbeatInterval(record).TotalMilliseconds,
-            UnhealthyAfterMs = (long)leases.UnhealthyAfter(record).TotalMilliseconds,
-            EvictAfterMs = (long)leases.EvictAfter(record).TotalMilliseconds,
-            RegisteredAt = record.RegisteredAt,
-            Revision = record.Revision,
+            Ip = instance.Ip,
+            Port = instance.Port,
+            Cluster = instance.Cluster,
+            Weight = instance.Weight,
+            EffectiveWeight = ServiceRouting.EffectiveWeight(instance, routing),
+            Endpoint = protocol is null ? null : ServiceRouting.Endpoint(instance, routing, protocol),
+            Enabled = instance.Enabled,
+            Healthy = instance.Healthy,
+            Ephemeral = instance.Ephemeral,
+            Metadata = instance.Metadata,
+            HeartbeatIntervalMs = (long)leases.HeartbeatInterval(instance).TotalMilliseconds,
+            UnhealthyAfterMs = (long)leases.UnhealthyAfter(instance).TotalMilliseconds,
+            EvictAfterMs = (long)leases.EvictAfter(instance).TotalMilliseconds,
+            RegisteredAt = instance.RegisteredAt,
+            Revision = instance.Revision,
             LastHeartbeatAt = lastHeartbeatAt,
         };
 
-    public static ServiceInfo ToInfo(this ServiceEntry entry)
+    /// <summary>The wire shape of a registration a use case decided, as of the revision it took.</summary>
+    public static InstanceInfo ToInfo(this InstanceRecord record, ServiceKey service, ServiceRouting? routing, LeasePolicy leases) =>
+        new Instance(record, record.Revision, 0).ToInfo(service, routing, leases);
+
+    public static ServiceInfo ToInfo(this ServiceView service)
     {
-        var service = entry.View();
         var instances = service.Instances;
         var record = service.Record;
         return new ServiceInfo
@@ -54,7 +56,7 @@ internal static class NamingMapping
         };
     }
 
-    public static IReadOnlyList<ClusterInfo> Clusters(IReadOnlyList<InstanceRecord> instances) =>
+    public static IReadOnlyList<ClusterInfo> Clusters(IReadOnlyList<Instance> instances) =>
         [.. instances
             .GroupBy(static i => i.Cluster, StringComparer.Ordinal)
             .OrderBy(static g => g.Key, StringComparer.Ordinal)

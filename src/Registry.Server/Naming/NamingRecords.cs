@@ -1,10 +1,11 @@
 using System.Globalization;
+using Registry.Server.Documents;
 using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Naming;
 
 /// <summary>Identifies a service in the tree; also its store key.</summary>
-internal readonly record struct ServiceKey(string Namespace, string Group, string Name)
+internal readonly record struct ServiceKey(string Namespace, string Group, string Name) : IDocumentKey
 {
     public override string ToString() => $"{Namespace}/{Group}/{Name}";
 
@@ -17,9 +18,6 @@ internal readonly record struct ServiceKey(string Namespace, string Group, strin
         return new ServiceKey(parts[0], parts[1], parts[2]);
     }
 }
-
-internal sealed record NamespaceRecord(
-    string Id, string DisplayName, string Description, DateTimeOffset CreatedAt, long Revision);
 
 internal sealed record ServiceRecord(
     double ProtectThreshold,
@@ -45,7 +43,17 @@ internal sealed record InstanceRecord(
     long? UnhealthyAfterMs,
     long? EvictAfterMs,
     DateTimeOffset RegisteredAt,
-    long Revision);
+    long Revision) : ILeaseTerms;
+
+/// <summary>An instance's own lease, in milliseconds; null where it uses the server's default.</summary>
+internal interface ILeaseTerms
+{
+    long? HeartbeatIntervalMs { get; }
+
+    long? UnhealthyAfterMs { get; }
+
+    long? EvictAfterMs { get; }
+}
 
 internal static class InstanceIds
 {

@@ -1,11 +1,9 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metadata;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Naming;
 
@@ -19,12 +17,7 @@ internal sealed record PatchInstanceCommand(
     double? Weight,
     bool? Healthy,
     IReadOnlyDictionary<string, string>? Metadata,
-    Actor Actor) : ICommand<Outcome<InstanceInfo>>, IServiceAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<InstanceInfo> { Value: { } instance }
-        ? new AuditEntry(Actor, "instance.patch", Namespace, $"{Group}/{Service}/{Id}", instance.Revision)
-        : null;
-}
+    Actor Actor) : ICommand<Outcome<InstanceInfo>>, IServiceAddress;
 
 internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCommand>
 {
@@ -38,26 +31,26 @@ internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCo
     }
 }
 
-internal sealed class PatchInstanceHandler(NamingRegistry registry, Committer committer, LeasePolicy leases, TimeProvider time)
+internal sealed class PatchInstanceHandler(ServiceTable tree, ChangeWriter writer, LeasePolicy leases, TimeProvider time)
     : ICommandHandler<PatchInstanceCommand, Outcome<InstanceInfo>>
 {
     public async ValueTask<Outcome<InstanceInfo>> Handle(PatchInstanceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Patch(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<InstanceInfo> Patch(ChangeSet changes, PatchInstanceCommand command)
+    private Decision<InstanceInfo> Decide(ReadPoint at, PatchInstanceCommand command)
     {
         var key = command.ServiceKey();
-        if (!registry.TryFindInstance(key, command.Id, out var service, out var entry))
+        if (tree.Find(key) is not { } service || service.Find(command.Id) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(key, command.Id);
         }
 
-        var current = entry.Record;
-        if (command.Healthy is not null && current.Ephemeral)
+        if (command.Healthy is not null && instance.Ephemeral)
         {
             return NamingFailures.EphemeralInstanceHealth(command.Id);
         }
 
+        var current = instance.ToRecord();
         var patched = current with
         {
             Enabled = command.Enabled ?? current.Enabled,
@@ -67,11 +60,12 @@ internal sealed class PatchInstanceHandler(NamingRegistry registry, Committer co
         };
         if (InstanceRules.SameRegistration(current, patched))
         {
-            return current.ToInfo(key, service.LiveMetadata, leases);
+            return instance.ToInfo(key, service.Routing, leases);
         }
 
-        patched = patched with { Revision = changes.NextRevision() };
-        registry.PutInstance(changes, service, patched, time.GetUtcNow());
-        return patched.ToInfo(key, service.LiveMetadata, leases);
+        return new Proposal(at)
+            .Add(new InstancePut(key, patched, Created: false))
+            .Audited(AuditNote.Change(time.GetUtcNow(), command.Actor, "instance.patch", command.Namespace, $"{command.Group}/{command.Service}/{command.Id}"))
+            .Then(revision => (patched with { Revision = revision }).ToInfo(key, tree.Find(key)?.Routing, leases));
     }
 }

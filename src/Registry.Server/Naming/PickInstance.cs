@@ -2,7 +2,6 @@ using FluentValidation;
 using Mediator;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
@@ -23,17 +22,17 @@ internal sealed class PickInstanceValidator : AbstractValidator<PickInstanceQuer
     }
 }
 
-internal sealed class PickInstanceHandler(NamingRegistry registry, LeasePolicy leases)
+internal sealed class PickInstanceHandler(ServiceTable tree, LeasePolicy leases)
     : IQueryHandler<PickInstanceQuery, Outcome<InstanceInfo>>
 {
     public ValueTask<Outcome<InstanceInfo>> Handle(PickInstanceQuery query, CancellationToken cancellationToken)
     {
         var key = query.ServiceKey();
-        var view = registry.FindService(key)?.View();
+        var view = tree.Find(key);
         var filter = new InstanceFilter(false, query.Cluster ?? "", query.Protocol);
         var picked = view is null ? null : InstanceSelection.Pick(view, filter, Random.Shared);
         return ValueTask.FromResult<Outcome<InstanceInfo>>(picked is null
             ? NamingFailures.NoInstanceAvailable(key, filter.Protocol)
-            : picked.ToInfo(key, view!.Metadata, leases, filter.Protocol));
+            : picked.ToInfo(key, view!.Routing, leases, filter.Protocol));
     }
 }

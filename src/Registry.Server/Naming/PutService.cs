@@ -1,22 +1,17 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
+using Registry.Server.Log;
+using Registry.Server.Namespaces;
 
 namespace Registry.Server.Naming;
 
 /// <summary>Creates a service or updates its protect threshold and metadata.</summary>
 internal sealed record PutServiceCommand(
     string Namespace, string Group, string Service, double? ProtectThreshold, IReadOnlyDictionary<string, string>? Metadata, Actor Actor)
-    : ICommand<Outcome<ServiceChange>>, IServiceAddress, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<ServiceChange> { Value: { } change }
-        ? new AuditEntry(Actor, "service.put", Namespace, $"{Group}/{Service}", change.Service.Revision)
-        : null;
-}
+    : ICommand<Outcome<ServiceChange>>, IServiceAddress;
 
 internal sealed record ServiceChange(ServiceInfo Service, bool Created);
 
@@ -31,21 +26,21 @@ internal sealed class PutServiceValidator : AbstractValidator<PutServiceCommand>
     }
 }
 
-internal sealed class PutServiceHandler(NamingRegistry registry, Committer committer, TimeProvider time)
+internal sealed class PutServiceHandler(ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<PutServiceCommand, Outcome<ServiceChange>>
 {
     public async ValueTask<Outcome<ServiceChange>> Handle(PutServiceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Put(changes, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
 
-    private Outcome<ServiceChange> Put(ChangeSet changes, PutServiceCommand command)
+    private Decision<ServiceChange> Decide(ReadPoint at, PutServiceCommand command)
     {
-        if (registry.FindNamespace(command.Namespace) is null)
+        if (namespaces.Find(command.Namespace) is null)
         {
-            return NamingFailures.NamespaceNotFound(command.Namespace);
+            return NamespaceFailures.NotFound(command.Namespace);
         }
 
         var key = command.ServiceKey();
-        var service = registry.FindService(key);
+        var service = tree.Find(key);
         var current = service?.Record;
         var record = new ServiceRecord(
             command.ProtectThreshold ?? current?.ProtectThreshold ?? 0,
@@ -58,7 +53,11 @@ internal sealed class PutServiceHandler(NamingRegistry registry, Committer commi
             return new ServiceChange(service.ToInfo(), Created: false);
         }
 
-        service = registry.PutService(changes, key, record with { Revision = changes.NextRevision() });
-        return new ServiceChange(service.ToInfo(), Created: current is null);
+        return new Proposal(at)
+            .Read(NamespaceChanges.Key(command.Namespace))
+            .Add(new ServicePut(key, record))
+            .Audited(AuditNote.Change(time.GetUtcNow(), command.Actor, "service.put", command.Namespace, $"{command.Group}/{command.Service}"))
+            .Then(revision => new ServiceChange(
+                tree.Find(key)?.ToInfo() ?? throw new InvalidOperationException($"Service '{key}' was not applied."), Created: current is null));
     }
 }

@@ -3,9 +3,8 @@ using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
-using Registry.Server.Metrics;
-using Registry.Server.Metadata;
-using Registry.Server.Storage;
+using Registry.Server.Log;
+using Registry.Server.Namespaces;
 
 namespace Registry.Server.Naming;
 
@@ -62,18 +61,27 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
 }
 
 internal sealed partial class RegisterInstanceHandler(
-    NamingRegistry registry, Committer committer, LeasePolicy leases, RegistryMetrics metrics, TimeProvider time,
+    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, LeasePolicy leases, NamingMetrics metrics, TimeProvider time,
     ILogger<RegisterInstanceHandler> logger)
     : ICommandHandler<RegisterInstanceCommand, Outcome<Registration>>
 {
-    public async ValueTask<Outcome<Registration>> Handle(RegisterInstanceCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes => Register(changes, command), cancellationToken);
-
-    private Outcome<Registration> Register(ChangeSet changes, RegisterInstanceCommand command)
+    public async ValueTask<Outcome<Registration>> Handle(RegisterInstanceCommand command, CancellationToken cancellationToken)
     {
-        if (registry.FindNamespace(command.Namespace) is null)
+        var registered = await writer.WriteAsync(at => Decide(at, command), cancellationToken);
+        if (registered.Value is { } registration)
         {
-            return NamingFailures.NamespaceNotFound(command.Namespace);
+            // A registration is a sign of life: it renews the lease, whether it changed anything or not.
+            tree.FindInstance(command.ServiceKey(), registration.Instance.Id)?.Beat(time.GetUtcNow(), out _);
+        }
+
+        return registered;
+    }
+
+    private Decision<Registration> Decide(ReadPoint at, RegisterInstanceCommand command)
+    {
+        if (namespaces.Find(command.Namespace) is null)
+        {
+            return NamespaceFailures.NotFound(command.Namespace);
         }
 
         var now = time.GetUtcNow();
@@ -81,9 +89,8 @@ internal sealed partial class RegisterInstanceHandler(
         HostRules.TryNormalize(command.Ip, out var ip);
         var cluster = command.Cluster ?? NameRules.DefaultCluster;
         var id = InstanceIds.Derive(ip, command.Port!.Value, cluster);
-        var service = registry.FindService(key);
-        var entry = service?.Instances.GetValueOrDefault(id);
-        var current = entry?.Record;
+        var service = tree.Find(key);
+        var current = service?.Find(id);
         var ephemeral = command.Ephemeral ?? current?.Ephemeral ?? true;
 
         // The lease fields go together (the validator checked them with the defaults for those left out): a
@@ -102,23 +109,24 @@ internal sealed partial class RegisterInstanceHandler(
             leaseGiven ? command.EvictAfterMs : current?.EvictAfterMs,
             RegisteredAt: current?.RegisteredAt ?? now,
             Revision: current?.Revision ?? 0);
-
-        if (entry is not null && InstanceRules.SameRegistration(current!, record))
+        if (current is not null && InstanceRules.SameRegistration(current.ToRecord(), record))
         {
-            entry.Beat(now);
-            return new Registration(current!.ToInfo(key, service!.LiveMetadata, leases), Created: false);
+            return new Registration(current.ToInfo(key, service!.Routing, leases), Created: false);
         }
 
-        var revision = changes.NextRevision();
-        service ??= registry.PutService(changes, key, new ServiceRecord(0, MetadataMaps.Empty, now, revision));
-        record = record with { Revision = revision };
-        registry.PutInstance(changes, service, record, now).Beat(now);
-        changes.OnCommitted(() =>
+        var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
+        if (service is null)
+        {
+            proposal.Add(new ServicePut(key, new ServiceRecord(0, MetadataMaps.Empty, now, 0)));
+        }
+
+        return proposal.Add(new InstancePut(key, record, Created: current is null)).Then(revision =>
         {
             metrics.Registrations.Inc();
             LogRegistered(key.Namespace, key.Group, key.Name, id, revision);
+            var applied = tree.Find(key);
+            return new Registration((record with { Revision = revision }).ToInfo(key, applied?.Routing, leases), Created: current is null);
         });
-        return new Registration(record.ToInfo(key, service.LiveMetadata, leases), Created: entry is null);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,

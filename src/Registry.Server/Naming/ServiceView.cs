@@ -1,34 +1,40 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Registry.Server.Metadata;
 
 namespace Registry.Server.Naming;
 
 /// <summary>
-/// A service as of one revision: its record, its instances ordered by id and its metadata document. What
-/// lists, picks and the naming watch read; immutable, so one view serves every reader of that revision,
-/// and what a view renders for a given filter is kept with it.
+/// A service as of one revision: its record, its instances ordered by id and how consumers are routed to them. What
+/// lists, picks, beats and the naming watch read; immutable (a change makes the next view), so one view serves every
+/// reader of its revision, and what it renders for a given filter is kept with it.
 /// </summary>
 internal sealed class ServiceView(
-    ServiceKey key, ServiceRecord record, ImmutableSortedDictionary<string, InstanceRecord> instances,
-    ServiceMetadataRecord? metadata, long revision)
+    ServiceKey key, ServiceRecord record, ImmutableSortedDictionary<string, Instance> instances, ServiceRouting? routing, long revision)
 {
+    public static readonly ImmutableSortedDictionary<string, Instance> NoInstances =
+        ImmutableSortedDictionary.Create<string, Instance>(StringComparer.Ordinal);
+
     private readonly ConcurrentDictionary<InstanceFilter, byte[]> _rendered = new();
-    private InstanceRecord[]? _list;
+    private Instance[]? _list;
 
     public ServiceKey Key { get; } = key;
 
     public ServiceRecord Record { get; } = record;
 
     /// <summary>The instances ordered by id; listed on first use.</summary>
-    public IReadOnlyList<InstanceRecord> Instances => _list ??= [.. instances.Values];
+    public IReadOnlyList<Instance> Instances => _list ??= [.. instances.Values];
 
     public int InstanceCount => instances.Count;
 
-    /// <summary>The live metadata document, if any.</summary>
-    public ServiceMetadataRecord? Metadata { get; } = metadata;
+    /// <summary>Weights and protocols from the service's metadata document, if it has one.</summary>
+    public ServiceRouting? Routing { get; } = routing;
 
+    /// <summary>The revision of the last change to the service, its instances or its routing.</summary>
     public long Revision { get; } = revision;
+
+    internal ImmutableSortedDictionary<string, Instance> InstancesById => instances;
+
+    public Instance? Find(string id) => instances.GetValueOrDefault(id);
 
     /// <summary>The serialized instance list for <paramref name="filter"/>, built once per view and filter.</summary>
     public byte[] Rendered(InstanceFilter filter, Func<ServiceView, InstanceFilter, byte[]> render) =>

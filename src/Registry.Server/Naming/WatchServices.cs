@@ -1,11 +1,9 @@
-using System.Text.Json;
 using FluentValidation;
 using Mediator;
 using Registry.Contracts;
 using Registry.Server.Events;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
-using Registry.Server.Metadata;
+using Registry.Server.Log;
 
 namespace Registry.Server.Naming;
 
@@ -32,10 +30,10 @@ internal sealed class WatchServicesValidator : AbstractValidator<WatchServicesQu
     }
 }
 
-internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed feed, Committer committer, LeasePolicy leases)
+internal sealed class WatchServicesHandler(ServiceTable tree, ChangeFeed feed, ProjectionSet projections, LeasePolicy leases)
     : IQueryHandler<WatchServicesQuery, Watch>
 {
-    public async ValueTask<Watch> Handle(WatchServicesQuery query, CancellationToken cancellationToken)
+    public ValueTask<Watch> Handle(WatchServicesQuery query, CancellationToken cancellationToken)
     {
         var filter = new InstanceFilter(query.HealthyOnly, query.Cluster ?? "", query.Protocol);
         var lastEventId = LastEventIds.Parse(query.LastEventId);
@@ -45,24 +43,20 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
 
         bool Filter(ChangeEvent change) =>
             change.Topic.Kind == NamingEvents.Kind && InScope(new ServiceKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name));
-        SseMessage? Render(ChangeEvent change) => change switch
+        SseMessage? Render(ChangeEvent change) => change.Payload switch
         {
-            { Type: NamingEvents.Instances, Payload: ServiceView view } =>
-                new SseMessage(NamingEvents.Instances, change.Revision, InstanceSelection.Rendered(view, filter, leases)),
-            { Type: NamingEvents.Metadata, Payload: byte[] document } =>
-                new SseMessage(NamingEvents.Metadata, change.Revision, document),
-            _ => null,
+            InstancesPayload instances => new SseMessage(NamingEvents.Instances, change.Revision, instances.Render(filter)),
+            var payload => new SseMessage(change.Type, change.Revision, payload.Json),
         };
 
         if (!query.Snapshot)
         {
-            return new Watch(feed.Subscribe(Filter, lastEventId), Render, []);
+            return ValueTask.FromResult(new Watch(feed.Subscribe(Filter, lastEventId), Render, []));
         }
 
-        var (subscription, snapshot) = await feed.SubscribeWithSnapshotAsync(committer, Filter, lastEventId, subscription =>
-            lastEventId is null || subscription.ResetRequired ? Snapshot(query, InScope, filter, subscription.StartRevision) : [],
-            cancellationToken);
-        return new Watch(subscription, Render, snapshot);
+        var (subscription, snapshot) = projections.SubscribeWithSnapshot(Filter, lastEventId, subscription =>
+            lastEventId is null || subscription.ResetRequired ? Snapshot(query, InScope, filter, subscription.StartRevision) : []);
+        return ValueTask.FromResult(new Watch(subscription, Render, snapshot));
     }
 
     /// <summary>
@@ -71,7 +65,7 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
     /// </summary>
     private List<SseMessage> Snapshot(WatchServicesQuery query, Func<ServiceKey, bool> inScope, InstanceFilter filter, long revision)
     {
-        var services = registry.Services
+        var services = tree.Services
             .Where(s => inScope(s.Key))
             .OrderBy(s => s.Key.Group, StringComparer.Ordinal).ThenBy(s => s.Key.Name, StringComparer.Ordinal)
             .ToList();
@@ -83,12 +77,12 @@ internal sealed class WatchServicesHandler(NamingRegistry registry, ChangeFeed f
         var messages = new List<SseMessage>();
         foreach (var service in services)
         {
-            if (service.LiveMetadata is { } metadata)
+            if (service.Routing is { } routing)
             {
-                messages.Add(new SseMessage(NamingEvents.Metadata, revision, (byte[])MetadataEvents.Changed(service.Key, metadata).Payload));
+                messages.Add(new SseMessage(NamingEvents.Metadata, revision, routing.Document.Json));
             }
 
-            messages.Add(new SseMessage(NamingEvents.Instances, revision, InstanceSelection.Rendered(service.View(), filter, leases)));
+            messages.Add(new SseMessage(NamingEvents.Instances, revision, InstanceSelection.Rendered(service, filter, leases)));
         }
 
         return messages;

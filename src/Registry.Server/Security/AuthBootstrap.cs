@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Registry.Server.Audit;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Security;
 
@@ -26,7 +25,7 @@ internal sealed class ConsoleAdminTokenAnnouncer : IAdminTokenAnnouncer
 /// shows it once and stores its hash.
 /// </summary>
 internal sealed partial class AuthBootstrap(
-    IOptions<AuthOptions> options, TokenRegistry tokens, Committer committer, AuditLog audit, IAdminTokenAnnouncer announcer,
+    IOptions<AuthOptions> options, TokenTable tokens, ChangeWriter writer, IAdminTokenAnnouncer announcer,
     TimeProvider time, ILogger<AuthBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -37,17 +36,14 @@ internal sealed partial class AuthBootstrap(
         }
 
         var secret = TokenSecrets.Generate();
+        var now = time.GetUtcNow();
         var token = new TokenRecord(
             TokenIds.New(), "admin", TokenSecrets.Hash(secret), [Roles.Admin], [TokenRules.AllNamespaces],
-            TokenRecord.FromApi, time.GetUtcNow(), "bootstrap", ExpiresAt: null);
-        await committer.ExecuteAsync(changes =>
-        {
-            tokens.Put(changes, token);
-            return true;
-        }, cancellationToken);
-        await audit.RecordAsync(
-            new AuditEntry(new Actor("bootstrap", ""), "token.create", TokenRules.AllNamespaces, token.Id, 0, "admin: admin in * (generated at first start)"),
-            cancellationToken);
+            TokenRecord.FromApi, now, "bootstrap", ExpiresAt: null);
+        await writer.WriteAsync(at => new Proposal(at)
+            .Add(new TokenPut(token))
+            .Audited(TokenAudit.Created(now, new Actor("bootstrap", ""), token, " (generated at first start)"))
+            .Then(_ => true), cancellationToken);
         announcer.Announce(secret);
         LogGenerated(token.Id);
     }

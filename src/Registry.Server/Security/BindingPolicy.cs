@@ -25,7 +25,7 @@ internal static partial class BindingPolicy
     /// <summary>The configured listen addresses that are not loopback.</summary>
     public static IEnumerable<string> NetworkAddresses(IConfiguration configuration)
     {
-        var urls = (configuration["urls"] ?? RegistryServices.DefaultUrl)
+        var urls = (configuration["urls"] ?? DefaultUrl.Value)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"] ?? ""));
         foreach (var url in urls.Where(url => url.Length > 0 && !IsLoopback(url)))

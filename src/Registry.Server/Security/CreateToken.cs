@@ -1,9 +1,8 @@
 using FluentValidation;
 using Mediator;
 using Registry.Contracts.Admin;
-using Registry.Server.Audit;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Security;
 
@@ -13,13 +12,7 @@ namespace Registry.Server.Security;
 /// </summary>
 internal sealed record CreateTokenCommand(
     string? Name, List<string> Roles, List<string> Namespaces, DateTimeOffset? ExpiresAt, Actor Actor)
-    : ICommand<Outcome<CreatedToken>>, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) => response is Outcome<CreatedToken> { Value: { } created }
-        ? new AuditEntry(Actor, "token.create", TokenRules.AllNamespaces, created.Token.Id,
-            0, $"{created.Token.Name}: {string.Join(",", created.Token.Roles)} in {string.Join(",", created.Token.Namespaces)}")
-        : null;
-}
+    : ICommand<Outcome<CreatedToken>>;
 
 internal sealed class CreateTokenValidator : AbstractValidator<CreateTokenCommand>
 {
@@ -34,27 +27,37 @@ internal sealed class CreateTokenValidator : AbstractValidator<CreateTokenComman
     }
 }
 
-internal sealed class CreateTokenHandler(TokenRegistry tokens, Committer committer, TimeProvider time)
+internal sealed class CreateTokenHandler(TokenTable tokens, ChangeWriter writer, TimeProvider time)
     : ICommandHandler<CreateTokenCommand, Outcome<CreatedToken>>
 {
     public async ValueTask<Outcome<CreatedToken>> Handle(CreateTokenCommand command, CancellationToken cancellationToken)
     {
         var secret = TokenSecrets.Generate();
+        var now = time.GetUtcNow();
         var token = new TokenRecord(
             TokenIds.New(), command.Name!, TokenSecrets.Hash(secret), [.. command.Roles.Distinct()], [.. command.Namespaces.Distinct()],
-            TokenRecord.FromApi, time.GetUtcNow(), command.Actor.Name, command.ExpiresAt);
-
-        // On the writer, so two creations of one name cannot both pass the check.
-        return await committer.ExecuteAsync(changes =>
+            TokenRecord.FromApi, now, command.Actor.Name, command.ExpiresAt);
+        return await writer.WriteAsync(at =>
         {
-            if (tokens.All.Any(t => string.Equals(t.Name, token.Name, StringComparison.OrdinalIgnoreCase)))
+            if (tokens.FindByName(token.Name) is not null)
             {
-                return (Outcome<CreatedToken>)new Failure(StatusCodes.Status409Conflict, "token-name-taken", "The token name is taken.",
+                return new Failure(StatusCodes.Status409Conflict, "token-name-taken", "The token name is taken.",
                     $"A token named '{token.Name}' exists already; names are unique, since history and the audit log record them.");
             }
 
-            tokens.Put(changes, token);
-            return new CreatedToken(token.ToInfo(), secret);
+            // Read as absent: no other creation of the name may come first.
+            return new Proposal(at)
+                .Read(TokenChanges.Name(token.Name))
+                .Add(new TokenPut(token))
+                .Audited(TokenAudit.Created(now, command.Actor, token))
+                .Then(_ => new CreatedToken(token.ToInfo(), secret));
         }, cancellationToken);
     }
+}
+
+internal static class TokenAudit
+{
+    public static AuditNote Created(DateTimeOffset time, Actor actor, TokenRecord token, string? why = null) => AuditNote.Change(
+        time, actor, "token.create", TokenRules.AllNamespaces, token.Id,
+        $"{token.Name}: {string.Join(",", token.Roles)} in {string.Join(",", token.Namespaces)}{why}");
 }

@@ -5,7 +5,7 @@ namespace Registry.Server.Security;
 
 internal sealed record ListTokensQuery : IQuery<IReadOnlyList<TokenInfo>>;
 
-internal sealed class ListTokensHandler(TokenRegistry tokens) : IQueryHandler<ListTokensQuery, IReadOnlyList<TokenInfo>>
+internal sealed class ListTokensHandler(TokenTable tokens) : IQueryHandler<ListTokensQuery, IReadOnlyList<TokenInfo>>
 {
     public ValueTask<IReadOnlyList<TokenInfo>> Handle(ListTokensQuery query, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<TokenInfo>>(

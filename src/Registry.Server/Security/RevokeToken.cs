@@ -1,17 +1,12 @@
 using FluentValidation;
 using Mediator;
-using Registry.Server.Audit;
 using Registry.Server.Infrastructure;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 
 namespace Registry.Server.Security;
 
 /// <summary>Revokes (deletes) a token created through the API; configured tokens change only in configuration.</summary>
-internal sealed record RevokeTokenCommand(string Id, Actor Actor) : ICommand<Outcome<bool>>, IAuditedCommand
-{
-    public AuditEntry? Describe(object? response) =>
-        response is Outcome<bool> { Failure: null } ? new AuditEntry(Actor, "token.revoke", TokenRules.AllNamespaces, Id, 0) : null;
-}
+internal sealed record RevokeTokenCommand(string Id, Actor Actor) : ICommand<Outcome<bool>>;
 
 internal sealed class RevokeTokenValidator : AbstractValidator<RevokeTokenCommand>
 {
@@ -22,14 +17,15 @@ internal sealed class RevokeTokenValidator : AbstractValidator<RevokeTokenComman
     }
 }
 
-internal sealed class RevokeTokenHandler(TokenRegistry tokens, Committer committer) : ICommandHandler<RevokeTokenCommand, Outcome<bool>>
+internal sealed class RevokeTokenHandler(TokenTable tokens, ChangeWriter writer, TimeProvider time)
+    : ICommandHandler<RevokeTokenCommand, Outcome<bool>>
 {
     public async ValueTask<Outcome<bool>> Handle(RevokeTokenCommand command, CancellationToken cancellationToken) =>
-        await committer.ExecuteAsync(changes =>
+        await writer.WriteAsync(at =>
         {
             if (tokens.FindById(command.Id) is not { } token)
             {
-                return (Outcome<bool>)new Failure(StatusCodes.Status404NotFound, "token-not-found", "The token does not exist.",
+                return new Failure(StatusCodes.Status404NotFound, "token-not-found", "The token does not exist.",
                     $"There is no token with id '{command.Id}'.");
             }
 
@@ -39,7 +35,9 @@ internal sealed class RevokeTokenHandler(TokenRegistry tokens, Committer committ
                     $"Token '{token.Name}' is defined in configuration (Registry:Auth:Tokens); remove it there.");
             }
 
-            tokens.Remove(changes, token);
-            return true;
+            return new Proposal(at)
+                .Add(new TokenRemoved(token.Id))
+                .Audited(AuditNote.Change(time.GetUtcNow(), command.Actor, "token.revoke", TokenRules.AllNamespaces, token.Id))
+                .Then(_ => true);
         }, cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace Registry.Server.Security;
 /// </summary>
 internal sealed class TokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    TokenRegistry tokens, TimeProvider time)
+    TokenTable tokens, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -59,7 +59,7 @@ internal static class HttpContextTokens
         }
 
         var services = request.HttpContext.RequestServices;
-        return services.GetRequiredService<TokenRegistry>().Find(secret, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return services.GetRequiredService<TokenTable>().Find(secret, services.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static class TokenEndpoints
     {
         var outcome = await mediator.Send(new CreateTokenCommand(
             request.Name, [.. request.Roles ?? []], [.. request.Namespaces ?? [TokenRules.AllNamespaces]], request.ExpiresAt,
-            Actors.From(http)), ct);
+            RequestActors.From(http)), ct);
         return outcome.Failure is { } failure
             ? failure.ToProblem()
             : TypedResults.Created($"/v1/tokens/{outcome.Value!.Token.Id}", outcome.Value);
@@ -45,7 +45,7 @@ internal static class TokenEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(
         string id, HttpRequest http, IMediator mediator, CancellationToken ct)
     {
-        var outcome = await mediator.Send(new RevokeTokenCommand(id, Actors.From(http)), ct);
+        var outcome = await mediator.Send(new RevokeTokenCommand(id, RequestActors.From(http)), ct);
         return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 }

@@ -7,14 +7,23 @@ internal sealed class StorageOptions
     /// <summary>Where the LiteDB file lives; <c>:memory:</c> keeps everything in memory (tests).</summary>
     public string Path { get; set; } = "data/registry.db";
 
-    /// <summary>The journal is folded into the LiteDB file once it grows past this many bytes.</summary>
+    /// <summary>
+    /// Once the journal holds this many bytes that the data file does not hold durably, the data file is
+    /// checkpointed and the journal's older segments are removed; also the size of one journal segment.
+    /// </summary>
     public long JournalCheckpointBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>The most mutations made durable together by one group commit.</summary>
+    /// <summary>The most entries made durable together by one group commit.</summary>
     public int MaxBatchSize { get; set; } = 4096;
 
     /// <summary>How often the data directory is probed for writability; writes are refused while it fails.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public bool InMemory => Path == ":memory:";
+
+    /// <summary>The journal's directory beside the data file: <c>registry.db</c> has <c>registry.db.changes</c>.</summary>
+    public static string JournalDirectory(string dataFile) => dataFile + ".changes";
+
+    /// <summary>Held open by the running server: a second one on the same data file fails at start instead of corrupting it.</summary>
+    public static string LockFile(string dataFile) => dataFile + ".lock";
 }

@@ -1,8 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using Registry.Server.Events;
-using Registry.Server.Storage;
-using Registry.Server.Tests.Storage;
 
 namespace Registry.Server.Tests.Events;
 
@@ -13,8 +11,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public void Subscribe_AfterARetainedRevision_ReplaysOnlyLaterMatchingEventsInOrder()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions());
+        var feed = NewFeed(new EventOptions());
         feed.Append([Change(1), Change(2, "other"), Change(3)], 3);
 
         using var subscription = feed.Subscribe(e => e.Topic.Name == "k", after: 1);
@@ -27,8 +24,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public void Subscribe_AfterAnEvictedRevision_AsksForAReset()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions { RetainedEvents = 2 });
+        var feed = NewFeed(new EventOptions { RetainedEvents = 2 });
         feed.Append([Change(1), Change(2), Change(3)], 3);
 
         using var tooOld = feed.Subscribe(_ => true, after: 0);
@@ -43,8 +39,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public void Append_BeyondTheByteBudget_ForgetsTheOldestEvents()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions { RetainedBytes = 250 });
+        var feed = NewFeed(new EventOptions { RetainedBytes = 250 });
         feed.Append([Change(1, size: 100), Change(2, size: 100), Change(3, size: 100)], 3);
 
         using var tooOld = feed.Subscribe(_ => true, after: 0);
@@ -57,8 +52,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public void Subscribe_RevisionsWithoutEvents_AreNotAGap()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions());
+        var feed = NewFeed(new EventOptions());
         feed.Append([], 5);
 
         using var subscription = feed.Subscribe(_ => true, after: 4);
@@ -70,8 +64,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public void SubscriberCount_InternalConsumer_IsNotCountedButGetsEvents()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions());
+        var feed = NewFeed(new EventOptions());
         using var watch = feed.Subscribe(_ => true);
         using var consumer = feed.Subscribe(_ => true, internalConsumer: true);
 
@@ -85,8 +78,7 @@ public sealed class ChangeFeedTests
     [Fact]
     public async Task Append_ToAFullSubscriber_DropsItWithoutBlocking()
     {
-        using var store = LiteDbStoreTests.Open(":memory:");
-        var feed = NewFeed(store, new EventOptions { SubscriberBuffer = 2 });
+        var feed = NewFeed(new EventOptions { SubscriberBuffer = 2 });
         using var slow = feed.Subscribe(_ => true);
         using var fast = feed.Subscribe(_ => true);
 
@@ -107,8 +99,15 @@ public sealed class ChangeFeedTests
         Assert.Equal([1L, 2L], drained);
     }
 
-    private static ChangeFeed NewFeed(IRegistryStore store, EventOptions options) => new(store, Options.Create(options), TimeProvider.System);
+    private static ChangeFeed NewFeed(EventOptions options) => new(Options.Create(options), TimeProvider.System);
 
-    private static ChangeEvent Change(long revision, string name = "k", int size = 10) =>
-        new(revision, Topic with { Name = name }, "config", Encoding.UTF8.GetBytes("{}"), size);
+    private static ChangeEvent Change(long revision, string name = "k", int size = 74) =>
+        new(revision, Topic with { Name = name }, "config", new Payload(size - 64));
+
+    private sealed class Payload(int size) : EventPayload
+    {
+        public override int Size => size;
+
+        protected override byte[] Render() => Encoding.UTF8.GetBytes("{}");
+    }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 using Registry.Server.Tests.Config;
 using Registry.Server.Tests.Metadata;
 using Registry.Server.Tests.Naming;
@@ -27,7 +27,7 @@ public sealed partial class FuzzTests
         await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Limits:RateLimitEnabled"] = "false" });
         using var client = app.CreateClient();
         var kept = await SeedAsync(client);
-        var committer = app.Service<Committer>();
+        var committer = app.Service<IChangeLog>();
         var fuzzer = new RequestFuzzer(seed);
         var failures = new List<string>();
         var refusedAtKept = 0;

@@ -107,10 +107,9 @@ public sealed class ErrorHandlingTests
     [Fact]
     public async Task Write_WhenTheStoreFails_Returns503ChangesNothingAndKeepsReadsWorking()
     {
-        FlakyStore? flaky = null;
-        await using var app = new RegistryApp(wrapStore: store => flaky = new FlakyStore(store));
+        var flaky = new FlakyDisk();
+        await using var app = new RegistryApp(faults: flaky);
         using var client = app.CreateClient();
-        Assert.NotNull(flaky);
         var kept = await client.RegisterAsync("orders", "10.0.0.1");
 
         flaky.Failing = true;

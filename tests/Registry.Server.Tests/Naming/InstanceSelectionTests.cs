@@ -22,14 +22,16 @@ public sealed class InstanceSelectionTests
         Assert.NotSame(first, other);
     }
 
-    private static ServiceView View(params InstanceRecord[] instances) => new(
+    private static ServiceView View(params Instance[] instances) => new(
         Key,
         new ServiceRecord(0, new Dictionary<string, string>(), DateTimeOffset.UnixEpoch, 1),
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, instances.Select(i => KeyValuePair.Create(i.Id, i))),
         null,
         1);
 
-    private static InstanceRecord Instance(string ip, string cluster) => new(
-        $"{ip}#8080#{cluster}", ip, 8080, cluster, null, true, true, true, new Dictionary<string, string>(), null, null, null,
-        DateTimeOffset.UnixEpoch, 1);
+    private static Instance Instance(string ip, string cluster) => new(
+        new InstanceRecord(
+            $"{ip}#8080#{cluster}", ip, 8080, cluster, null, true, true, true, new Dictionary<string, string>(), null, null, null,
+            DateTimeOffset.UnixEpoch, 1),
+        revision: 1, lastBeatTicks: 0);
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
-using Registry.Server.Storage;
+using Registry.Server.Log;
 using Registry.Server.Tests.Config;
 
 namespace Registry.Server.Tests.Storage;
@@ -77,7 +77,7 @@ public sealed class UnwritableDataTests
         await using var app = new RegistryApp(_time, data);
         using var client = app.CreateClient();
         await client.RegisterAsync("orders", "10.0.0.1");
-        var store = app.Service<IRegistryStore>();
+        var store = app.Service<IChangeLog>();
 
         // The open files still take appends, but nothing new can be created beside them (LiteDB's own log).
         using (var frozen = Immutable.TryApply(Path.GetDirectoryName(data)!))

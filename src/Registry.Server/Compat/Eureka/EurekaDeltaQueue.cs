@@ -20,7 +20,7 @@ internal sealed record EurekaDelta(DateTimeOffset At, string ActionType, Instanc
 /// to fetch everything.
 /// </summary>
 internal sealed partial class EurekaDeltaQueue(
-    ChangeFeed feed, NamingRegistry registry, LeasePolicy leases, TimeProvider time, ILogger<EurekaDeltaQueue> logger)
+    ChangeFeed feed, ServiceTable services, LeasePolicy leases, TimeProvider time, ILogger<EurekaDeltaQueue> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(3);
@@ -28,7 +28,7 @@ internal sealed partial class EurekaDeltaQueue(
 
     private readonly Lock _lock = new();
     private readonly Queue<EurekaDelta> _entries = new();
-    private readonly Dictionary<ServiceKey, (long Revision, IReadOnlyDictionary<string, InstanceRecord> Instances)> _known = [];
+    private readonly Dictionary<ServiceKey, (long Revision, IReadOnlyDictionary<string, Instance> Instances)> _known = [];
     private Subscription? _subscription;
 
     /// <summary>The changes of the retention window, oldest first.</summary>
@@ -95,16 +95,15 @@ internal sealed partial class EurekaDeltaQueue(
             _subscription?.Dispose();
             _subscription = feed.Subscribe(IsEurekaService, internalConsumer: true);
             _known.Clear();
-            foreach (var service in registry.Services.Where(s => IsEureka(s.Key)))
+            foreach (var view in services.Services.Where(s => IsEureka(s.Key)))
             {
-                var view = service.View();
                 _known[view.Key] = (view.Revision, view.Instances.ToDictionary(r => r.Id));
             }
         }
 
         while (_subscription.Events.TryRead(out var change))
         {
-            if (change.Payload is ServiceView view)
+            if (change.Payload is InstancesPayload { View: var view })
             {
                 Apply(view);
             }
@@ -113,14 +112,14 @@ internal sealed partial class EurekaDeltaQueue(
 
     private void Apply(ServiceView view)
     {
-        var (revision, before) = _known.GetValueOrDefault(view.Key, (0, new Dictionary<string, InstanceRecord>()));
+        var (revision, before) = _known.GetValueOrDefault(view.Key, (0, new Dictionary<string, Instance>()));
         if (view.Revision <= revision)
         {
             return;
         }
 
         var now = time.GetUtcNow();
-        var metadata = view.Metadata is { Deleted: false } live ? live : null;
+        var routing = view.Routing;
         var after = view.Instances.ToDictionary(r => r.Id);
         foreach (var record in view.Instances)
         {
@@ -129,13 +128,13 @@ internal sealed partial class EurekaDeltaQueue(
                 : null;
             if (action is not null)
             {
-                Add(new EurekaDelta(now, action, record.ToInfo(view.Key, metadata, leases)));
+                Add(new EurekaDelta(now, action, record.ToInfo(view.Key, routing, leases)));
             }
         }
 
         foreach (var gone in before.Values.Where(r => !after.ContainsKey(r.Id)))
         {
-            Add(new EurekaDelta(now, EurekaDelta.Deleted, gone.ToInfo(view.Key, metadata, leases)));
+            Add(new EurekaDelta(now, EurekaDelta.Deleted, gone.ToInfo(view.Key, routing, leases)));
         }
 
         _known[view.Key] = (view.Revision, after);

@@ -104,18 +104,18 @@ internal static class EurekaEndpoints
     /// <param name="value">The status to force, e.g. <c>OUT_OF_SERVICE</c>.</param>
     private static async Task<IResult> OverrideStatus(
         string appId, string instanceId, string? value, HttpRequest request, IMediator mediator, CancellationToken ct) =>
-        Patched(await mediator.Send(new OverrideEurekaStatusCommand(appId, instanceId, value ?? "", Actors.From(request)), ct), request.HttpContext.Response);
+        Patched(await mediator.Send(new OverrideEurekaStatusCommand(appId, instanceId, value ?? "", RequestActors.From(request)), ct), request.HttpContext.Response);
 
     /// <summary>The <c>value</c> query parameter (a fallback hint in Eureka) is ignored: the client's own status applies again.</summary>
     private static async Task<IResult> RemoveStatusOverride(
         string appId, string instanceId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
-        Patched(await mediator.Send(new OverrideEurekaStatusCommand(appId, instanceId, null, Actors.From(request)), ct), request.HttpContext.Response);
+        Patched(await mediator.Send(new OverrideEurekaStatusCommand(appId, instanceId, null, RequestActors.From(request)), ct), request.HttpContext.Response);
 
     private static async Task<IResult> PutMetadata(
         string appId, string instanceId, HttpRequest request, IMediator mediator, CancellationToken ct)
     {
         var entries = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        return Patched(await mediator.Send(new PutEurekaMetadataCommand(appId, instanceId, entries, Actors.From(request)), ct), request.HttpContext.Response);
+        return Patched(await mediator.Send(new PutEurekaMetadataCommand(appId, instanceId, entries, RequestActors.From(request)), ct), request.HttpContext.Response);
     }
 
     private static IResult Patched(Outcome<Registry.Contracts.Naming.InstanceInfo> outcome, HttpResponse response)

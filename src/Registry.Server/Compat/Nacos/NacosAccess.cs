@@ -16,7 +16,7 @@ internal static class NacosAccess
     public static TokenRecord? Resolve(HttpContext http, NacosParameters p)
     {
         var services = http.RequestServices;
-        var tokens = services.GetRequiredService<TokenRegistry>();
+        var tokens = services.GetRequiredService<TokenTable>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var secret = HttpContextTokens.BearerSecret(http.Request) is { Length: > 0 } bearer ? bearer
             : p["accessToken"] is { Length: > 0 } parameter ? parameter
@@ -43,7 +43,7 @@ internal static class NacosAccess
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
         if (!http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
-            return token is null ? Actors.From(http.Request) : new Actor(token.Name, address);
+            return token is null ? RequestActors.From(http.Request) : new Actor(token.Name, address);
         }
 
         if (token is null)
@@ -86,7 +86,7 @@ internal static class NacosAccess
         var username = p.Required("username");
         var password = p.Required("password");
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (http.RequestServices.GetRequiredService<TokenRegistry>().Find(password, now) is not { } token || token.Name != username)
+        if (http.RequestServices.GetRequiredService<TokenTable>().Find(password, now) is not { } token || token.Name != username)
         {
             throw Refuse(http, Actor.Anonymous, ns: null, $"login as '{username}' refused: no live token of that name has that secret", "unknown user!");
         }

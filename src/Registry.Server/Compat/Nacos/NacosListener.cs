@@ -33,14 +33,14 @@ internal sealed class ListenConfigsValidator : AbstractValidator<ListenConfigsQu
 /// Holds the poll on a change-feed subscription and a timer of the injected clock, so no thread waits.
 /// Subscribing before the first comparison means a change between the look and the wait is not missed.
 /// </summary>
-internal sealed class ListenConfigsHandler(ConfigRegistry configs, ChangeFeed feed, TimeProvider time, IHostApplicationLifetime lifetime)
+internal sealed class ListenConfigsHandler(ConfigTable configs, ChangeFeed feed, TimeProvider time, IHostApplicationLifetime lifetime)
     : IQueryHandler<ListenConfigsQuery, IReadOnlyList<ListenKey>>
 {
     public async ValueTask<IReadOnlyList<ListenKey>> Handle(ListenConfigsQuery query, CancellationToken cancellationToken)
     {
         var watched = query.Keys.Select(static k => k.Key).ToHashSet();
         using var subscription = query.Hold is null ? null : feed.Subscribe(change =>
-            change.Topic.Kind == ConfigRegistry.EventKind
+            change.Topic.Kind == ConfigTable.EventKind
             && watched.Contains(new ConfigKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name)));
         var changed = Changed(query.Keys);
         if (changed.Count > 0 || subscription is null)
@@ -73,7 +73,7 @@ internal sealed class ListenConfigsHandler(ConfigRegistry configs, ChangeFeed fe
     }
 
     private List<ListenKey> Changed(IReadOnlyList<ListenKey> keys) =>
-        [.. keys.Where(k => (configs.FindLive(k.Key)?.Md5 ?? "") != k.Md5)];
+        [.. keys.Where(k => (configs.FindLive(k.Key)?.Body?.Md5 ?? "") != k.Md5)];
 }
 
 /// <summary><c>POST /nacos/v1/cs/configs/listener</c>: the wire format of Nacos's long poll.</summary>

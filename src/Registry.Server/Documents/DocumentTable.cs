@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using DiffPlex.Renderer;
+using Registry.Contracts;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+
+namespace Registry.Server.Documents;
+
+/// <summary>
+/// The kernel of versioned documents, shared by config and metadata: the current version of each document in memory
+/// (a projection of the log), history in the snapshot store, and the one way to decide a write: If-Match /
+/// If-None-Match, a deletion as a version, numbering that goes on after a deletion, count retention. Reads of any
+/// version, history pages, diffs and rollbacks work the same for every kind.
+/// </summary>
+internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kind, IChangeLog log) : IProjection
+    where TKey : struct, IDocumentKey
+    where TBody : class
+{
+    private const int DiffContextLines = 3;
+    private readonly ConcurrentDictionary<TKey, DocumentHead<TBody>> _heads = new();
+
+    public DocumentKind<TKey, TBody> Kind { get; } = kind;
+
+    /// <summary>Every document, deleted ones (tombstones) included.</summary>
+    public IEnumerable<KeyValuePair<TKey, DocumentHead<TBody>>> All => _heads;
+
+    /// <summary>Versions of history kept per document; 0 keeps all.</summary>
+    public abstract int MaxVersions { get; }
+
+    public DocumentHead<TBody>? Find(TKey key) => _heads.GetValueOrDefault(key);
+
+    public DocumentVersion<TBody>? FindLive(TKey key) => Find(key)?.Live;
+
+    public void Load(IDocumentReader snapshot)
+    {
+        foreach (var document in snapshot.Scan(Kind.HeadCollection))
+        {
+            var key = Kind.ParseKey(document.Key);
+            var head = Kind.DecodeHead(document.Value);
+            _heads[key] = head;
+            Loaded(key, head);
+        }
+    }
+
+    public void Apply(LogEntry entry, EventBatch events)
+    {
+        foreach (var change in entry.Changes)
+        {
+            switch (change)
+            {
+                case DocumentWritten<TKey, TBody> written:
+                    var head = new DocumentHead<TBody>(written.Version with { Revision = entry.Revision }, written.FirstVersion);
+                    _heads[written.Document] = head;
+                    Written(written.Document, head, events);
+                    break;
+                case DocumentTrimmed<TKey, TBody> trimmed:
+                    _heads[trimmed.Document] = trimmed.Head;
+                    break;
+                case DocumentRemoved<TKey, TBody> removed when _heads.TryRemove(removed.Document, out _):
+                    Removed(removed.Document, entry.Revision, events);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decides the next version of a document: <paramref name="body"/> (null deletes it) as <paramref name="op"/>, if the
+    /// conditions hold against the live version. With <paramref name="skipUnchanged"/> a body equal to the live one
+    /// makes no version.
+    /// </summary>
+    public DocumentDecision<TBody> Decide(
+        TKey key, TBody? body, string op, Actor actor, DateTimeOffset now, string? ifMatch, string? ifNoneMatch, bool skipUnchanged)
+    {
+        var head = Find(key);
+        var live = head?.Live;
+        if (body is null && live is null)
+        {
+            return new DocumentDecision<TBody>(Kind.NotFound(key));
+        }
+
+        if (EntityTags.PreconditionFails(ifMatch, ifNoneMatch, live?.Version))
+        {
+            return new DocumentDecision<TBody>(Kind.VersionMismatch(key, live?.Version ?? 0));
+        }
+
+        if (skipUnchanged && body is not null && live is not null && Kind.SameContent(live.Body!, body))
+        {
+            return new DocumentDecision<TBody>(Unchanged: live);
+        }
+
+        var number = (head?.Version ?? 0) + 1;
+        var trimmedFrom = head?.FirstVersion ?? 1;
+        var first = MaxVersions > 0 ? Math.Max(trimmedFrom, number - MaxVersions + 1) : trimmedFrom;
+        var version = new DocumentVersion<TBody>(number, op, body, actor.Name, actor.SourceAddress, now, 0);
+        return new DocumentDecision<TBody>(Written: version, Change: Write(key, version, first, trimmedFrom));
+    }
+
+    /// <summary>A version: the current one from memory, any other from history.</summary>
+    public async Task<Outcome<DocumentVersion<TBody>>> ReadVersionAsync(TKey key, long version, CancellationToken cancellationToken)
+    {
+        if (Find(key) is not { } head)
+        {
+            return Kind.NotFound(key);
+        }
+
+        var found = version == head.Version ? head.Current : await ReadHistoryAsync(key, version, cancellationToken);
+        return found switch
+        {
+            null => Kind.VersionNotFound(key, version),
+            { Deleted: true } => Kind.VersionIsDeletion(key, version),
+            _ => found,
+        };
+    }
+
+    /// <summary>The versions history keeps, newest first, a page at a time; a deleted document keeps its history.</summary>
+    public async Task<Outcome<Paged<DocumentVersion<TBody>>>> HistoryAsync(TKey key, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        if (Find(key) is not { } head)
+        {
+            return Kind.NotFound(key);
+        }
+
+        // Versions run without gaps from FirstVersion to Version, so a page is a range of keys.
+        var total = (int)(head.Version - head.FirstVersion + 1);
+        var newest = head.Version - ((long)(page - 1) * pageSize);
+        var oldest = Math.Max(head.FirstVersion, newest - pageSize + 1);
+        var store = newest > oldest || newest < head.Version ? await log.ReadStoreAsync(cancellationToken) : null;
+        var items = new List<DocumentVersion<TBody>>();
+        for (var version = newest; version >= oldest; version--)
+        {
+            var found = version == head.Version ? head.Current : Read(store!, key, version);
+            if (found is not null)
+            {
+                items.Add(found);
+            }
+        }
+
+        return new Paged<DocumentVersion<TBody>>(items, total, page, pageSize);
+    }
+
+    /// <summary>A unified diff between two versions (<paramref name="to"/> defaults to the current one); a deletion counts as empty.</summary>
+    public async Task<Outcome<string>> DiffAsync(TKey key, long from, long? to, CancellationToken cancellationToken)
+    {
+        if (Find(key) is not { } head)
+        {
+            return Kind.NotFound(key);
+        }
+
+        var target = to ?? head.Version;
+        var older = await TextOfAsync(key, head, from, cancellationToken);
+        var newer = await TextOfAsync(key, head, target, cancellationToken);
+        if ((older.Failure ?? newer.Failure) is { } failure)
+        {
+            return failure;
+        }
+
+        return UnidiffRenderer.GenerateUnidiff(
+            WithoutFinalNewline(older.Value!), WithoutFinalNewline(newer.Value!),
+            $"{key.Name}@{from}", $"{key.Name}@{target}", contextLines: DiffContextLines);
+    }
+
+    /// <summary>
+    /// The body a rollback to <paramref name="version"/> publishes: that version's, read before deciding (history
+    /// never changes). Fails when the version is not kept or is a deletion.
+    /// </summary>
+    public async Task<Outcome<TBody>> RollbackBodyAsync(TKey key, long version, CancellationToken cancellationToken)
+    {
+        var target = await ReadVersionAsync(key, version, cancellationToken);
+        return target.Failure is { } failure ? failure : target.Value!.Body!;
+    }
+
+    /// <summary>
+    /// The versions of a document older than <paramref name="cutoff"/>, except the current one: what age retention
+    /// lets go. Returns the newest such version, or 0.
+    /// </summary>
+    public async Task<long> AgedThroughAsync(TKey key, DocumentHead<TBody> head, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        if (head.FirstVersion >= head.Version)
+        {
+            return 0;
+        }
+
+        var store = await log.ReadStoreAsync(cancellationToken);
+        var through = 0L;
+        for (var version = head.FirstVersion; version < head.Version; version++)
+        {
+            if (Read(store, key, version) is not { } entry || entry.Time >= cutoff)
+            {
+                break;
+            }
+
+            through = version;
+        }
+
+        return through;
+    }
+
+    /// <summary>The change that writes a version of this kind.</summary>
+    protected abstract Change Write(TKey key, DocumentVersion<TBody> version, long firstVersion, long trimmedFrom);
+
+    /// <summary>The change that lets history before <paramref name="head"/>'s first version go.</summary>
+    public abstract Change Trim(TKey key, DocumentHead<TBody> head, long trimmedFrom);
+
+    /// <summary>A version was applied: say so on the feed.</summary>
+    protected abstract void Written(TKey key, DocumentHead<TBody> head, EventBatch events);
+
+    protected virtual void Loaded(TKey key, DocumentHead<TBody> head)
+    {
+    }
+
+    protected virtual void Removed(TKey key, long revision, EventBatch events)
+    {
+    }
+
+    private async Task<DocumentVersion<TBody>?> ReadHistoryAsync(TKey key, long version, CancellationToken cancellationToken) =>
+        Read(await log.ReadStoreAsync(cancellationToken), key, version);
+
+    private DocumentVersion<TBody>? Read(IDocumentReader store, TKey key, long version) =>
+        store.Get(Kind.HistoryCollection, DocumentKeys.Version(key, version)) is { } document ? Kind.DecodeVersion(document) : null;
+
+    private async Task<Outcome<string>> TextOfAsync(TKey key, DocumentHead<TBody> head, long version, CancellationToken cancellationToken)
+    {
+        var found = version == head.Version ? head.Current : await ReadHistoryAsync(key, version, cancellationToken);
+        return found is null ? Kind.VersionNotFound(key, version) : found.Body is { } body ? Kind.Text(body) : "";
+    }
+
+    /// <summary>A final line break ends the last line; it does not start an empty one.</summary>
+    private static string WithoutFinalNewline(string text) =>
+        text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+}
+
+/// <summary>What a write decides: a failure, no change (the live version, unchanged), or a change writing a version.</summary>
+internal readonly record struct DocumentDecision<TBody>(
+    Failure? Failure = null, DocumentVersion<TBody>? Unchanged = null, DocumentVersion<TBody>? Written = null, Change? Change = null)
+    where TBody : class;

@@ -1,0 +1,77 @@
+using Registry.Server.Infrastructure;
+using Registry.Server.Security;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Hosting;
+
+/// <summary>Commands of the server binary besides serving: <c>hash-token</c>, <c>restore</c>, <c>--help</c>.</summary>
+internal static class ServerCommands
+{
+    private const string Usage = """
+        Registry: naming, config and metadata center.
+
+          Registry.Server [options]              serve (default http://127.0.0.1:8848, data in ./data/)
+          Registry.Server hash-token [secret]    print the hash of a token secret (a new secret without one)
+          Registry.Server restore <backup.db>    replace the data file with a backup; the server must be stopped
+          Registry.Server --help                 this text
+
+        Options are configuration keys, e.g. --urls http://0.0.0.0:8848 --Registry:Auth:Enabled=true
+        --Registry:Storage:Path=/var/lib/registry/registry.db; every key is listed in the README.
+        """;
+
+    /// <summary>Runs the command in <paramref name="args"/>, if there is one; returns its exit code, or null to serve.</summary>
+    public static int? TryRun(string[] args) => args.FirstOrDefault() switch
+    {
+        "hash-token" => HashToken(args),
+        "restore" => Restore(args),
+        "--help" or "-h" or "-?" or "help" => Help(),
+        _ => null,
+    };
+
+    private static int HashToken(string[] args)
+    {
+        // Without a secret, make one: the usual way to define a token in configuration.
+        var secret = args.Length > 1 ? args[1] : TokenSecrets.Generate();
+        if (args.Length == 1)
+        {
+            Console.Out.WriteLine($"token: {secret}");
+        }
+
+        Console.Out.WriteLine($"hash:  {TokenSecrets.Hash(secret)}");
+        return 0;
+    }
+
+    private static int Restore(string[] args)
+    {
+        if (args.Length < 2 || args[1].StartsWith('-'))
+        {
+            Console.Error.WriteLine("Usage: Registry.Server restore <backup.db> [--Registry:Storage:Path=<data file>]");
+            return 2;
+        }
+
+        // The data file the server would use: the same configuration sources, less the web host's.
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args[2..])
+            .Build();
+        var path = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Path ?? new StorageOptions().Path;
+        try
+        {
+            var revision = LocalLog.Restore(args[1], path);
+            Console.Out.WriteLine($"Restored {args[1]} (revision {revision}) into {Path.GetFullPath(path)}; start the server as usual.");
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            Console.Error.WriteLine($"Registry cannot restore: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.Out.WriteLine(Usage);
+        return 0;
+    }
+}

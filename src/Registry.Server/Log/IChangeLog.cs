@@ -1,0 +1,65 @@
+namespace Registry.Server.Log;
+
+/// <summary>
+/// The one seam of the server: every change goes through it. A proposal is appended, made durable and given a
+/// revision, then applied to the projections (in revision order, by the <see cref="ILogSink"/> given at open) and
+/// only then acknowledged. Implementations: the local journal with a LiteDB snapshot; a cluster store.
+/// </summary>
+internal interface IChangeLog
+{
+    /// <summary>The last revision applied to the projections: what readers see.</summary>
+    long Revision { get; }
+
+    /// <summary>Where a decision reads from now.</summary>
+    ReadPoint ReadPoint { get; }
+
+    /// <summary>Whether a write can be made durable now, and why not.</summary>
+    LogHealth Health { get; }
+
+    /// <summary>
+    /// Builds the projections from the snapshot and whatever the log holds after it, then starts applying new
+    /// entries to <paramref name="sink"/>. Called once, before anything reads or writes.
+    /// </summary>
+    Task OpenAsync(ILogSink sink, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a proposal and completes once it is durable and applied, with its revision; or at once with a
+    /// <see cref="Appended.Conflict"/> when something it read or writes changed after its read point. Throws
+    /// <see cref="Infrastructure.StoreUnavailableException"/> when it cannot be made durable (nothing of it applies).
+    /// </summary>
+    Task<Appended> AppendAsync(Proposal proposal, CancellationToken cancellationToken);
+
+    /// <summary>Completes once <paramref name="revision"/> is applied (or the log has moved past a failed one).</summary>
+    Task WaitForAsync(long revision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The snapshot store caught up with every applied entry, for what only it holds (history, audit). Throws
+    /// <see cref="Infrastructure.StoreUnavailableException"/> while it cannot catch up (a full disk).
+    /// </summary>
+    Task<IDocumentReader> ReadStoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes a consistent copy of everything applied to a file the caller streams and deletes.</summary>
+    Task<Backup> BackupAsync(CancellationToken cancellationToken);
+
+    /// <summary>Checks now whether the storage takes writes (probes the disk); null when it does, else why not.</summary>
+    string? Probe();
+}
+
+/// <summary>Where the log delivers what it holds: the projections.</summary>
+internal interface ILogSink
+{
+    /// <summary>Builds state from the snapshot store at <paramref name="revision"/>, before any entry is applied.</summary>
+    void Load(IDocumentReader snapshot, long revision);
+
+    /// <summary>Applies durable entries, in revision order; never called concurrently.</summary>
+    void Apply(IReadOnlyList<LogEntry> entries);
+}
+
+/// <summary>The result of an append: the revision it took, or the later revision of a key it depended on.</summary>
+internal readonly record struct Appended(long Revision, long? Conflict = null);
+
+/// <summary>Whether the log takes writes, why not, and how far it is.</summary>
+internal sealed record LogHealth(bool CanWrite, string? Problem, long Revision, bool LastWriteFailed);
+
+/// <summary>A backup file at a revision; delete it once it is sent.</summary>
+internal sealed record Backup(string Path, long Revision, long Bytes);

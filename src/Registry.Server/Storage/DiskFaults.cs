@@ -1,0 +1,16 @@
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// Faults of the disk the local log writes to, checked before every append and probe: none in a running server;
+/// tests that must see a write refused without a full disk put one in.
+/// </summary>
+internal interface IDiskFaults
+{
+    /// <summary>Why the disk refuses writes now, or null.</summary>
+    string? Fault { get; }
+}
+
+internal sealed class NoDiskFaults : IDiskFaults
+{
+    public string? Fault => null;
+}

@@ -1,0 +1,274 @@
+using LiteDB;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// The snapshot store of the local log: a LiteDB file holding the documents that the entries folded into it so far
+/// materialize, and the revision they reach. Entries are folded in bulk, one transaction per fold, off the write
+/// path; LiteDB's commit is not durable until a checkpoint, so the journal keeps every entry until one succeeds.
+/// </summary>
+internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
+{
+    private const string MetaCollection = "meta";
+    private const string RevisionKey = "revision";
+    private const string ValueField = "v";
+    private readonly string? _path;
+    private LiteDatabase _db;
+
+    private LiteDbSnapshot(string? path)
+    {
+        _path = path;
+        _db = path is null ? new LiteDatabase(":memory:") : Open(path);
+        Revision = ReadRevision(_db);
+    }
+
+    /// <summary>The revision of the last entry folded in.</summary>
+    public long Revision { get; private set; }
+
+    /// <summary>Opens the data file (null: a store in memory, for tests).</summary>
+    public static LiteDbSnapshot OpenFile(string? path) => new(path);
+
+    public byte[]? Get(string collection, string key) =>
+        _db.GetCollection(collection).FindById(key)?[ValueField].AsBinary;
+
+    public IEnumerable<StoredDocument> Scan(string collection, string prefix = "")
+    {
+        var documents = _db.GetCollection(collection);
+        var query = prefix.Length == 0
+            ? documents.Query().OrderBy("_id")
+            : documents.Query().Where(Query.StartsWith("_id", prefix)).OrderBy("_id");
+        foreach (var document in query.ToEnumerable())
+        {
+            yield return new StoredDocument(document["_id"].AsString, document[ValueField].AsBinary);
+        }
+    }
+
+    public IEnumerable<StoredDocument> ScanDescending(string collection)
+    {
+        foreach (var document in _db.GetCollection(collection).Query().OrderByDescending("_id").ToEnumerable())
+        {
+            yield return new StoredDocument(document["_id"].AsString, document[ValueField].AsBinary);
+        }
+    }
+
+    /// <summary>
+    /// Folds entries in, in one transaction: per key only the last write, then the revision. Keys the entries
+    /// created are inserted without a lookup; should one exist after all (a wrong hint), the transaction is rolled
+    /// back and written again looking every key up. Must be called from one thread at a time.
+    /// </summary>
+    public void Fold(IReadOnlyList<LogEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var writes = new FoldWriter();
+        foreach (var entry in entries)
+        {
+            foreach (var change in entry.Changes)
+            {
+                change.Materialize(writes, entry.Revision);
+            }
+
+            AuditRecord.Materialize(writes, entry);
+        }
+
+        try
+        {
+            Write(writes, entries[^1].Revision, trustCreated: true);
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            Write(writes, entries[^1].Revision, trustCreated: false);
+        }
+
+        Revision = entries[^1].Revision;
+    }
+
+    /// <summary>Makes everything folded so far durable in the data file.</summary>
+    public void Checkpoint() => _db.Checkpoint();
+
+    /// <summary>After a failed write LiteDB may hold half of it in memory: start over from its file.</summary>
+    public void Reopen()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _db.Dispose();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        {
+            // Whatever it could not write is in the journal.
+        }
+
+        _db = Open(_path);
+        Revision = ReadRevision(_db);
+    }
+
+    /// <summary>Folds the batches of an earlier version's journal (document writes) from the one at the data file's revision on.</summary>
+    public int FoldLegacy(IReadOnlyList<LegacyBatch> batches)
+    {
+        // A write that took no revision of its own (a token) shares the revision of the change before it, so the
+        // batch at the data file's revision is written again too; the values are the same.
+        var unapplied = batches.Where(batch => batch.Revision >= Revision).ToList();
+        if (unapplied.Count == 0)
+        {
+            return 0;
+        }
+
+        var writes = new FoldWriter();
+        foreach (var (collection, key, value) in unapplied.SelectMany(batch => batch.Writes))
+        {
+            if (value is null)
+            {
+                writes.Delete(collection, key);
+            }
+            else
+            {
+                writes.Put(collection, key, value);
+            }
+        }
+
+        Write(writes, unapplied[^1].Revision, trustCreated: false);
+        Revision = unapplied[^1].Revision;
+        Checkpoint();
+        return unapplied.Count;
+    }
+
+    /// <summary>Writes a consistent copy of everything folded to a new LiteDB file; the caller keeps folds out meanwhile.</summary>
+    public void Backup(string path)
+    {
+        using var copy = Open(path);
+        foreach (var name in _db.GetCollectionNames())
+        {
+            var target = copy.GetCollection(name);
+            foreach (var chunk in _db.GetCollection(name).FindAll().Chunk(1000))
+            {
+                target.Insert(chunk);
+            }
+        }
+
+        // Even a backup of an empty registry says how far it goes: it is what marks the file as a backup.
+        copy.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = Revision });
+        copy.Checkpoint();
+    }
+
+    /// <summary>The revision a copy of a backup records; a file that is not a Registry backup is refused.</summary>
+    public static long BackupRevision(string copy, string backup)
+    {
+        try
+        {
+            using var source = Open(copy);
+            return source.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64
+                ?? throw new StartupException($"{backup} is not a Registry backup: it records no revision.");
+        }
+        catch (Exception ex) when (ex is not StartupException)
+        {
+            // Whatever LiteDB makes of a file that is not one of its own (random bytes throw all sorts).
+            throw new StartupException($"{backup} cannot be read as a Registry backup: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>LiteDB's own log beside a data file: <c>registry.db</c> has <c>registry-log.db</c>.</summary>
+    public static string LogPath(string path) =>
+        System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(path)!,
+            System.IO.Path.GetFileNameWithoutExtension(path) + "-log" + System.IO.Path.GetExtension(path));
+
+    public void Dispose() => _db.Dispose();
+
+    private static LiteDatabase Open(string path) =>
+        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+
+    private static long ReadRevision(LiteDatabase db) =>
+        db.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64 ?? 0;
+
+    private void Write(FoldWriter writes, long revision, bool trustCreated)
+    {
+        if (!_db.BeginTrans())
+        {
+            throw new InvalidOperationException("A store transaction is already open on the folding thread.");
+        }
+
+        try
+        {
+            foreach (var write in writes.Writes)
+            {
+                var documents = _db.GetCollection(write.Collection);
+                switch (write)
+                {
+                    case { To: { } to }:
+                        documents.DeleteMany(Query.And(Query.GTE("_id", write.Key), Query.LT("_id", to)));
+                        break;
+                    case { Value: null }:
+                        documents.Delete(write.Key);
+                        break;
+                    case { Created: true } when trustCreated:
+                        documents.Insert(new BsonDocument { ["_id"] = write.Key, [ValueField] = write.Value });
+                        break;
+                    default:
+                        documents.Upsert(new BsonDocument { ["_id"] = write.Key, [ValueField] = write.Value });
+                        break;
+                }
+            }
+
+            _db.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = revision });
+            _db.Commit();
+        }
+        catch
+        {
+            try
+            {
+                _db.Rollback();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+            {
+                // The caller reopens the store.
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The writes of a fold, in order, with only the last write of each key kept; a key's first write says whether
+    /// it was created here (then it is not in the store yet, which holds everything before these entries).
+    /// </summary>
+    private sealed class FoldWriter : IDocumentWriter
+    {
+        private readonly List<FoldWrite?> _writes = [];
+        private readonly Dictionary<(string, string), int> _last = [];
+
+        public IEnumerable<FoldWrite> Writes => _writes.OfType<FoldWrite>();
+
+        public void Put(string collection, string key, byte[] value, bool created = false) =>
+            Set(new FoldWrite(collection, key, value, created, null));
+
+        public void Delete(string collection, string key) => Set(new FoldWrite(collection, key, null, false, null));
+
+        public void DeleteRange(string collection, string fromKey, string toKey) =>
+            _writes.Add(new FoldWrite(collection, fromKey, null, false, toKey));
+
+        private void Set(FoldWrite write)
+        {
+            if (_last.TryGetValue((write.Collection, write.Key), out var earlier))
+            {
+                write = write with { Created = _writes[earlier]!.Created && write.Value is not null };
+                _writes[earlier] = null;
+            }
+
+            _last[(write.Collection, write.Key)] = _writes.Count;
+            _writes.Add(write);
+        }
+    }
+
+    /// <summary>A document write; a null value deletes; <see cref="To"/> deletes the range from the key to it.</summary>
+    private sealed record FoldWrite(string Collection, string Key, byte[]? Value, bool Created, string? To);
+}

@@ -1,0 +1,656 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// The change log of one server: a journal on local disk with group commit, and a LiteDB snapshot the journal is
+/// folded into off the write path.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Writes flow one way. Request threads decide and encode their proposals; the writer loop checks each one's
+/// preconditions against every key written after its read point (applied or still on its way to disk), gives it
+/// the next revision and adds it to the batch it is forming; while one batch is being made durable (one fsync) the
+/// next one forms. A durable batch is applied to the projections, then acknowledged, then handed to the folder,
+/// which writes it into LiteDB and, once the journal has grown, checkpoints LiteDB and drops old journal segments.
+/// </para>
+/// <para>
+/// Nothing reaches memory before it is durable, so a failed fsync fails its batch and every batch formed on top
+/// of it, and nothing else: memory never held them.
+/// </para>
+/// </remarks>
+internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
+{
+    /// <summary>Keys remembered with the revision that last wrote them, for precondition checks.</summary>
+    private const int RememberedKeys = 1 << 16;
+
+    /// <summary>Entries folded into LiteDB in one transaction at most.</summary>
+    private const int MaxFold = 16_384;
+
+    private const int ProbeBytes = 64 * 1024;
+
+    private readonly StorageOptions _options;
+    private readonly ChangeCodec _codec;
+    private readonly StoreMetrics _metrics;
+    private readonly IDiskFaults _faults;
+    private readonly ILogger<LocalLog> _logger;
+    private readonly string? _path;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _probeGate = new();
+    private Task _writer = Task.CompletedTask;
+    private FileStream? _lock;
+    private ILogSink _sink = null!;
+    private Journal? _journal;
+    private string _backups = "";
+
+    // The writer loop's own: revisions taken, the keys written recently and by which revision.
+    private readonly Dictionary<string, long> _written = new(StringComparer.Ordinal);
+    private readonly Queue<(long Revision, string Key)> _writtenOrder = new();
+    private long _assigned;
+    private long _forgottenThrough;
+
+    private long _applied;
+    private long _epoch;
+    private TaskCompletionSource _progress = NewSignal();
+    private volatile bool _lastWriteFailed;
+    private volatile string? _unwritable;
+
+    public LocalLog(
+        IOptions<StorageOptions> options, ChangeCodec codec, StoreMetrics metrics, IDiskFaults faults, ILogger<LocalLog> logger)
+    {
+        _options = options.Value;
+        _codec = codec;
+        _metrics = metrics;
+        _faults = faults;
+        _logger = logger;
+        _path = _options.InMemory ? null : Path.GetFullPath(_options.Path);
+        Folder = new SnapshotFolder(this);
+    }
+
+    public long Revision => Interlocked.Read(ref _applied);
+
+    public ReadPoint ReadPoint => new(Interlocked.Read(ref _applied), Interlocked.Read(ref _epoch));
+
+    public LogHealth Health => new(_unwritable is null, _unwritable, Revision, _lastWriteFailed);
+
+    private SnapshotFolder Folder { get; }
+
+    public Task OpenAsync(ILogSink sink, CancellationToken cancellationToken)
+    {
+        _sink = sink;
+        var started = Stopwatch.GetTimestamp();
+        List<LogEntry> unapplied;
+        try
+        {
+            if (_path is null)
+            {
+                Folder.Open(LiteDbSnapshot.OpenFile(null));
+                _backups = Directory.CreateTempSubdirectory("registry-backups-").FullName;
+                unapplied = [];
+            }
+            else
+            {
+                CreatePrivateDirectory(Path.GetDirectoryName(_path)!);
+                _lock = new FileStream(StorageOptions.LockFile(_path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var snapshot = LiteDbSnapshot.OpenFile(_path);
+                Folder.Open(snapshot);
+                FoldLegacyJournal(snapshot);
+                _backups = Path.Combine(Path.GetDirectoryName(_path)!, ".backups");
+                ClearBackups();
+                _journal = Journal.Open(
+                    StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, snapshot.Revision, _codec, out unapplied);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _lock?.Dispose();
+            throw new StartupException(
+                $"The data file {_path} cannot be opened for writing: {ex.Message} The server needs to read and write "
+                + "it, its journal and new files beside them; no other server may be using them.", ex);
+        }
+
+        var loaded = Folder.Revision;
+        sink.Load(Folder.Snapshot, loaded);
+        foreach (var chunk in unapplied.Chunk(1024))
+        {
+            sink.Apply(chunk);
+            Folder.Enqueue(chunk);
+        }
+
+        _applied = _assigned = _forgottenThrough = unapplied.Count > 0 ? unapplied[^1].Revision : loaded;
+        Folder.Start();
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogOpened(_path ?? ":memory:", _applied, unapplied.Count, elapsed.TotalMilliseconds);
+        return Task.CompletedTask;
+    }
+
+    public Task<Appended> AppendAsync(Proposal proposal, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(proposal, _codec.Encode(proposal.Changes, proposal.Audit), cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async Task WaitForAsync(long revision, CancellationToken cancellationToken)
+    {
+        var epoch = Interlocked.Read(ref _epoch);
+        while (true)
+        {
+            var progress = Volatile.Read(ref _progress);
+            if (Interlocked.Read(ref _applied) >= revision || Interlocked.Read(ref _epoch) != epoch)
+            {
+                return;
+            }
+
+            await progress.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IDocumentReader> ReadStoreAsync(CancellationToken cancellationToken)
+    {
+        await Folder.CatchUpAsync(Revision, cancellationToken);
+        return Folder.Snapshot;
+    }
+
+    public async Task<Backup> BackupAsync(CancellationToken cancellationToken)
+    {
+        await Folder.CatchUpAsync(Revision, cancellationToken);
+        CreatePrivateDirectory(_backups);
+        var path = Path.Combine(_backups, $"backup-{Guid.NewGuid():N}.db");
+        try
+        {
+            var revision = await Task.Run(() => Folder.Backup(path), cancellationToken);
+            return new Backup(path, revision, new FileInfo(path).Length);
+        }
+        catch (Exception ex) when (ex is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        {
+            TryDelete(path);
+            throw new StoreUnavailableException("The backup could not be written: the disk refuses it. Retry once it has room.", ex);
+        }
+    }
+
+    public string? Probe()
+    {
+        lock (_probeGate)
+        {
+            var problem = _faults.Fault ?? (_path is null ? null : WriteProbeFile(_path + ".probe"));
+            var previous = _unwritable;
+            _unwritable = problem;
+            if (problem is not null && previous is null)
+            {
+                LogUnwritable(_path ?? ":memory:", problem);
+            }
+            else if (problem is null && previous is not null)
+            {
+                LogWritableAgain(_path ?? ":memory:");
+            }
+
+            if (problem is null)
+            {
+                // Room again: a fold that failed for want of it can go on.
+                Folder.Retry();
+            }
+
+            return problem;
+        }
+    }
+
+    /// <summary>Acknowledges what is queued, folds everything into the data file and closes it, so the next start replays nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+        await Folder.StopAsync();
+        _journal?.Dispose();
+        _lock?.Dispose();
+        _stopping.Dispose();
+        if (_path is null && _backups.Length > 0)
+        {
+            TryDeleteDirectory(_backups);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the data file at <paramref name="path"/> with a backup, for a server that is stopped: its journal and
+    /// LiteDB's log go too, so nothing written after the backup is replayed onto it. Returns the backup's revision.
+    /// </summary>
+    public static long Restore(string backup, string path)
+    {
+        path = Path.GetFullPath(path);
+        if (!File.Exists(backup))
+        {
+            throw new StartupException($"{backup} does not exist.");
+        }
+
+        var staged = path + ".restoring";
+        try
+        {
+            CreatePrivateDirectory(Path.GetDirectoryName(path)!);
+
+            // The lock is the server's: holding it proves none runs on this data file.
+            long revision;
+            using (new FileStream(StorageOptions.LockFile(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                // Checked on the copy: LiteDB writes even to a file it opens read-only, and the backup stays as it was.
+                File.Copy(backup, staged, overwrite: true);
+                try
+                {
+                    revision = LiteDbSnapshot.BackupRevision(staged, backup);
+                }
+                finally
+                {
+                    TryDelete(LiteDbSnapshot.LogPath(staged));
+                }
+
+                // Whatever the old file's journal and log hold is newer than the backup: remove it first.
+                File.Delete(LiteDbSnapshot.LogPath(path));
+                File.Delete(LegacyJournal.PathOf(path));
+                if (Directory.Exists(StorageOptions.JournalDirectory(path)))
+                {
+                    Directory.Delete(StorageOptions.JournalDirectory(path), recursive: true);
+                }
+
+                File.Move(staged, path, overwrite: true);
+            }
+
+            return revision;
+        }
+        catch (StartupException)
+        {
+            TryDelete(staged);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(staged);
+            throw new StartupException(
+                $"The backup cannot be restored into {path}: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
+        }
+    }
+
+    /// <summary>Forms batches while the previous one is made durable, then hands each on to be synced and applied.</summary>
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        Task<bool>? syncing = null;
+        var batch = new Batch();
+        while (true)
+        {
+            if (syncing is { IsCompleted: true } && !syncing.Result)
+            {
+                // Everything formed after the failed batch assumed it: refuse it too, and forget what it wrote.
+                Forget(batch);
+                batch = new Batch();
+                syncing = null;
+            }
+
+            Drain(reader, batch);
+            if (batch.Count > 0 && (syncing is null || syncing.IsCompleted))
+            {
+                var ready = batch;
+                batch = new Batch();
+                syncing = Task.Run(() => Sync(ready));
+                continue;
+            }
+
+            if (batch.Count >= _options.MaxBatchSize)
+            {
+                await syncing!;
+                continue;
+            }
+
+            // Gather until the disk is free; with the disk free, wait for something to write.
+            var more = reader.WaitToReadAsync().AsTask();
+            if (syncing is null || syncing.IsCompleted)
+            {
+                if (!await more)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (await Task.WhenAny(more, syncing) == more && !await more)
+            {
+                // Nothing more will come: finish what is on its way.
+                await syncing;
+            }
+        }
+
+        if (syncing is not null)
+        {
+            await syncing;
+        }
+    }
+
+    /// <summary>Checks and numbers what is queued, on the writer loop.</summary>
+    private void Drain(ChannelReader<Pending> reader, Batch batch)
+    {
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+        {
+            if (pending.Cancellation.IsCancellationRequested)
+            {
+                pending.Completion.TrySetCanceled(pending.Cancellation);
+            }
+            else if (Conflict(pending.Proposal) is { } conflict)
+            {
+                pending.Completion.TrySetResult(new Appended(0, conflict));
+            }
+            else
+            {
+                pending.Revision = ++_assigned;
+                foreach (var change in pending.Proposal.Changes)
+                {
+                    if (change.Key() is { } key)
+                    {
+                        Remember(key, pending.Revision);
+                    }
+
+                    foreach (var scope in change.Scopes())
+                    {
+                        Remember(scope, pending.Revision);
+                    }
+                }
+
+                batch.Add(pending);
+            }
+        }
+    }
+
+    /// <summary>The revision that changed something the proposal read or writes after its read point; null when none did.</summary>
+    private long? Conflict(Proposal proposal)
+    {
+        var at = proposal.At;
+        if (at.Epoch != Interlocked.Read(ref _epoch) || at.Revision < _forgottenThrough)
+        {
+            return _assigned;
+        }
+
+        foreach (var key in proposal.Reads)
+        {
+            if (_written.TryGetValue(key, out var written) && written > at.Revision)
+            {
+                return written;
+            }
+        }
+
+        foreach (var change in proposal.Changes)
+        {
+            if (change.Key() is { } key && _written.TryGetValue(key, out var written) && written > at.Revision)
+            {
+                return written;
+            }
+        }
+
+        return null;
+    }
+
+    private void Remember(string key, long revision)
+    {
+        _written[key] = revision;
+        _writtenOrder.Enqueue((revision, key));
+        while (_writtenOrder.Count > RememberedKeys)
+        {
+            var (oldest, oldKey) = _writtenOrder.Dequeue();
+            if (_written.TryGetValue(oldKey, out var latest) && latest == oldest)
+            {
+                _written.Remove(oldKey);
+            }
+
+            // A decision from before this point can no longer be checked: it is made again.
+            _forgottenThrough = Math.Max(_forgottenThrough, oldest);
+        }
+    }
+
+    /// <summary>After a failed batch: its revisions and those of <paramref name="formed"/> are given again; what they wrote never happened.</summary>
+    private void Forget(Batch formed)
+    {
+        var durable = Interlocked.Read(ref _applied);
+        foreach (var pending in formed.Items)
+        {
+            pending.Completion.TrySetException(new StoreUnavailableException(
+                "The change could not be made durable and was not applied. Reads keep working; retry the write later."));
+        }
+
+        foreach (var key in _written.Where(pair => pair.Value > durable).Select(pair => pair.Key).ToList())
+        {
+            _written.Remove(key);
+        }
+
+        _forgottenThrough = Math.Max(_forgottenThrough, durable);
+        _assigned = durable;
+        Interlocked.Increment(ref _epoch);
+        Signal();
+    }
+
+    /// <summary>Makes a batch durable, applies it and acknowledges it; false when the disk refused it.</summary>
+    private bool Sync(Batch batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            // A directory that stopped taking new files can still take appends to open ones, but not the fold into the
+            // data file nor a new journal segment: refuse writes until a probe succeeds again.
+            if ((_unwritable is not null || _faults.Fault is not null) && Probe() is { } problem)
+            {
+                throw new IOException($"The data directory cannot take writes: {problem}");
+            }
+
+            _journal?.Append(batch.Records, batch.First, batch.Last);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _metrics.CommitFailures.Inc();
+
+            // The first failure with its stack trace; while the disk stays down, one line per batch.
+            if (!_lastWriteFailed)
+            {
+                LogCommitFailed(ex, batch.Count);
+            }
+            else
+            {
+                LogCommitStillFailing(batch.Count, ex.Message);
+            }
+
+            _lastWriteFailed = true;
+            var failure = new StoreUnavailableException(
+                "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
+            foreach (var pending in batch.Items)
+            {
+                pending.Completion.TrySetException(failure);
+            }
+
+            return false;
+        }
+
+        _metrics.Commits.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _metrics.CommitWrites.Observe(batch.Count);
+        if (_lastWriteFailed)
+        {
+            LogCommitsRecovered(batch.Last);
+            _lastWriteFailed = false;
+        }
+
+        var entries = batch.Entries();
+        _sink.Apply(entries);
+        Interlocked.Exchange(ref _applied, batch.Last);
+        Signal();
+        foreach (var pending in batch.Items)
+        {
+            pending.Completion.TrySetResult(new Appended(pending.Revision));
+        }
+
+        Folder.Enqueue(entries);
+        return true;
+    }
+
+    private void Signal() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>An earlier version's journal holds acknowledged writes after a crash: fold them in before anything else.</summary>
+    private void FoldLegacyJournal(LiteDbSnapshot snapshot)
+    {
+        var legacy = LegacyJournal.PathOf(_path!);
+        if (!File.Exists(legacy))
+        {
+            return;
+        }
+
+        var folded = snapshot.FoldLegacy(LegacyJournal.Read(legacy));
+        File.Delete(legacy);
+        LogLegacyJournal(legacy, folded);
+    }
+
+    private void ClearBackups()
+    {
+        // Backups being written when the server stopped: never sent, so never needed.
+        if (Directory.Exists(_backups))
+        {
+            foreach (var file in Directory.EnumerateFiles(_backups))
+            {
+                TryDelete(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The data holds config (which may carry credentials) and token hashes: a directory the server creates is its
+    /// user's alone. One that exists is left as the operator made it.
+    /// </summary>
+    private static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>Writes and fsyncs a small file beside the data file; null when that worked, else why not.</summary>
+    private static string? WriteProbeFile(string probe)
+    {
+        try
+        {
+            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(new byte[ProbeBytes]);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(probe);
+            return ex.Message;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The disk is in trouble already; a leftover file is harmless.
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary directory is harmless.
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "Opened store {Path} at revision {Revision}; replayed {Entries} journal entries in {ElapsedMs:F0} ms")]
+    private partial void LogOpened(string path, long revision, int entries, double elapsedMs);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning,
+        Message = "Folded {Batches} batches of the earlier journal {Path} into the data file and removed it")]
+    private partial void LogLegacyJournal(string path, int batches);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
+        Message = "The data directory of {Path} cannot take writes ({Problem}); writes are refused until it can")]
+    private partial void LogUnwritable(string path, string problem);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "The data directory of {Path} takes writes again")]
+    private partial void LogWritableAgain(string path);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error,
+        Message = "Store commit failed; {Count} writes were refused")]
+    private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
+        Message = "Store commit failed again; {Count} writes were refused: {Reason}")]
+    private partial void LogCommitStillFailing(int count, string reason);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Store commits succeed again, at revision {Revision}")]
+    private partial void LogCommitsRecovered(long revision);
+
+    /// <summary>A proposal on its way through the writer.</summary>
+    private sealed class Pending(Proposal proposal, byte[] body, CancellationToken cancellation)
+    {
+        public Proposal Proposal { get; } = proposal;
+
+        public byte[] Body { get; } = body;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public TaskCompletionSource<Appended> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Revision { get; set; }
+    }
+
+    /// <summary>The proposals of one group commit, numbered, with their journal records.</summary>
+    private sealed class Batch
+    {
+        private readonly List<Pending> _items = [];
+        private readonly ArrayBufferWriter<byte> _records = new();
+
+        public int Count => _items.Count;
+
+        public IReadOnlyList<Pending> Items => _items;
+
+        public long First => _items[0].Revision;
+
+        public long Last => _items[^1].Revision;
+
+        public ReadOnlySpan<byte> Records => _records.WrittenSpan;
+
+        public void Add(Pending pending)
+        {
+            _items.Add(pending);
+            Journal.Encode(_records, pending.Revision, pending.Body);
+        }
+
+        public LogEntry[] Entries() =>
+            [.. _items.Select(static p => new LogEntry(p.Revision, p.Proposal.Changes, p.Proposal.Audit))];
+    }
+}
