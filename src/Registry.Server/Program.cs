@@ -7,6 +7,7 @@ using Registry.Server.Config;
 using Registry.Server.Health;
 using Registry.Server.Hosting;
 using Registry.Server.Infrastructure;
+using Registry.Server.Log;
 using Registry.Server.Metadata;
 using Registry.Server.Metrics;
 using Registry.Server.Namespaces;
@@ -31,8 +32,10 @@ try
     // Disposed at the end: that folds the journal into the data file and closes it.
     await using var app = builder.Build();
 
-    // Invalid options stop the start here, for the one line below, before the host would log them with a stack trace.
+    // Invalid options and data files the server cannot use stop the start here, for the one line below, before the
+    // host would log them with a stack trace.
     app.Services.GetService<IStartupValidator>()?.Validate();
+    app.Services.GetRequiredService<IChangeLog>();
     app.UseRegistryMetrics();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

@@ -41,13 +41,13 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private readonly ILogger<LocalLog> _logger;
     private readonly string? _path;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _probeGate = new();
     private Task _writer = Task.CompletedTask;
-    private FileStream? _lock;
+    private readonly Journal? _journal;
+    private readonly string _backups;
+    private readonly FileStream? _lock;
     private ILogSink _sink = null!;
-    private Journal? _journal;
-    private string _backups = "";
+    private List<LogEntry> _unapplied;
 
     // The writer loop's own: revisions taken, the keys written recently and by which revision.
     private readonly Dictionary<string, long> _written = new(StringComparer.Ordinal);
@@ -57,10 +57,12 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
     private long _applied;
     private long _epoch;
+    private int _disposed;
     private TaskCompletionSource _progress = NewSignal();
     private volatile bool _lastWriteFailed;
     private volatile string? _unwritable;
 
+    /// <summary>Opens the data file and its journal, so a server that cannot use them fails before it starts.</summary>
     public LocalLog(
         IOptions<StorageOptions> options, ChangeCodec codec, StoreMetrics metrics, IDiskFaults faults, ILogger<LocalLog> logger)
     {
@@ -71,6 +73,34 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         _logger = logger;
         _path = _options.InMemory ? null : Path.GetFullPath(_options.Path);
         Folder = new SnapshotFolder(this);
+        try
+        {
+            if (_path is null)
+            {
+                Folder.Open(LiteDbSnapshot.OpenFile(null));
+                _backups = Directory.CreateTempSubdirectory("registry-backups-").FullName;
+                _unapplied = [];
+            }
+            else
+            {
+                CreatePrivateDirectory(Path.GetDirectoryName(_path)!);
+                _lock = new FileStream(StorageOptions.LockFile(_path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var snapshot = LiteDbSnapshot.OpenFile(_path);
+                FoldLegacyJournal(snapshot);
+                Folder.Open(snapshot);
+                _backups = Path.Combine(Path.GetDirectoryName(_path)!, ".backups");
+                ClearBackups();
+                _journal = Journal.Open(
+                    StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, snapshot.Revision, _codec, out _unapplied);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _lock?.Dispose();
+            throw new StartupException(
+                $"The data file {_path} cannot be opened for writing: {ex.Message} The server needs to read and write "
+                + "it, its journal and new files beside them; no other server may be using them.", ex);
+        }
     }
 
     public long Revision => Interlocked.Read(ref _applied);
@@ -85,49 +115,21 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     {
         _sink = sink;
         var started = Stopwatch.GetTimestamp();
-        List<LogEntry> unapplied;
-        try
-        {
-            if (_path is null)
-            {
-                Folder.Open(LiteDbSnapshot.OpenFile(null));
-                _backups = Directory.CreateTempSubdirectory("registry-backups-").FullName;
-                unapplied = [];
-            }
-            else
-            {
-                CreatePrivateDirectory(Path.GetDirectoryName(_path)!);
-                _lock = new FileStream(StorageOptions.LockFile(_path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                var snapshot = LiteDbSnapshot.OpenFile(_path);
-                Folder.Open(snapshot);
-                FoldLegacyJournal(snapshot);
-                _backups = Path.Combine(Path.GetDirectoryName(_path)!, ".backups");
-                ClearBackups();
-                _journal = Journal.Open(
-                    StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, snapshot.Revision, _codec, out unapplied);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _lock?.Dispose();
-            throw new StartupException(
-                $"The data file {_path} cannot be opened for writing: {ex.Message} The server needs to read and write "
-                + "it, its journal and new files beside them; no other server may be using them.", ex);
-        }
-
         var loaded = Folder.Revision;
         sink.Load(Folder.Snapshot, loaded);
-        foreach (var chunk in unapplied.Chunk(1024))
+        foreach (var chunk in _unapplied.Chunk(1024))
         {
             sink.Apply(chunk);
             Folder.Enqueue(chunk);
         }
 
-        _applied = _assigned = _forgottenThrough = unapplied.Count > 0 ? unapplied[^1].Revision : loaded;
+        _applied = _assigned = _forgottenThrough = _unapplied.Count > 0 ? _unapplied[^1].Revision : loaded;
+        var replayed = _unapplied.Count;
+        _unapplied = [];
         Folder.Start();
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        LogOpened(_path ?? ":memory:", _applied, unapplied.Count, elapsed.TotalMilliseconds);
+        LogOpened(_path ?? ":memory:", _applied, replayed, elapsed.TotalMilliseconds);
         return Task.CompletedTask;
     }
 
@@ -210,12 +212,17 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     /// <summary>Acknowledges what is queued, folds everything into the data file and closes it, so the next start replays nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once as itself and once as the log it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _writer;
         await Folder.StopAsync();
         _journal?.Dispose();
         _lock?.Dispose();
-        _stopping.Dispose();
         if (_path is null && _backups.Length > 0)
         {
             TryDeleteDirectory(_backups);
@@ -432,7 +439,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         _forgottenThrough = Math.Max(_forgottenThrough, durable);
         _assigned = durable;
-        Interlocked.Increment(ref _epoch);
         Signal();
     }
 
@@ -466,6 +472,9 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             }
 
             _lastWriteFailed = true;
+
+            // Decisions from before this point may rest on what just failed: they are made again.
+            Interlocked.Increment(ref _epoch);
             var failure = new StoreUnavailableException(
                 "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
             foreach (var pending in batch.Items)

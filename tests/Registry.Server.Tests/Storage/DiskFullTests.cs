@@ -98,9 +98,16 @@ internal sealed class SmallDisk : IDisposable
         var free = new DriveInfo(Path).AvailableFreeSpace;
         using var filler = new FileStream(Filler, FileMode.Create, FileAccess.Write);
         var block = new byte[64 * 1024];
-        for (var left = free - leaveBytes; left > 0; left -= block.Length)
+        try
         {
-            filler.Write(block, 0, (int)Math.Min(block.Length, left));
+            for (var left = free - leaveBytes; left > 0; left -= block.Length)
+            {
+                filler.Write(block, 0, (int)Math.Min(block.Length, left));
+            }
+        }
+        catch (IOException)
+        {
+            // The server wrote meanwhile (it folds its journal into the data file in the background): full already.
         }
     }
 
