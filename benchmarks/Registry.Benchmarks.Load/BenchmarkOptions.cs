@@ -1,4 +1,5 @@
 using System.Globalization;
+using Registry.Benchmarks.Load.Hosting;
 
 namespace Registry.Benchmarks.Load;
 
@@ -13,13 +14,26 @@ internal sealed record BenchmarkOptions
 
     public int Connections { get; init; } = 64;
 
-    public int Threads { get; init; } = 2;
+    /// <summary>
+    /// wrk threads. One by default: on the 2-core machines the figures come from, a second wrk thread takes
+    /// the core the server needs and every scenario (and /ping) measures the contention instead.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Heartbeat scenarios; the largest also gives the memory and start-up figures.</summary>
+    /// <summary>
+    /// Another build of the registry server (from a directory holding its <c>Registry.Server.dll</c>, e.g. the
+    /// <c>dotnet build -c Release</c> output of an older commit), run beside this build in every scenario.
+    /// </summary>
+    public ServerBuild? Compare { get; init; }
+
+    /// <summary>The builds every scenario runs on: this one first.</summary>
+    public IReadOnlyList<ServerBuild> Builds => Compare is { } other ? [ServerBuild.This, other] : [ServerBuild.This];
+
+    /// <summary>Heartbeat scenarios; the largest also gives the memory and restart figures.</summary>
     public IReadOnlyList<long> HeartbeatInstances { get; init; } = [10_000, 100_000];
 
     public IReadOnlyList<int> Subscribers { get; init; } = [1_000, 10_000];
@@ -27,17 +41,20 @@ internal sealed record BenchmarkOptions
     /// <summary>Publishes per push scenario.</summary>
     public int Publishes { get; init; } = 20;
 
+    /// <summary>How long a server is left quiet before its memory is read, so the figure is of a settled heap.</summary>
+    public TimeSpan Quiet { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>A few seconds in all: every scenario runs, tiny, to show the benchmark still works.</summary>
     public static BenchmarkOptions Smoke { get; } = new()
     {
         Generator = "builtin",
         Connections = 8,
-        Threads = 1,
         Duration = TimeSpan.FromMilliseconds(500),
         WarmUp = TimeSpan.FromMilliseconds(100),
         HeartbeatInstances = [100, 300],
         Subscribers = [20],
         Publishes = 3,
+        Quiet = TimeSpan.FromMilliseconds(300),
     };
 
     public const string Usage = """
@@ -45,12 +62,16 @@ internal sealed record BenchmarkOptions
           --output <file>          write the results into this markdown file (docs/benchmarks.md)
           --generator <name>       wrk | builtin | auto (default: wrk when on PATH)
           --connections <n>        keep-alive connections (default 64)
-          --threads <n>            wrk threads (default 2)
+          --threads <n>            wrk threads (default 1: on a 2-core machine a second wrk thread
+                                   takes the server's core; raise it only with cores to spare)
           --duration <seconds>     per measured run (default 10)
-          --warmup <seconds>       per scenario before it is measured (default 5)
-          --instances <n,n,...>    heartbeat scenarios; the largest also measures memory and start-up (default 10000,100000)
+          --warmup <seconds>       before every measured run, /ping's included (default 5)
+          --instances <n,n,...>    heartbeat scenarios; the largest also measures memory and restart (default 10000,100000)
           --subscribers <n,n,...>  SSE push scenarios (default 1000,10000)
           --publishes <n>          publishes per push scenario (default 20)
+          --compare <directory>    also run another build of the server, side by side in every scenario:
+                                   a directory holding its Registry.Server.dll, e.g. the output of
+                                   dotnet build -c Release src/Registry.Server -o <directory> at another commit
           --smoke                  every scenario, tiny and short (the CI run)
         """;
 
@@ -71,6 +92,7 @@ internal sealed record BenchmarkOptions
                 "--generator" => options with { Generator = value },
                 "--connections" => options with { Connections = Positive(value) },
                 "--threads" => options with { Threads = Positive(value) },
+                "--compare" => options with { Compare = ServerBuild.FromDirectory(value) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(value)) },
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--instances" => options with { HeartbeatInstances = [.. value.Split(',').Select(v => (long)Positive(v))] },

@@ -40,7 +40,7 @@ internal static class Program
 
         Console.WriteLine($"Load generator: {generator.Description}");
         var results = await new BenchmarkRun(options, generator, Console.Out).RunAsync(stop.Token);
-        var command = "dotnet run -c Release --project benchmarks/Registry.Benchmarks.Load --" + string.Concat(args.Select(a => " " + a));
+        var command = "dotnet run -c Release --project benchmarks/Registry.Benchmarks.Load --" + string.Concat(Redacted(args).Select(a => " " + a));
         Console.WriteLine();
         Console.Write(MarkdownReport.Render(results, command, DateTimeOffset.UtcNow));
         if (options.Output is { } output)
@@ -51,6 +51,13 @@ internal static class Program
 
         return 0;
     }
+
+    /// <summary>
+    /// The command as the report shows it: the compared build's directory is of the machine that ran it, so it
+    /// is left out (the report names that build by its version).
+    /// </summary>
+    private static IEnumerable<string> Redacted(string[] args) =>
+        args.Select((arg, i) => i > 0 && args[i - 1] == "--compare" ? "<directory>" : arg);
 
     private static ILoadGenerator? CreateGenerator(string name) => name switch
     {

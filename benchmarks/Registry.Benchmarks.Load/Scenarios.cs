@@ -15,6 +15,13 @@ internal static class Scenarios
     public static RequestTemplate Register(string servicePrefix) =>
         new("PUT", $"/v1/services/{servicePrefix}-{{g}}/instances", """{"ip":"{ip}","port":8080}""");
 
+    /// <summary>
+    /// As <see cref="Register"/>, with the two small metadata fields a real instance carries, their values
+    /// repeating across instances as zones and versions do.
+    /// </summary>
+    public static RequestTemplate RegisterWithMetadata(string servicePrefix) =>
+        Register(servicePrefix) with { Body = """{"ip":"{ip}","port":8080,"metadata":{"zone":"z{k%3}","version":"v{k%5}"}}""" };
+
     /// <summary>Beats of <paramref name="instances"/> instances registered by <see cref="Register"/>, round and round.</summary>
     public static RequestTemplate Heartbeat(string servicePrefix, long instances) =>
         new("PUT", $"/v1/services/{servicePrefix}-{{g}}/instances/{{ip}}%238080%23DEFAULT/heartbeat", Pool: instances);

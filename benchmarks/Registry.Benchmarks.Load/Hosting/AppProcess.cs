@@ -6,25 +6,29 @@ using System.Net.Sockets;
 namespace Registry.Benchmarks.Load.Hosting;
 
 /// <summary>
-/// A web app of this repository (the registry server, the /ping baseline) running as its own process on a
+/// A web app (a build of the registry server, the /ping baseline) running as its own process on a
 /// free loopback port, so that its memory and start-up can be measured and its CPU is its own.
 /// </summary>
 internal sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly long _startedAt;
 
-    private AppProcess(Process process, Uri address, TimeSpan startedIn)
+    private AppProcess(Process process, Uri address, long startedAt)
     {
         _process = process;
         Address = address;
-        StartedIn = startedIn;
+        _startedAt = startedAt;
     }
 
     public Uri Address { get; }
 
     /// <summary>From starting the process to the first successful answer of the ready path.</summary>
     public TimeSpan StartedIn { get; private set; }
+
+    /// <summary>Since the process was started; read when a condition of its start-up is first seen.</summary>
+    public TimeSpan Uptime => Stopwatch.GetElapsedTime(_startedAt);
 
     /// <summary>Every line the process wrote.</summary>
     public IReadOnlyList<string> Output
@@ -38,9 +42,9 @@ internal sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="assembly"/> (a dll beside this benchmark) and waits until <paramref name="readyPath"/> answers 200.</summary>
+    /// <summary>Starts <paramref name="assemblyPath"/> with <c>dotnet</c> and waits until <paramref name="readyPath"/> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(
-        string assembly, string workingDirectory, IEnumerable<string> arguments, string readyPath, CancellationToken cancellationToken)
+        string assemblyPath, string workingDirectory, IEnumerable<string> arguments, string readyPath, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -49,15 +53,15 @@ internal sealed class AppProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments.Append("--urls").Append(address.ToString()))
         {
             start.ArgumentList.Add(argument);
         }
 
         var started = Stopwatch.GetTimestamp();
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start.");
-        var app = new AppProcess(process, address, TimeSpan.Zero);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{Path.GetFileName(assemblyPath)} did not start.");
+        var app = new AppProcess(process, address, started);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
@@ -72,7 +76,7 @@ internal sealed class AppProcess : IAsyncDisposable
             throw;
         }
 
-        app.StartedIn = Stopwatch.GetElapsedTime(started);
+        app.StartedIn = app.Uptime;
         return app;
     }
 

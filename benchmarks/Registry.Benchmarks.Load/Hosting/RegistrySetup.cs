@@ -9,18 +9,16 @@ namespace Registry.Benchmarks.Load.Hosting;
 /// <summary>Puts a server into the state a scenario starts from, through the public API.</summary>
 internal static class RegistrySetup
 {
-    /// <summary>Instances are registered as <see cref="Scenarios.Register"/> does, by many concurrent clients.</summary>
-    public static async Task RegisterAsync(HttpClient client, string servicePrefix, long fromKey, long toKey, CancellationToken cancellationToken)
-    {
-        var template = Scenarios.Register(servicePrefix);
-        await Parallel.ForAsync(fromKey, toKey, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+    /// <summary>Registers the instances of keys [<paramref name="fromKey"/>, <paramref name="toKey"/>) as <paramref name="template"/> does, by many concurrent clients.</summary>
+    public static Task RegisterAsync(
+        HttpClient client, RequestTemplate template, long fromKey, long toKey, CancellationToken cancellationToken) =>
+        Parallel.ForAsync(fromKey, toKey, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
             async (k, ct) =>
             {
                 using var content = new StringContent(template.RenderBody(k)!, Encoding.UTF8, "application/json");
                 using var response = await client.PutAsync(new Uri(template.RenderPath(k), UriKind.Relative), content, ct);
                 Ensure(response, HttpStatusCode.Created, HttpStatusCode.OK);
             });
-    }
 
     public static async Task PublishAsync(HttpClient client, string dataId, string content, CancellationToken cancellationToken)
     {
@@ -29,21 +27,37 @@ internal static class RegistrySetup
         Ensure(response, HttpStatusCode.Created, HttpStatusCode.OK);
     }
 
-    /// <summary>How many instances a service lists.</summary>
-    public static async Task<int> CountInstancesAsync(HttpClient client, string service, CancellationToken cancellationToken)
+    /// <summary>How many instances a service lists; none when it does not answer 200 (not loaded yet, say).</summary>
+    public static async Task<int?> CountInstancesAsync(HttpClient client, string service, CancellationToken cancellationToken)
     {
         using var response = await client.GetAsync(new Uri($"/v1/services/{service}/instances", UriKind.Relative), cancellationToken);
-        Ensure(response, HttpStatusCode.OK);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
         using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
         return document.RootElement.GetProperty("instances").GetArrayLength();
     }
 
-    /// <summary>A gauge from /metrics, such as <c>dotnet_total_memory_bytes</c>.</summary>
+    /// <summary>
+    /// A gauge from /metrics, such as <c>dotnet_total_memory_bytes</c>, summed over its labels (as
+    /// <c>registry_instances</c> by namespace and health); none when the server does not export it (yet).
+    /// </summary>
     public static async Task<double?> MetricAsync(HttpClient client, string name, CancellationToken cancellationToken)
     {
-        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return line is null ? null : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var values = text.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
+            .ToList();
+        return values.Count == 0 ? null : values.Sum();
     }
 
     private static void Ensure(HttpResponseMessage response, params HttpStatusCode[] expected)

@@ -13,6 +13,8 @@ internal sealed class BuiltinGenerator : ILoadGenerator
 {
     public string Description => "built-in (HttpClient on SocketsHttpHandler)";
 
+    public string Describe(LoadShape shape) => $"{Description}, {shape.Connections} keep-alive connections";
+
     public async Task<LoadResult> RunAsync(Uri server, RequestTemplate template, LoadShape shape, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Registry.Benchmarks.Load.Load;
 
@@ -8,9 +9,10 @@ namespace Registry.Benchmarks.Load.Load;
 /// from key <c>k</c>: <c>n mod Pool</c> when a pool is given (the same keys over and over, as heartbeats of
 /// N instances), else <c>n</c> itself (every request new, as registrations); plus <see cref="Offset"/>.
 /// The path and body may hold <c>{k}</c>, <c>{g}</c> (<c>k / 100</c>: a group of a hundred keys, such as
-/// one service) and <c>{ip}</c> (an IPv4 address unique to <c>k</c>).
+/// one service), <c>{ip}</c> (an IPv4 address unique to <c>k</c>) and <c>{k%n}</c> (<c>k mod n</c>: values
+/// that repeat, as metadata does across instances).
 /// </summary>
-internal sealed record RequestTemplate(
+internal sealed partial record RequestTemplate(
     string Method, string Path, string? Body = null, string? ContentType = null, long Pool = 0, long Offset = 0)
 {
     /// <summary>Keys a warm-up uses for a template without a pool, so the measured run still makes new keys.</summary>
@@ -38,10 +40,14 @@ internal sealed record RequestTemplate(
             return text;
         }
 
-        var rendered = new StringBuilder(text)
+        var rendered = new StringBuilder(ModuloPattern().Replace(text, m =>
+                (k % long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture)))
             .Replace("{k}", k.ToString(CultureInfo.InvariantCulture))
             .Replace("{g}", Group(k).ToString(CultureInfo.InvariantCulture))
             .Replace("{ip}", Ip(k));
         return rendered.ToString();
     }
+
+    [GeneratedRegex(@"\{k%(\d+)\}")]
+    private static partial Regex ModuloPattern();
 }

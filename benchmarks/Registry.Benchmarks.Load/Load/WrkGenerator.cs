@@ -13,6 +13,9 @@ internal sealed partial class WrkGenerator(string executable, string version) : 
 {
     public string Description => $"wrk {version}";
 
+    public string Describe(LoadShape shape) =>
+        $"{Description}, {shape.Threads} thread{(shape.Threads == 1 ? "" : "s")}, {shape.Connections} keep-alive connections";
+
     /// <summary>The wrk on PATH, if any.</summary>
     public static WrkGenerator? Find()
     {
@@ -116,6 +119,7 @@ internal sealed partial class WrkGenerator(string executable, string version) : 
             end
             local function render(text, k)
               if text == nil or not string.find(text, "{", 1, true) then return text end
+              text = string.gsub(text, "{k%%(%d+)}", function(m) return string.format("%d", k % tonumber(m)) end)
               local values = {
                 k = string.format("%d", k),
                 g = string.format("%d", math.floor(k / 100)),

@@ -31,26 +31,34 @@ internal static class MarkdownReport
     public static string Render(BenchmarkResults results, string command, DateTimeOffset when)
     {
         var text = new StringBuilder();
+        var compared = results.Builds.Count > 1;
         Line(text, $"Measured on {when:yyyy-MM-dd} with `{command}`.");
         Line(text);
         Line(text, $"- Machine: {MachineInfo.Describe()}.");
-        Line(text, $"- Load: {results.Generator}, {results.Shape.Connections} keep-alive connections, {results.Shape.Threads} threads, "
-            + $"{results.Shape.Duration.TotalSeconds:F0} s per measured run after a warm-up, on loopback. Server and load generator share the machine.");
-        Line(text, "- Baseline: `/ping`, a bare Kestrel Minimal API endpoint returning a small JSON "
-            + "(`benchmarks/Registry.Benchmarks.Ping`), measured right before each scenario; the ratio is the scenario's requests/s to it.");
+        Line(text, $"- Load: {results.Load}, {results.Shape.Duration.TotalSeconds:0.#} s per measured run, each after a "
+            + $"{results.WarmUp.TotalSeconds:0.#} s warm-up (the `/ping` runs too), on loopback. Server and load generator share the machine.");
+        Line(text, "- Baseline: `/ping`, bare Kestrel (`CreateSlimBuilder`, logging off, a pre-encoded small JSON written raw; "
+            + "`benchmarks/Registry.Benchmarks.Ping`), measured right before each scenario; the ratio is the scenario's requests/s to it.");
         Line(text, "- Server: Release build, LiteDB file store (every write acknowledged only when durable), rate limiting off, auth off.");
+        if (compared)
+        {
+            Line(text, $"- Builds: {string.Join(" and ", results.Builds.Select(b => $"{b.Name} `{b.Version}`"))}. Both run during the "
+                + "side-by-side scenarios, each measured after a `/ping` run of its own, the first going first in one scenario and last "
+                + "in the next; the largest heartbeat scenario, memory and restart run one build at a time.");
+        }
+
         Line(text);
 
-        Line(text, "| Scenario | Requests/s | p50 | p99 | `/ping` requests/s | `/ping` p99 | Ratio | Target | Met |");
-        Line(text, "|---|---:|---:|---:|---:|---:|---:|---|---|");
-        foreach (var row in results.Throughput)
+        Line(text, $"| Scenario |{Header(compared)} Requests/s | p50 | p99 | `/ping` requests/s | `/ping` p99 | Ratio | Target | Met |");
+        Line(text, $"|---|{Rule(compared)}---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var row in results.Throughput.GroupBy(r => r.Scenario).SelectMany(g => InBuildOrder(results, g, r => r.Build)))
         {
             var target = string.Join(", ", new[]
             {
                 row.MinRatio is { } min ? $"≥ {min:0.##} ×" : null,
                 row.MaxP99Ratio is { } max ? $"p99 ≤ {max:0.##} × `/ping`'s (here {row.P99Ratio:F1} ×)" : null,
             }.OfType<string>());
-            Line(text, $"| {row.Scenario} | {row.Result.RequestsPerSecond:N0} | {Ms(row.Result.P50)} | {Ms(row.Result.P99)} "
+            Line(text, $"| {row.Scenario} |{Cell(compared, row.Build)} {row.Result.RequestsPerSecond:N0} | {Ms(row.Result.P50)} | {Ms(row.Result.P99)} "
                 + $"| {row.Baseline.RequestsPerSecond:N0} | {Ms(row.Baseline.P99)} | {row.Ratio:F2} | {Or(target)} | {Met(row.Met)}"
                 + (row.Result.Failed > 0 ? $" ({row.Result.Failed:N0} failed)" : "") + " |");
         }
@@ -59,44 +67,64 @@ internal static class MarkdownReport
         {
             Line(text);
             Line(text, "Publish → SSE delivery: one config key watched by every subscriber (raw sockets); latency from the publish's "
-                + "acknowledgement (durable) to each subscriber reading the event.");
+                + "acknowledgement (durable) to each subscriber reading the event; one unmeasured publish first.");
             Line(text);
-            Line(text, "| Subscribers | Publishes | Delivered | p50 | p99 | Slowest | Target | Met |");
-            Line(text, "|---:|---:|---:|---:|---:|---:|---|---|");
-            foreach (var row in results.Push)
+            Line(text, $"| Subscribers |{Header(compared)} Publishes | Delivered | p50 | p99 | Slowest | Target | Met |");
+            Line(text, $"|---:|{Rule(compared)}---:|---:|---:|---:|---:|---|---|");
+            foreach (var row in results.Push.GroupBy(r => r.Subscribers).SelectMany(g => InBuildOrder(results, g, r => r.Build)))
             {
-                Line(text, $"| {row.Subscribers:N0} | {row.Publishes} | {row.Delivered:N0} / {row.Expected:N0} | {Ms(row.P50)} | {Ms(row.P99)} "
-                    + $"| {Ms(row.Max)} | p99 < {PushResult.TargetP99.TotalSeconds:0} s | {Met(row.Met)} |");
+                Line(text, $"| {row.Subscribers:N0} |{Cell(compared, row.Build)} {row.Publishes} | {row.Delivered:N0} / {row.Expected:N0} "
+                    + $"| {Ms(row.P50)} | {Ms(row.P99)} | {Ms(row.Max)} | p99 < {PushResult.TargetP99.TotalSeconds:0} s | {Met(row.Met)} |");
             }
         }
 
-        if (results.Memory is { } memory)
+        if (results.Memory.Count > 0)
         {
             Line(text);
-            Line(text, "Memory: resident set (VmRSS) of a server that has served a little, then with the instances registered, "
-                + "each time after 3 s of quiet; the managed heap from `dotnet_total_memory_bytes`.");
+            Line(text, "Memory: resident set (VmRSS) of a server with the first tenth of the instances registered (at most 1,000, so "
+                + $"it has served), then with all of them, each time after {results.Memory[0].Quiet.TotalSeconds:0.#} s of quiet; bytes per instance is the growth over the "
+                + "instances in between. The managed heap from `dotnet_total_memory_bytes`. Metadata, where there is some: "
+                + "`{\"zone\":\"z<k%3>\",\"version\":\"v<k%5>\"}` for instance k.");
             Line(text);
-            Line(text, "| Instances | RSS idle | RSS loaded | Bytes per instance | Managed heap idle → loaded | Target | Met |");
-            Line(text, "|---:|---:|---:|---:|---:|---|---|");
-            Line(text, $"| {memory.Instances:N0} | {MiB(memory.IdleBytes)} | {MiB(memory.LoadedBytes)} | {memory.BytesPerInstance:N0} "
-                + $"| {MiB(memory.ManagedIdleBytes)} → {MiB(memory.ManagedLoadedBytes)} | < {MemoryResult.TargetBytesPerInstance:N0} | {Met(memory.Met)} |");
+            Line(text, $"| Instances | Metadata |{Header(compared)} RSS idle | RSS loaded | Bytes per instance | Managed heap idle → loaded | Target | Met |");
+            Line(text, $"|---:|---|{Rule(compared)}---:|---:|---:|---:|---|---|");
+            foreach (var row in results.Memory.GroupBy(r => r.Metadata).SelectMany(g => InBuildOrder(results, g, r => r.Build)))
+            {
+                Line(text, $"| {row.Instances:N0} | {row.Metadata} |{Cell(compared, row.Build)} {MiB(row.IdleBytes)} | {MiB(row.LoadedBytes)} "
+                    + $"| {row.BytesPerInstance:N0} | {MiB(row.ManagedIdleBytes)} → {MiB(row.ManagedLoadedBytes)} "
+                    + $"| < {MemoryResult.TargetBytesPerInstance:N0} | {Met(row.Met)} |");
+            }
         }
 
-        if (results.Startup is { } startup)
+        if (results.Startup.Count > 0)
         {
             Line(text);
-            Line(text, "Start-up: a restart (after SIGTERM) over the LiteDB file holding the instances; from starting the process to its "
-                + "first answer, every instance loaded (the store is loaded before the server listens).");
+            Line(text, "Restart: the server holding the instances is stopped (SIGTERM) and started again over its LiteDB file; from "
+                + "starting the process until it serves every instance (the first and the last service list all of theirs and the "
+                + "`registry_instances` gauge counts them all, asked every 10 ms).");
             Line(text);
-            Line(text, "| Instances persisted | Serving after | Store loaded in (server log) | Target | Met |");
-            Line(text, "|---:|---:|---:|---|---|");
-            Line(text, $"| {startup.Instances:N0} | {Ms(startup.ServingAfter)} | {(startup.LoadedIn is { } loaded ? Ms(loaded) : "–")} "
-                + $"| < {StartupResult.Target.TotalSeconds:0} s | {Met(startup.Met)} |");
+            Line(text, $"| Instances persisted | Metadata |{Header(compared)} Serving all after | Store loaded in (server log) | Target | Met |");
+            Line(text, $"|---:|---|{Rule(compared)}---:|---:|---|---|");
+            foreach (var row in InBuildOrder(results, results.Startup, r => r.Build))
+            {
+                Line(text, $"| {row.Instances:N0} | {row.Metadata} |{Cell(compared, row.Build)} {Ms(row.ServingAfter)} "
+                    + $"| {(row.LoadedIn is { } loaded ? Ms(loaded) : "–")} | < {StartupResult.Target.TotalSeconds:0} s | {Met(row.Met)} |");
+            }
         }
 
         Line(text);
         return text.ToString();
     }
+
+    private static IEnumerable<T> InBuildOrder<T>(BenchmarkResults results, IEnumerable<T> rows, Func<T, string> build) =>
+        rows.OrderBy(row => results.Builds.Select(b => b.Name).ToList().IndexOf(build(row)));
+
+    // A build column only when builds are compared, so a run of one build reads as it always has.
+    private static string Header(bool compared) => compared ? " Build |" : "";
+
+    private static string Rule(bool compared) => compared ? "---|" : "";
+
+    private static string Cell(bool compared, string build) => compared ? $" {build} |" : "";
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds switch
     {

@@ -27,8 +27,9 @@ public sealed class LoadBenchmarkSmokeTests
             Assert.True(scenario.Result.Failed == 0, $"{scenario.Scenario}: {scenario.Result.Failed} failed\n{log}");
         });
         Assert.All(results.Push, push => Assert.Equal(push.Expected, push.Delivered));
-        Assert.NotNull(results.Memory);
-        Assert.True(results.Startup?.LoadedIn is not null, log.ToString());
+        Assert.NotEmpty(results.Memory);
+        Assert.NotEmpty(results.Startup);
+        Assert.All(results.Startup, startup => Assert.True(startup.LoadedIn is not null, log.ToString()));
         Assert.Contains("| Scenario |", MarkdownReport.Render(results, "smoke", DateTimeOffset.UnixEpoch), StringComparison.Ordinal);
     }
 }
