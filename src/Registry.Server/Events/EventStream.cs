@@ -81,7 +81,13 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
                     return;
                 }
 
-                await WriteMessageAsync(response.BodyWriter, enumerator.Current, cancellationToken);
+                // What is ready goes out in one flush: the events of one change (one revision) travel together.
+                Write(response.BodyWriter, enumerator.Current);
+                next = enumerator.MoveNextAsync().AsTask();
+                if (!next.IsCompleted)
+                {
+                    await response.BodyWriter.FlushAsync(cancellationToken);
+                }
             }
         }
         finally
@@ -97,12 +103,11 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
         }
     }
 
-    private static async Task WriteMessageAsync(System.IO.Pipelines.PipeWriter writer, SseMessage message, CancellationToken ct)
+    private static void Write(IBufferWriter<byte> writer, SseMessage message)
     {
         Write(writer, $"id: {message.Id.ToString(CultureInfo.InvariantCulture)}\nevent: {message.Event}\ndata: ");
         writer.Write(message.Data.Span);
         Write(writer, "\n\n");
-        await writer.FlushAsync(ct);
     }
 
     private static void Write(IBufferWriter<byte> writer, string text) => Encoding.UTF8.GetBytes(text, writer);

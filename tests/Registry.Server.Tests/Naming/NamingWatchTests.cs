@@ -71,7 +71,7 @@ public sealed class NamingWatchTests
     }
 
     [Fact]
-    public async Task Watch_MetadataChange_SendsTheDocumentThenTheNewWeights()
+    public async Task Watch_MetadataChange_SendsTheDocumentThenTheNewWeightsUnderItsRevision()
     {
         await using var app = new RegistryApp();
         using var client = app.CreateClient();
@@ -80,13 +80,13 @@ public sealed class NamingWatchTests
         using var _ = response;
         await using var __ = stream;
 
-        await client.PutMetadataAsync("pay", new { instanceWeights = new Dictionary<string, double> { [a.Id] = 4 } });
+        var metadata = await client.PutMetadataAsync("pay", new { instanceWeights = new Dictionary<string, double> { [a.Id] = 4 } });
 
         var events = await stream.NextAsync(2);
         Assert.Equal(["metadata", "instances"], events.Select(e => e.Event));
         Assert.Equal(1, events[0].Json.GetProperty("version").GetInt64());
         Assert.Equal(4, events[1].Json.GetProperty("instances")[0].GetProperty("effectiveWeight").GetDouble());
-        Assert.True(long.Parse(events[1].Id!, CultureInfo.InvariantCulture) > long.Parse(events[0].Id!, CultureInfo.InvariantCulture));
+        Assert.Equal((events[0].Id, events[1].Id), (metadata.Revision.ToString(CultureInfo.InvariantCulture), metadata.Revision.ToString(CultureInfo.InvariantCulture)));
     }
 
     [Fact]
