@@ -27,20 +27,21 @@ internal sealed class DeleteConfigHandler(ConfigTable configs, ChangeWriter writ
     : ICommandHandler<DeleteConfigCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteConfigCommand command, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: configs.Kind.LogKey(command.ConfigKey()));
 
     private Decision<long> Decide(ReadPoint at, DeleteConfigCommand command)
     {
-        var key = command.ConfigKey();
         var now = time.GetUtcNow();
-        var decided = configs.Decide(key, body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: false);
+        var proposal = new Proposal(at);
+        var decided = configs.Decide(
+            proposal, command.ConfigKey(), body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null,
+            skipUnchanged: false);
         if (decided.Failure is { } failure)
         {
             return failure;
         }
 
-        return new Proposal(at)
-            .Add(decided.Change!)
+        return proposal
             .Audited(AuditNote.Change(now, command.Actor, "config.delete", command.Namespace, $"{command.Group}/{command.DataId}"))
             .Then(revision =>
             {

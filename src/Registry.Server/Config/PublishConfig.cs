@@ -45,7 +45,7 @@ internal sealed class PublishConfigHandler(
     : ICommandHandler<PublishConfigCommand, Outcome<ConfigChange>>
 {
     public async ValueTask<Outcome<ConfigChange>> Handle(PublishConfigCommand command, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: configs.Kind.LogKey(command.ConfigKey()));
 
     private Decision<ConfigChange> Decide(ReadPoint at, PublishConfigCommand command)
     {
@@ -55,12 +55,11 @@ internal sealed class PublishConfigHandler(
         }
 
         var key = command.ConfigKey();
-        var created = configs.FindLive(key) is null;
-        var op = created ? ConfigNames.Create : ConfigNames.Update;
         var now = time.GetUtcNow();
+        var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
         var decided = configs.Decide(
-            key, ConfigDocuments.Body(command.Content, command.Format), op, command.Actor, now, command.IfMatch, command.IfNoneMatch,
-            skipUnchanged: true);
+            proposal, key, ConfigDocuments.Body(command.Content, command.Format), op: null, command.Actor, now, command.IfMatch,
+            command.IfNoneMatch, skipUnchanged: true);
         if (decided.Failure is { } failure)
         {
             return failure;
@@ -72,14 +71,12 @@ internal sealed class PublishConfigHandler(
         }
 
         var written = decided.Written!;
-        return new Proposal(at)
-            .Read(NamespaceChanges.Key(command.Namespace))
-            .Add(decided.Change!)
+        return proposal
             .Audited(AuditNote.Change(now, command.Actor, "config.publish", command.Namespace, $"{command.Group}/{command.DataId}", $"version {written.Version}"))
             .Then(revision =>
             {
-                metrics.Changes.WithLabels(op).Inc();
-                return new ConfigChange((written with { Revision = revision }).ToInfo(key), created);
+                metrics.Changes.WithLabels(written.Op).Inc();
+                return new ConfigChange((written with { Revision = revision }).ToInfo(key), decided.Created);
             });
     }
 }

@@ -33,14 +33,15 @@ internal sealed class RollbackConfigHandler(ConfigTable configs, ChangeWriter wr
         var target = await configs.RollbackBodyAsync(key, command.To, cancellationToken);
         return target.Failure is { } failure
             ? failure
-            : await writer.WriteAsync(at => Decide(at, key, target.Value!, command), cancellationToken);
+            : await writer.WriteAsync(at => Decide(at, key, target.Value!, command), cancellationToken, serializeOn: configs.Kind.LogKey(key));
     }
 
     private Decision<ConfigChange> Decide(ReadPoint at, ConfigKey key, ConfigBody body, RollbackConfigCommand command)
     {
-        var created = configs.FindLive(key) is null;
         var now = time.GetUtcNow();
-        var decided = configs.Decide(key, body, ConfigNames.Rollback, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: true);
+        var proposal = new Proposal(at);
+        var decided = configs.Decide(
+            proposal, key, body, ConfigNames.Rollback, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: true);
         if (decided.Failure is { } failure)
         {
             return failure;
@@ -52,14 +53,13 @@ internal sealed class RollbackConfigHandler(ConfigTable configs, ChangeWriter wr
         }
 
         var written = decided.Written!;
-        return new Proposal(at)
-            .Add(decided.Change!)
+        return proposal
             .Audited(AuditNote.Change(
                 now, command.Actor, "config.rollback", command.Namespace, $"{command.Group}/{command.DataId}", $"to version {command.To} as {written.Version}"))
             .Then(revision =>
             {
                 metrics.Changes.WithLabels(ConfigNames.Rollback).Inc();
-                return new ConfigChange((written with { Revision = revision }).ToInfo(key), created);
+                return new ConfigChange((written with { Revision = revision }).ToInfo(key), decided.Created);
             });
     }
 }

@@ -64,14 +64,16 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
     }
 
     /// <summary>
-    /// Decides the next version of a document: <paramref name="body"/> (null deletes it) as <paramref name="op"/>, if the
-    /// conditions hold against the live version. With <paramref name="skipUnchanged"/> a body equal to the live one
-    /// makes no version.
+    /// Decides the next version of a document into <paramref name="proposal"/>: <paramref name="body"/> (null deletes
+    /// it) as <paramref name="op"/> (null: create or update), if the conditions hold against the live version. With
+    /// <paramref name="skipUnchanged"/> a body equal to the live one makes no version. A version the log has taken
+    /// in but not applied yet counts as live: a hot document takes many versions per disk write, each on the last.
     /// </summary>
     public DocumentDecision<TBody> Decide(
-        TKey key, TBody? body, string op, Actor actor, DateTimeOffset now, string? ifMatch, string? ifNoneMatch, bool skipUnchanged)
+        Proposal proposal, TKey key, TBody? body, string? op, Actor actor, DateTimeOffset now, string? ifMatch, string? ifNoneMatch,
+        bool skipUnchanged)
     {
-        var head = Find(key);
+        var head = Latest(proposal, key);
         var live = head?.Live;
         if (body is null && live is null)
         {
@@ -91,8 +93,10 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         var number = (head?.Version ?? 0) + 1;
         var trimmedFrom = head?.FirstVersion ?? 1;
         var first = MaxVersions > 0 ? Math.Max(trimmedFrom, number - MaxVersions + 1) : trimmedFrom;
-        var version = new DocumentVersion<TBody>(number, op, body, actor.Name, actor.SourceAddress, now, 0);
-        return new DocumentDecision<TBody>(Written: version, Change: Write(key, version, first, trimmedFrom));
+        var version = new DocumentVersion<TBody>(
+            number, op ?? (live is null ? DocumentOps.Create : DocumentOps.Update), body, actor.Name, actor.SourceAddress, now, 0);
+        proposal.Add(Write(key, version, first, trimmedFrom));
+        return new DocumentDecision<TBody>(Written: version, Created: live is null);
     }
 
     /// <summary>A version: the current one from memory, any other from history.</summary>
@@ -195,6 +199,29 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         return through;
     }
 
+    /// <summary>
+    /// The document as the next version builds on it: as a change the log has taken in but not applied says it is
+    /// (read pinned to that change, so the proposal holds only if it does), else as applied.
+    /// </summary>
+    private DocumentHead<TBody>? Latest(Proposal proposal, TKey key)
+    {
+        var logKey = Kind.LogKey(key);
+        switch (log.Pending(logKey))
+        {
+            case { Change: DocumentWritten<TKey, TBody> written } pending:
+                proposal.ReadPending(logKey, pending.Revision);
+                return new DocumentHead<TBody>(written.Version with { Revision = pending.Revision }, written.FirstVersion);
+            case { Change: DocumentTrimmed<TKey, TBody> trimmed } pending:
+                proposal.ReadPending(logKey, pending.Revision);
+                return trimmed.Head;
+            case { Change: DocumentRemoved<TKey, TBody> } pending:
+                proposal.ReadPending(logKey, pending.Revision);
+                return null;
+            default:
+                return Find(key);
+        }
+    }
+
     /// <summary>The change that writes a version of this kind.</summary>
     protected abstract Change Write(TKey key, DocumentVersion<TBody> version, long firstVersion, long trimmedFrom);
 
@@ -229,7 +256,19 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
 }
 
-/// <summary>What a write decides: a failure, no change (the live version, unchanged), or a change writing a version.</summary>
+/// <summary>
+/// What a write decides: a failure, no change (the live version, unchanged), or the version it writes (its change is
+/// in the proposal), <see cref="Created"/> when there was no live version before.
+/// </summary>
 internal readonly record struct DocumentDecision<TBody>(
-    Failure? Failure = null, DocumentVersion<TBody>? Unchanged = null, DocumentVersion<TBody>? Written = null, Change? Change = null)
+    Failure? Failure = null, DocumentVersion<TBody>? Unchanged = null, DocumentVersion<TBody>? Written = null, bool Created = false)
     where TBody : class;
+
+/// <summary>What a version of a document did: the <c>op</c> of history (the same names as config's).</summary>
+internal static class DocumentOps
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Rollback = "rollback";
+    public const string Delete = "delete";
+}

@@ -12,10 +12,18 @@ internal sealed partial class ChangeWriter(IChangeLog log, ILogger<ChangeWriter>
     /// <summary>Attempts before a use case gives up on a key that keeps changing under it.</summary>
     private const int MaxAttempts = 64;
 
-    public async Task<Outcome<T>> WriteAsync<T>(Func<ReadPoint, Decision<T>> decide, CancellationToken cancellationToken)
+    private readonly KeyedGate _turns = new();
+
+    /// <param name="serializeOn">
+    /// A key that many writers change at once (a config item): they decide one at a time, each as soon as the log has
+    /// taken the one before in, building on it, instead of all deciding on the same state and all but one retrying.
+    /// </param>
+    public async Task<Outcome<T>> WriteAsync<T>(
+        Func<ReadPoint, Decision<T>> decide, CancellationToken cancellationToken, string? serializeOn = null)
     {
         for (var attempt = 1; ; attempt++)
         {
+            using var turn = serializeOn is null ? null : await _turns.EnterAsync(serializeOn, cancellationToken);
             var decision = decide(log.ReadPoint);
             if (decision.Failure is { } failure)
             {
@@ -25,6 +33,11 @@ internal sealed partial class ChangeWriter(IChangeLog log, ILogger<ChangeWriter>
             if (decision.Proposal is not { } proposal)
             {
                 return decision.Value!;
+            }
+
+            if (turn is not null)
+            {
+                proposal.OnAccepted(turn.Dispose);
             }
 
             var appended = await log.AppendAsync(proposal, cancellationToken);
@@ -41,6 +54,7 @@ internal sealed partial class ChangeWriter(IChangeLog log, ILogger<ChangeWriter>
             }
 
             // Decide again once what got there first is applied.
+            turn?.Dispose();
             await log.WaitForAsync(conflict, cancellationToken);
         }
     }

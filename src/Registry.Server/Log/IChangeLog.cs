@@ -29,6 +29,13 @@ internal interface IChangeLog
     /// </summary>
     Task<Appended> AppendAsync(Proposal proposal, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The latest change to <paramref name="key"/> that the log took in but has not applied yet, for a decision that
+    /// builds on it (a hot config key takes many versions per disk write); readers never see it. Null when none is
+    /// on its way, or when the log decides each change on applied state alone.
+    /// </summary>
+    PendingChange? Pending(string key);
+
     /// <summary>Completes once <paramref name="revision"/> is applied (or the log has moved past a failed one).</summary>
     Task WaitForAsync(long revision, CancellationToken cancellationToken);
 
@@ -54,6 +61,9 @@ internal interface ILogSink
     /// <summary>Applies durable entries, in revision order; never called concurrently.</summary>
     void Apply(IReadOnlyList<LogEntry> entries);
 }
+
+/// <summary>A change the log took in at a revision and has not applied yet.</summary>
+internal sealed record PendingChange(long Revision, Change Change);
 
 /// <summary>The result of an append: the revision it took, or the later revision of a key it depended on.</summary>
 internal readonly record struct Appended(long Revision, long? Conflict = null);

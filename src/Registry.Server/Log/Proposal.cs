@@ -11,21 +11,56 @@ internal readonly record struct ReadPoint(long Revision, long Epoch);
 
 /// <summary>
 /// What a use case decided to append: typed changes, the keys it read besides those it writes (its preconditions:
-/// none of them may have changed after its read point) and the audit notes that record it.
+/// none of them may have changed after the revision it read them at) and the audit notes that record it.
 /// </summary>
 internal sealed class Proposal(ReadPoint at)
 {
     private readonly List<Change> _changes = [];
-    private readonly List<string> _reads = [];
+    private readonly List<(string Key, long Revision)> _reads = [];
     private readonly List<AuditNote> _audit = [];
+    private Action? _accepted;
 
     public ReadPoint At { get; } = at;
 
     public IReadOnlyList<Change> Changes => _changes;
 
-    public IReadOnlyList<string> Reads => _reads;
+    /// <summary>The keys read, each with the revision it was read at: the read point, or a pending change's.</summary>
+    public IReadOnlyList<(string Key, long Revision)> Reads => _reads;
 
     public IReadOnlyList<AuditNote> Audit => _audit;
+
+    /// <summary>The revision <paramref name="key"/> was read at: the read point unless it was read as a pending change.</summary>
+    public long ReadRevision(string key)
+    {
+        foreach (var (read, revision) in _reads)
+        {
+            if (read == key)
+            {
+                return revision;
+            }
+        }
+
+        return At.Revision;
+    }
+
+    /// <summary>
+    /// States that the decision read <paramref name="key"/> as a change the log accepted at <paramref name="revision"/>
+    /// but has not applied yet: it holds only if that change does, and nothing came after it.
+    /// </summary>
+    public Proposal ReadPending(string key, long revision)
+    {
+        _reads.Add((key, revision));
+        return this;
+    }
+
+    /// <summary>Runs once the log has taken the proposal in (numbered it) or turned it away, before it is durable.</summary>
+    public Proposal OnAccepted(Action accepted)
+    {
+        _accepted += accepted;
+        return this;
+    }
+
+    internal void Accepted() => Interlocked.Exchange(ref _accepted, null)?.Invoke();
 
     public Proposal Add(Change change)
     {
@@ -36,7 +71,7 @@ internal sealed class Proposal(ReadPoint at)
     /// <summary>States that the decision depends on <paramref name="key"/> (a namespace that must exist, a scope that must stay empty).</summary>
     public Proposal Read(string key)
     {
-        _reads.Add(key);
+        _reads.Add((key, At.Revision));
         return this;
     }
 

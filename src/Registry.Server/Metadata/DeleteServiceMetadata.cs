@@ -1,6 +1,6 @@
 using FluentValidation;
 using Mediator;
-using Registry.Contracts.Config;
+using Registry.Server.Documents;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
 using Registry.Server.Naming;
@@ -25,20 +25,21 @@ internal sealed class DeleteServiceMetadataHandler(MetadataTable documents, Chan
     : ICommandHandler<DeleteServiceMetadataCommand, Outcome<long>>
 {
     public async ValueTask<Outcome<long>> Handle(DeleteServiceMetadataCommand command, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: documents.Kind.LogKey(command.ServiceKey()));
 
     private Decision<long> Decide(ReadPoint at, DeleteServiceMetadataCommand command)
     {
         var now = time.GetUtcNow();
+        var proposal = new Proposal(at);
         var decided = documents.Decide(
-            command.ServiceKey(), body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: false);
+            proposal, command.ServiceKey(), body: null, DocumentOps.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null,
+            skipUnchanged: false);
         if (decided.Failure is { } failure)
         {
             return failure;
         }
 
-        return new Proposal(at)
-            .Add(decided.Change!)
+        return proposal
             .Audited(AuditNote.Change(now, command.Actor, "metadata.delete", command.Namespace, $"{command.Group}/{command.Service}"))
             .Then(revision => revision);
     }

@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.Extensions.Options;
-using Registry.Contracts.Config;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
@@ -77,7 +76,7 @@ internal sealed class PutServiceMetadataHandler(
     : ICommandHandler<PutServiceMetadataCommand, Outcome<MetadataChange>>
 {
     public async ValueTask<Outcome<MetadataChange>> Handle(PutServiceMetadataCommand command, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(at => Decide(at, command), cancellationToken);
+        await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: documents.Kind.LogKey(command.ServiceKey()));
 
     private Decision<MetadataChange> Decide(ReadPoint at, PutServiceMetadataCommand command)
     {
@@ -87,7 +86,6 @@ internal sealed class PutServiceMetadataHandler(
         }
 
         var key = command.ServiceKey();
-        var created = documents.FindLive(key) is null;
         var now = time.GetUtcNow();
         var body = new MetadataBody(
             [.. (command.Protocols ?? []).Select(p => p with { Name = p.Name.ToLowerInvariant() })],
@@ -95,16 +93,6 @@ internal sealed class PutServiceMetadataHandler(
             command.InstanceWeights ?? new Dictionary<string, double>(),
             command.Tags ?? [],
             MetadataMaps.OrEmpty(command.Properties));
-
-        // Every write is a version, even of an unchanged document: history records what admins saved.
-        var decided = documents.Decide(
-            key, body, created ? ConfigNames.Create : ConfigNames.Update, command.Actor, now, command.IfMatch, command.IfNoneMatch,
-            skipUnchanged: false);
-        if (decided.Failure is { } failure)
-        {
-            return failure;
-        }
-
         var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
         if (services.Find(key) is null)
         {
@@ -115,10 +103,17 @@ internal sealed class PutServiceMetadataHandler(
             proposal.Read(NamingChanges.Key(key));
         }
 
+        // Every write is a version, even of an unchanged document: history records what admins saved.
+        var decided = documents.Decide(
+            proposal, key, body, op: null, command.Actor, now, command.IfMatch, command.IfNoneMatch, skipUnchanged: false);
+        if (decided.Failure is { } failure)
+        {
+            return failure;
+        }
+
         var written = decided.Written!;
         return proposal
-            .Add(decided.Change!)
             .Audited(AuditNote.Change(now, command.Actor, "metadata.put", command.Namespace, $"{command.Group}/{command.Service}", $"version {written.Version}"))
-            .Then(revision => new MetadataChange((written with { Revision = revision }).ToInfo(key), created));
+            .Then(revision => new MetadataChange((written with { Revision = revision }).ToInfo(key), decided.Created));
     }
 }

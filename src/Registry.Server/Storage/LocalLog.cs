@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private readonly IDiskFaults _faults;
     private readonly ILogger<LocalLog> _logger;
     private readonly string? _path;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _probeGate = new();
     private Task _writer = Task.CompletedTask;
     private readonly Journal? _journal;
@@ -51,6 +52,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
     // The writer loop's own: revisions taken, the keys written recently and by which revision.
     private readonly Dictionary<string, long> _written = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingChange> _pending = new(StringComparer.Ordinal);
     private readonly Queue<(long Revision, string Key)> _writtenOrder = new();
     private long _assigned;
     private long _forgottenThrough;
@@ -136,7 +138,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     public Task<Appended> AppendAsync(Proposal proposal, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(proposal, _codec.Encode(proposal.Changes, proposal.Audit), cancellationToken);
+        var pending = new Queued(proposal, _codec.Encode(proposal.Changes, proposal.Audit), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
@@ -144,6 +146,8 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         return pending.Completion.Task;
     }
+
+    public PendingChange? Pending(string key) => _pending.GetValueOrDefault(key);
 
     public async Task WaitForAsync(long revision, CancellationToken cancellationToken)
     {
@@ -344,7 +348,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     }
 
     /// <summary>Checks and numbers what is queued, on the writer loop.</summary>
-    private void Drain(ChannelReader<Pending> reader, Batch batch)
+    private void Drain(ChannelReader<Queued> reader, Batch batch)
     {
         while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
         {
@@ -364,6 +368,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
                     if (change.Key() is { } key)
                     {
                         Remember(key, pending.Revision);
+                        _pending[key] = new PendingChange(pending.Revision, change);
                     }
 
                     foreach (var scope in change.Scopes())
@@ -374,6 +379,8 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
                 batch.Add(pending);
             }
+
+            pending.Proposal.Accepted();
         }
     }
 
@@ -386,9 +393,9 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             return _assigned;
         }
 
-        foreach (var key in proposal.Reads)
+        foreach (var (key, revision) in proposal.Reads)
         {
-            if (_written.TryGetValue(key, out var written) && written > at.Revision)
+            if (_written.TryGetValue(key, out var written) && written > revision)
             {
                 return written;
             }
@@ -396,7 +403,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         foreach (var change in proposal.Changes)
         {
-            if (change.Key() is { } key && _written.TryGetValue(key, out var written) && written > at.Revision)
+            if (change.Key() is { } key && _written.TryGetValue(key, out var written) && written > proposal.ReadRevision(key))
             {
                 return written;
             }
@@ -437,8 +444,17 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             _written.Remove(key);
         }
 
+        foreach (var (key, change) in _pending.Where(pair => pair.Value.Revision > durable).ToList())
+        {
+            _pending.TryRemove(KeyValuePair.Create(key, change));
+        }
+
         _forgottenThrough = Math.Max(_forgottenThrough, durable);
         _assigned = durable;
+
+        // Decisions made before this point may rest on what failed (or on what was pending on top of it): they are
+        // made again. The epoch moves only once nothing of it can be read any more.
+        Interlocked.Increment(ref _epoch);
         Signal();
     }
 
@@ -472,9 +488,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             }
 
             _lastWriteFailed = true;
-
-            // Decisions from before this point may rest on what just failed: they are made again.
-            Interlocked.Increment(ref _epoch);
             var failure = new StoreUnavailableException(
                 "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
             foreach (var pending in batch.Items)
@@ -496,6 +509,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         var entries = batch.Entries();
         _sink.Apply(entries);
         Interlocked.Exchange(ref _applied, batch.Last);
+        Forget(entries);
         Signal();
         foreach (var pending in batch.Items)
         {
@@ -507,6 +521,21 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     }
 
     private void Signal() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
+
+    /// <summary>Applied: what the entries wrote is no longer pending (unless a later entry wrote the key again).</summary>
+    private void Forget(LogEntry[] entries)
+    {
+        foreach (var entry in entries)
+        {
+            foreach (var change in entry.Changes)
+            {
+                if (change.Key() is { } key && _pending.TryGetValue(key, out var pending) && pending.Revision == entry.Revision)
+                {
+                    _pending.TryRemove(KeyValuePair.Create(key, pending));
+                }
+            }
+        }
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -624,7 +653,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private partial void LogCommitsRecovered(long revision);
 
     /// <summary>A proposal on its way through the writer.</summary>
-    private sealed class Pending(Proposal proposal, byte[] body, CancellationToken cancellation)
+    private sealed class Queued(Proposal proposal, byte[] body, CancellationToken cancellation)
     {
         public Proposal Proposal { get; } = proposal;
 
@@ -640,12 +669,12 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     /// <summary>The proposals of one group commit, numbered, with their journal records.</summary>
     private sealed class Batch
     {
-        private readonly List<Pending> _items = [];
+        private readonly List<Queued> _items = [];
         private readonly ArrayBufferWriter<byte> _records = new();
 
         public int Count => _items.Count;
 
-        public IReadOnlyList<Pending> Items => _items;
+        public IReadOnlyList<Queued> Items => _items;
 
         public long First => _items[0].Revision;
 
@@ -653,7 +682,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         public ReadOnlySpan<byte> Records => _records.WrittenSpan;
 
-        public void Add(Pending pending)
+        public void Add(Queued pending)
         {
             _items.Add(pending);
             Journal.Encode(_records, pending.Revision, pending.Body);

@@ -62,7 +62,7 @@ public sealed class LocalLogTests : IDisposable
         Assert.Empty(harness.Sink.Applied);
         Assert.True(harness.Log.Health.LastWriteFailed);
         disk.Failing = false;
-        Assert.Equal(new Appended(1), await harness.PutAsync("k", "v"));
+        Assert.Equal(1, await harness.WriteAsync("k", "v"));
         Assert.False(harness.Log.Health.LastWriteFailed);
     }
 
@@ -80,7 +80,7 @@ public sealed class LocalLogTests : IDisposable
         var late = await harness.PutAsync("other", "x", before);
 
         Assert.NotNull(late.Conflict);
-        Assert.Equal(new Appended(2), await harness.PutAsync("other", "x"));
+        Assert.Equal(2, await harness.WriteAsync("other", "x"));
     }
 
     [Fact]

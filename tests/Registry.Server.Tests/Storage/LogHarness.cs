@@ -37,6 +37,11 @@ internal sealed class LogHarness : IAsyncDisposable
         return new LogHarness(log, sink);
     }
 
+    /// <summary>Appends as a use case does, deciding again when a concurrent change got there first; the revision it took.</summary>
+    public async Task<long> WriteAsync(string name, string? value) =>
+        (await new ChangeWriter(Log, NullLogger<ChangeWriter>.Instance).WriteAsync(
+            at => new Proposal(at).Add(new TestPut(name, value)).Then(revision => revision), TestContext.Current.CancellationToken)).Value;
+
     public Task<Appended> PutAsync(string name, string? value, ReadPoint? at = null) =>
         Log.AppendAsync(new Proposal(at ?? Log.ReadPoint).Add(new TestPut(name, value)), TestContext.Current.CancellationToken);
 
