@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
@@ -20,7 +21,7 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
     private LiteDbSnapshot(string? path)
     {
         _path = path;
-        _db = path is null ? new LiteDatabase(":memory:") : Open(path);
+        _db = path is null ? new LiteDatabase(new ConnectionString { Filename = ":memory:", Collation = Ordinal }) : Open(path);
         Revision = ReadRevision(_db);
     }
 
@@ -184,8 +185,28 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private static LiteDatabase Open(string path) =>
-        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+    /// <summary>
+    /// Keys compare ordinally, as everywhere else in the server: LiteDB's default collation ignores case, so two keys
+    /// that differ only in case (config items <c>App.yaml</c> and <c>app.yaml</c>) were one document, and comparing
+    /// culture-aware costs twice the time of a fold. A file made with another collation is rebuilt with this one.
+    /// </summary>
+    private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
+
+    private static LiteDatabase Open(string path)
+    {
+        // The collation is chosen when the file is made; an existing file is opened with its own.
+        var exists = new FileInfo(path) is { Exists: true, Length: > 0 };
+        var db = new LiteDatabase(new ConnectionString
+        {
+            Filename = path, Connection = ConnectionType.Direct, Collation = exists ? null : Ordinal,
+        });
+        if (db.Collation.SortOptions != CompareOptions.Ordinal)
+        {
+            db.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Ordinal });
+        }
+
+        return db;
+    }
 
     private static long ReadRevision(LiteDatabase db) =>
         db.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64 ?? 0;

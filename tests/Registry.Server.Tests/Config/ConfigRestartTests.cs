@@ -62,4 +62,25 @@ public sealed class ConfigRestartTests
 
         Assert.Equal("reset", (await stream.NextAsync())!.Event);
     }
+
+    [Fact]
+    public async Task Restart_KeysThatDifferOnlyInCase_StayTwoItems()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        await using (var first = new RegistryApp(time, dir.File("registry.db")))
+        {
+            using var client = first.CreateClient();
+            await client.PublishAsync("App.yaml", "upper: 1\n");
+            await client.PublishAsync("app.yaml", "lower: 1\n");
+            await client.PublishAsync("App.yaml", "upper: 2\n");
+        }
+
+        await using var second = new RegistryApp(time, dir.File("registry.db"));
+        using var restarted = second.CreateClient();
+
+        Assert.Equal("upper: 2\n", (await restarted.ReadAsync("App.yaml")).Content);
+        Assert.Equal("lower: 1\n", (await restarted.ReadAsync("app.yaml")).Content);
+        Assert.Equal("upper: 1\n", (await restarted.ReadAsync("App.yaml", "version=1")).Content);
+    }
 }

@@ -211,6 +211,27 @@ public sealed class LocalLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_DataFileThatIgnoresCase_IsRebuiltToCompareKeysExactly()
+    {
+        // Earlier versions made the data file with LiteDB's default collation, which ignores case.
+        using (var earlier = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = DataFile, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            earlier.GetCollection(TestPut.Collection).Insert(new LiteDB.BsonDocument { ["_id"] = "Key", ["v"] = Encoding.UTF8.GetBytes("upper") });
+            earlier.GetCollection("meta").Insert(new LiteDB.BsonDocument { ["_id"] = "revision", ["v"] = 1L });
+        }
+
+        await using (var harness = await LogHarness.OpenAsync(DataFile))
+        {
+            Assert.Equal(new Dictionary<string, string> { ["Key"] = "upper" }, harness.Sink.State);
+            await harness.PutAsync("key", "lower");
+        }
+
+        await using var reopened = await LogHarness.OpenAsync(DataFile);
+
+        Assert.Equal(new Dictionary<string, string> { ["Key"] = "upper", ["key"] = "lower" }, reopened.Sink.State);
+    }
+
+    [Fact]
     public async Task Open_SecondLogOnTheSameFile_FailsInsteadOfSharingIt()
     {
         await using var harness = await LogHarness.OpenAsync(DataFile);
