@@ -10,6 +10,9 @@ internal sealed class MetricRegistry
 {
     public MetricRegistry()
     {
+        // The library's default metrics listen to every meter and event counter in the process (the HTTP server's
+        // per-request instruments among them), for a registry this server never serves.
+        Prometheus.Metrics.SuppressDefaultMetrics();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
 
         // No exemplars: reading the trace context on every observation costs more than the hot paths it measures.
