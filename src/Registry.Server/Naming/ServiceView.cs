@@ -32,7 +32,7 @@ internal sealed class ServiceView(
     /// <summary>The revision of the last change to the service, its instances or its routing.</summary>
     public long Revision { get; } = revision;
 
-    internal ImmutableSortedDictionary<string, Instance> InstancesById => instances;
+    public ImmutableSortedDictionary<string, Instance> InstancesById => instances;
 
     public Instance? Find(string id) => instances.GetValueOrDefault(id);
 

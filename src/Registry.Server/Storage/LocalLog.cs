@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
@@ -50,10 +52,11 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private ILogSink _sink = null!;
     private List<LogEntry> _unapplied;
 
-    // The writer loop's own: revisions taken, the keys written recently and by which revision.
-    private readonly Dictionary<string, long> _written = new(StringComparer.Ordinal);
+    // The writer loop's own: revisions taken, the keys written recently (by hash: two keys that share one only make a
+    // decision be made again) and by which revision.
+    private readonly Dictionary<ulong, long> _written = [];
+    private readonly Queue<(long Revision, ulong Key)> _writtenOrder = new();
     private readonly ConcurrentDictionary<string, PendingChange> _pending = new(StringComparer.Ordinal);
-    private readonly Queue<(long Revision, string Key)> _writtenOrder = new();
     private long _assigned;
     private long _forgottenThrough;
 
@@ -395,7 +398,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         foreach (var (key, revision) in proposal.Reads)
         {
-            if (_written.TryGetValue(key, out var written) && written > revision)
+            if (_written.TryGetValue(Hash(key), out var written) && written > revision)
             {
                 return written;
             }
@@ -403,7 +406,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
         foreach (var change in proposal.Changes)
         {
-            if (change.Key() is { } key && _written.TryGetValue(key, out var written) && written > proposal.ReadRevision(key))
+            if (change.Key() is { } key && _written.TryGetValue(Hash(key), out var written) && written > proposal.ReadRevision(key))
             {
                 return written;
             }
@@ -412,10 +415,13 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         return null;
     }
 
+    private static ulong Hash(string key) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
+
     private void Remember(string key, long revision)
     {
-        _written[key] = revision;
-        _writtenOrder.Enqueue((revision, key));
+        var hash = Hash(key);
+        _written[hash] = revision;
+        _writtenOrder.Enqueue((revision, hash));
         while (_writtenOrder.Count > RememberedKeys)
         {
             var (oldest, oldKey) = _writtenOrder.Dequeue();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Registry.Contracts.Naming;
 using Registry.Server.Events;
 using Registry.Server.Naming;
@@ -28,7 +29,7 @@ internal sealed partial class EurekaDeltaQueue(
 
     private readonly Lock _lock = new();
     private readonly Queue<EurekaDelta> _entries = new();
-    private readonly Dictionary<ServiceKey, (long Revision, IReadOnlyDictionary<string, Instance> Instances)> _known = [];
+    private readonly Dictionary<ServiceKey, (long Revision, ImmutableSortedDictionary<string, Instance> Instances)> _known = [];
     private Subscription? _subscription;
 
     /// <summary>The changes of the retention window, oldest first.</summary>
@@ -97,7 +98,7 @@ internal sealed partial class EurekaDeltaQueue(
             _known.Clear();
             foreach (var view in services.Services.Where(s => IsEureka(s.Key)))
             {
-                _known[view.Key] = (view.Revision, view.Instances.ToDictionary(r => r.Id));
+                _known[view.Key] = (view.Revision, view.InstancesById);
             }
         }
 
@@ -112,7 +113,7 @@ internal sealed partial class EurekaDeltaQueue(
 
     private void Apply(ServiceView view)
     {
-        var (revision, before) = _known.GetValueOrDefault(view.Key, (0, new Dictionary<string, Instance>()));
+        var (revision, before) = _known.GetValueOrDefault(view.Key, (0L, ServiceView.NoInstances));
         if (view.Revision <= revision)
         {
             return;
@@ -120,7 +121,7 @@ internal sealed partial class EurekaDeltaQueue(
 
         var now = time.GetUtcNow();
         var routing = view.Routing;
-        var after = view.Instances.ToDictionary(r => r.Id);
+        var after = view.InstancesById;
         foreach (var record in view.Instances)
         {
             var action = !before.TryGetValue(record.Id, out var old) ? EurekaDelta.Added
@@ -137,6 +138,7 @@ internal sealed partial class EurekaDeltaQueue(
             Add(new EurekaDelta(now, EurekaDelta.Deleted, gone.ToInfo(view.Key, routing, leases)));
         }
 
+        // The view's own immutable map: shared with the tree, never copied.
         _known[view.Key] = (view.Revision, after);
     }
 
