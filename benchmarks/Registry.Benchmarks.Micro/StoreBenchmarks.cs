@@ -27,7 +27,7 @@ public class StoreBenchmarks : IAsyncDisposable
     {
         _log = new LocalLog(
             Options.Create(new StorageOptions { Path = Path.Combine(_directory, "registry.db") }), RegistryServices.Codec,
-            new StoreMetrics(new MetricRegistry()), new NoDiskFaults(), NullLogger<LocalLog>.Instance);
+            new StoreMetrics(new MetricRegistry()), new NoDiskFaults(), TimeProvider.System, NullLogger<LocalLog>.Instance);
         _log.OpenAsync(new DiscardingSink(), CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -56,12 +56,12 @@ public class StoreBenchmarks : IAsyncDisposable
 
     private sealed class DiscardingSink : ILogSink
     {
-        public void Load(IDocumentReader snapshot, long revision)
-        {
-        }
+        private long _applied;
 
-        public void Apply(IReadOnlyList<LogEntry> entries)
-        {
-        }
+        public void Load(IDocumentReader snapshot, long revision) => _applied = revision;
+
+        public void Apply(IReadOnlyList<LogEntry> entries) => _applied = entries[^1].Revision;
+
+        public SnapshotCapture Capture(bool full) => new(_applied, _ => { });
     }
 }

@@ -60,7 +60,16 @@ internal interface ILogSink
 
     /// <summary>Applies durable entries, in revision order; never called concurrently.</summary>
     void Apply(IReadOnlyList<LogEntry> entries);
+
+    /// <summary>
+    /// Takes, between two applies, the state of the projections that the snapshot store holds whole rather than change
+    /// by change (the naming tree): what changed since the last capture, or everything when <paramref name="full"/>.
+    /// </summary>
+    SnapshotCapture Capture(bool full);
 }
+
+/// <summary>Projection state as of <see cref="Revision"/>, and what writes it into the snapshot store.</summary>
+internal sealed record SnapshotCapture(long Revision, Action<IDocumentWriter> Write);
 
 /// <summary>A change the log took in at a revision and has not applied yet.</summary>
 internal sealed record PendingChange(long Revision, Change Change);

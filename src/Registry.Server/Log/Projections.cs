@@ -15,6 +15,20 @@ internal interface IProjection
 }
 
 /// <summary>
+/// A projection that the snapshot store holds whole, written at checkpoints, rather than change by change: its
+/// changes come too often to materialize one by one (registrations, health), so they stay in the log until a
+/// snapshot holds them. Its changes materialize nothing.
+/// </summary>
+internal interface ISnapshottedProjection
+{
+    /// <summary>
+    /// What changed since the last capture (everything when <paramref name="full"/>), as a writer of its documents.
+    /// Called between applies; it takes immutable state, so the writer may run later, off the apply path.
+    /// </summary>
+    Action<IDocumentWriter> Capture(bool full);
+}
+
+/// <summary>
 /// The events of one applied batch. A topic whose event is its whole current state is published once per batch,
 /// built after the batch is applied, under the latest revision that changed it.
 /// </summary>
@@ -51,6 +65,7 @@ internal sealed partial class ProjectionSet(IEnumerable<IProjection> projections
 {
     private readonly IProjection[] _projections = [.. projections];
     private readonly Lock _gate = new();
+    private long _applied;
 
     public void Load(IDocumentReader snapshot, long revision)
     {
@@ -61,7 +76,17 @@ internal sealed partial class ProjectionSet(IEnumerable<IProjection> projections
                 projection.Load(snapshot);
             }
 
+            _applied = revision;
             feed.Start(revision);
+        }
+    }
+
+    public SnapshotCapture Capture(bool full)
+    {
+        lock (_gate)
+        {
+            var writers = _projections.OfType<ISnapshottedProjection>().Select(projection => projection.Capture(full)).ToList();
+            return new SnapshotCapture(_applied, writer => writers.ForEach(write => write(writer)));
         }
     }
 
@@ -91,6 +116,7 @@ internal sealed partial class ProjectionSet(IEnumerable<IProjection> projections
                 }
             }
 
+            _applied = entries[^1].Revision;
             feed.Append(events.Build(), entries[^1].Revision);
         }
     }

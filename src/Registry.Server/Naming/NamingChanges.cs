@@ -26,27 +26,32 @@ internal sealed record ServiceRemoved(ServiceKey Service) : Change
     public override void Materialize(IDocumentWriter writer, long revision) => NamingChanges.Services.Delete(writer, Service.ToString());
 }
 
-/// <summary>An instance registered, or its registration changed (an admin's patch, its health).</summary>
-/// <param name="Created">The instance did not exist: the store may insert it without a lookup.</param>
+/// <summary>
+/// An instance registered, or its registration changed (an admin's patch, its health). Instances change too often to
+/// write one by one: the snapshot store holds them whole, as the naming tree writes them at checkpoints.
+/// </summary>
+/// <param name="Created">The instance did not exist before.</param>
 internal sealed record InstancePut(ServiceKey Service, InstanceRecord Record, bool Created) : Change
 {
     public override string Key() => NamingChanges.Key(Service, Record.Id);
 
     public override IEnumerable<string> Scopes() => [NamingChanges.Instances(Service)];
 
-    public override void Materialize(IDocumentWriter writer, long revision) =>
-        NamingChanges.InstanceDocuments.Put(writer, Service.InstanceKey(Record.Id), Record with { Revision = revision }, Created);
+    public override void Materialize(IDocumentWriter writer, long revision)
+    {
+    }
 }
 
-/// <summary>An instance deregistered or evicted.</summary>
+/// <summary>An instance deregistered or evicted; like a registration, held by the naming tree's snapshot.</summary>
 internal sealed record InstanceRemoved(ServiceKey Service, string Id) : Change
 {
     public override string Key() => NamingChanges.Key(Service, Id);
 
     public override IEnumerable<string> Scopes() => [NamingChanges.Instances(Service)];
 
-    public override void Materialize(IDocumentWriter writer, long revision) =>
-        NamingChanges.InstanceDocuments.Delete(writer, Service.InstanceKey(Id));
+    public override void Materialize(IDocumentWriter writer, long revision)
+    {
+    }
 }
 
 /// <summary>Where the naming tree lives in the snapshot store, and the keys its changes write.</summary>
@@ -54,7 +59,11 @@ internal static class NamingChanges
 {
     public static readonly StoreCollection<ServiceRecord> Services = new("services", NamingJson.Default.ServiceRecord);
 
+    /// <summary>Instances one by one, as versions before the naming snapshot wrote them; read at start, then cleared.</summary>
     public static readonly StoreCollection<InstanceRecord> InstanceDocuments = new("instances", NamingJson.Default.InstanceRecord);
+
+    /// <summary>The naming snapshot: each service's instances in id order, in chunks (<c>ns/group/service/000000</c>).</summary>
+    public static readonly StoreCollection<InstanceRecord[]> InstanceChunks = new("service_instances", NamingJson.Default.InstanceRecordArray);
 
     public static readonly ChangeType[] Types =
     [
@@ -75,6 +84,7 @@ internal static class NamingChanges
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ServiceRecord))]
 [JsonSerializable(typeof(InstanceRecord))]
+[JsonSerializable(typeof(InstanceRecord[]))]
 [JsonSerializable(typeof(ServicePut))]
 [JsonSerializable(typeof(ServiceRemoved))]
 [JsonSerializable(typeof(InstancePut))]

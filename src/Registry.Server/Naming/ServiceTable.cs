@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Collections.Immutable;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
@@ -11,9 +12,15 @@ namespace Registry.Server.Naming;
 /// service's <see cref="ServiceView"/> lock-free; only applied entries change it, each change making the next view.
 /// </summary>
 internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time, ILogger<ServiceTable> logger)
-    : IProjection, INamespaceContents
+    : IProjection, ISnapshottedProjection, INamespaceContents
 {
+    /// <summary>Instances per document of the naming snapshot.</summary>
+    private const int ChunkSize = 512;
+
     private readonly ConcurrentDictionary<ServiceKey, ServiceNode> _services = new();
+
+    /// <summary>Services changed since the last snapshot was taken; changed only between applies, under their gate.</summary>
+    private HashSet<ServiceKey> _changed = [];
     private int _ephemeralCount;
 
     public int EphemeralCount => Volatile.Read(ref _ephemeralCount);
@@ -41,7 +48,10 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
         return new NamespaceCounts(services, instances, healthy, 0);
     }
 
-    /// <summary>Builds the tree; ephemeral instances get a full lease from now. A service's revision is that of its newest record.</summary>
+    /// <summary>
+    /// Builds the tree from the snapshot (and from instances stored one by one by earlier versions); ephemeral
+    /// instances get a full lease from now. A service's revision is that of its newest record.
+    /// </summary>
     public void Load(IDocumentReader snapshot)
     {
         var beat = time.GetUtcNow().UtcTicks;
@@ -52,30 +62,70 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
             _services[key] = new ServiceNode(new ServiceView(key, record, ServiceView.NoInstances, null, record.Revision));
         }
 
-        // Instances come in key order, so service by service and each service's in id order: one tree built per service.
-        var builder = ServiceView.NoInstances.ToBuilder();
-        ServiceKey? current = null;
-        var revision = 0L;
-        foreach (var document in snapshot.Scan(NamingChanges.InstanceDocuments.Name))
+        var instances = new Dictionary<ServiceKey, ImmutableSortedDictionary<string, Instance>.Builder>();
+        void Add(ServiceKey key, InstanceRecord record)
         {
-            var key = ServiceKey.Parse(document.Key);
-            if (current != key)
+            if (!instances.TryGetValue(key, out var builder))
             {
-                Flush(current, builder, revision);
-                current = key;
-                revision = 0;
+                instances[key] = builder = ServiceView.NoInstances.ToBuilder();
             }
 
-            var record = NamingChanges.InstanceDocuments.Deserialize(document.Value);
             builder[record.Id] = new Instance(record, record.Revision, beat);
-            revision = Math.Max(revision, record.Revision);
-            if (record.Ephemeral)
+        }
+
+        foreach (var document in snapshot.Scan(NamingChanges.InstanceChunks.Name))
+        {
+            var key = ServiceKey.Parse(document.Key);
+            foreach (var record in NamingChanges.InstanceChunks.Deserialize(document.Value))
             {
-                _ephemeralCount++;
+                Add(key, record);
             }
         }
 
-        Flush(current, builder, revision);
+        foreach (var document in snapshot.Scan(NamingChanges.InstanceDocuments.Name))
+        {
+            Add(ServiceKey.Parse(document.Key), NamingChanges.InstanceDocuments.Deserialize(document.Value));
+        }
+
+        foreach (var (key, builder) in instances)
+        {
+            var node = _services.GetValueOrDefault(key)
+                ?? throw new InvalidDataException($"Instances of '{key}' are stored without their service.");
+            var loaded = builder.ToImmutable();
+            _ephemeralCount += loaded.Values.Count(static i => i.Ephemeral);
+            var view = node.View;
+            node.View = new ServiceView(key, view.Record, loaded, view.Routing, Math.Max(view.Revision, loaded.Values.Max(static i => i.Revision)));
+        }
+    }
+
+    public Action<IDocumentWriter> Capture(bool full)
+    {
+        var changed = full ? [.. _services.Keys] : _changed;
+        _changed = [];
+        var views = changed.Select(key => (Key: key, View: Find(key))).ToList();
+        return writer =>
+        {
+            if (full)
+            {
+                writer.DeleteRange(NamingChanges.InstanceChunks.Name, "", "\uffff");
+                writer.DeleteRange(NamingChanges.InstanceDocuments.Name, "", "\uffff");
+            }
+
+            foreach (var (key, view) in views)
+            {
+                var prefix = key.ToString();
+                if (!full)
+                {
+                    writer.DeleteRange(NamingChanges.InstanceChunks.Name, prefix + "/", prefix + "0");
+                }
+
+                var chunk = 0;
+                foreach (var records in (view?.Instances ?? []).Select(static i => i.ToRecord()).Chunk(ChunkSize))
+                {
+                    NamingChanges.InstanceChunks.Put(writer, string.Create(CultureInfo.InvariantCulture, $"{prefix}/{chunk++:D6}"), records);
+                }
+            }
+        };
     }
 
     public void Apply(LogEntry entry, EventBatch events)
@@ -94,6 +144,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
                     {
                         var node = new ServiceNode(new ServiceView(put.Service, record, ServiceView.NoInstances, null, entry.Revision));
                         _services[put.Service] = node;
+                        _changed.Add(put.Service);
                         Changed(node, events);
                     }
 
@@ -156,12 +207,14 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
         node = new ServiceNode(new ServiceView(
             key, new ServiceRecord(0, MetadataMaps.Empty, time.GetUtcNow(), revision), ServiceView.NoInstances, null, revision));
         _services[key] = node;
+        _changed.Add(key);
         return node;
     }
 
     private void Update(ServiceNode node, Func<ServiceView, ServiceView> change, EventBatch? events)
     {
         node.View = change(node.View);
+        _changed.Add(node.View.Key);
         if (events is not null)
         {
             Changed(node, events);
@@ -172,23 +225,6 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     private void Changed(ServiceNode node, EventBatch events) =>
         events.AddLatest(NamingEvents.Topic(node.View.Key), NamingEvents.Instances, node.View.Revision,
             revision => NamingEvents.InstancesChanged(node.View, revision, leases));
-
-    private void Flush(ServiceKey? key, ImmutableSortedDictionary<string, Instance>.Builder builder, long revision)
-    {
-        if (key is not { } service || builder.Count == 0)
-        {
-            return;
-        }
-
-        if (!_services.TryGetValue(service, out var node))
-        {
-            throw new InvalidDataException($"Instances of '{service}' are stored without their service.");
-        }
-
-        var view = node.View;
-        node.View = new ServiceView(service, view.Record, builder.ToImmutable(), view.Routing, Math.Max(view.Revision, revision));
-        builder.Clear();
-    }
 
     private void AdjustEphemeralCount(bool? before, bool? after)
     {

@@ -14,6 +14,9 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
 {
     private const string MetaCollection = "meta";
     private const string RevisionKey = "revision";
+
+    /// <summary>The revision of the last snapshot of the projections held whole (the naming tree).</summary>
+    private const string SnapshotKey = "snapshot";
     private const string ValueField = "v";
     private readonly string? _path;
     private LiteDatabase _db;
@@ -22,11 +25,18 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
     {
         _path = path;
         _db = path is null ? new LiteDatabase(new ConnectionString { Filename = ":memory:", Collation = Ordinal }) : Open(path);
-        Revision = ReadRevision(_db);
+        Revision = ReadMeta(_db, RevisionKey) ?? 0;
+        SnapshotRevision = ReadSnapshotRevision();
     }
 
     /// <summary>The revision of the last entry folded in.</summary>
     public long Revision { get; private set; }
+
+    /// <summary>
+    /// The revision the projections held whole were last written at; what the log holds after it (and after
+    /// <see cref="Revision"/>) is replayed at start.
+    /// </summary>
+    public long SnapshotRevision { get; private set; }
 
     /// <summary>Opens the data file (null: a store in memory, for tests).</summary>
     public static LiteDbSnapshot OpenFile(string? path) => new(path);
@@ -79,14 +89,23 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
 
         try
         {
-            Write(writes, entries[^1].Revision, trustCreated: true);
+            Write(writes, RevisionKey, entries[^1].Revision, trustCreated: true);
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            Write(writes, entries[^1].Revision, trustCreated: false);
+            Write(writes, RevisionKey, entries[^1].Revision, trustCreated: false);
         }
 
         Revision = entries[^1].Revision;
+    }
+
+    /// <summary>Writes a snapshot of the projections held whole, in one transaction with its revision.</summary>
+    public void WriteSnapshot(SnapshotCapture capture)
+    {
+        var writes = new FoldWriter();
+        capture.Write(writes);
+        Write(writes, SnapshotKey, capture.Revision, trustCreated: false);
+        SnapshotRevision = capture.Revision;
     }
 
     /// <summary>Makes everything folded so far durable in the data file.</summary>
@@ -110,7 +129,8 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
         }
 
         _db = Open(_path);
-        Revision = ReadRevision(_db);
+        Revision = ReadMeta(_db, RevisionKey) ?? 0;
+        SnapshotRevision = ReadSnapshotRevision();
     }
 
     /// <summary>Folds the batches of an earlier version's journal (document writes) from the one at the data file's revision on.</summary>
@@ -137,8 +157,12 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
             }
         }
 
-        Write(writes, unapplied[^1].Revision, trustCreated: false);
+        Write(writes, RevisionKey, unapplied[^1].Revision, trustCreated: false);
         Revision = unapplied[^1].Revision;
+
+        // Earlier versions wrote everything change by change, the naming tree too: the file holds it whole now.
+        Write(new FoldWriter(), SnapshotKey, Revision, trustCreated: false);
+        SnapshotRevision = Revision;
         Checkpoint();
         return unapplied.Count;
     }
@@ -208,10 +232,26 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
         return db;
     }
 
-    private static long ReadRevision(LiteDatabase db) =>
-        db.GetCollection(MetaCollection).FindById(RevisionKey)?[ValueField].AsInt64 ?? 0;
+    private static long? ReadMeta(LiteDatabase db, string key) =>
+        db.GetCollection(MetaCollection).FindById(key)?[ValueField].AsInt64;
 
-    private void Write(FoldWriter writes, long revision, bool trustCreated)
+    /// <summary>
+    /// A file without a snapshot holds everything change by change up to its revision (earlier versions wrote the
+    /// naming tree so): that is its snapshot. Recorded at once, before any fold moves the revision on.
+    /// </summary>
+    private long ReadSnapshotRevision()
+    {
+        if (ReadMeta(_db, SnapshotKey) is { } recorded)
+        {
+            return recorded;
+        }
+
+        _db.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = SnapshotKey, [ValueField] = Revision });
+        _db.Checkpoint();
+        return Revision;
+    }
+
+    private void Write(FoldWriter writes, string metaKey, long revision, bool trustCreated)
     {
         if (!_db.BeginTrans())
         {
@@ -240,7 +280,7 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
                 }
             }
 
-            _db.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = RevisionKey, [ValueField] = revision });
+            _db.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = metaKey, [ValueField] = revision });
             _db.Commit();
         }
         catch

@@ -32,9 +32,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     /// <summary>Keys remembered with the revision that last wrote them, for precondition checks.</summary>
     private const int RememberedKeys = 1 << 16;
 
-    /// <summary>Entries folded into LiteDB in one transaction at most.</summary>
-    private const int MaxFold = 16_384;
-
     private const int ProbeBytes = 64 * 1024;
 
     private readonly StorageOptions _options;
@@ -69,7 +66,8 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
     /// <summary>Opens the data file and its journal, so a server that cannot use them fails before it starts.</summary>
     public LocalLog(
-        IOptions<StorageOptions> options, ChangeCodec codec, StoreMetrics metrics, IDiskFaults faults, ILogger<LocalLog> logger)
+        IOptions<StorageOptions> options, ChangeCodec codec, StoreMetrics metrics, IDiskFaults faults, TimeProvider time,
+        ILogger<LocalLog> logger)
     {
         _options = options.Value;
         _codec = codec;
@@ -77,7 +75,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         _faults = faults;
         _logger = logger;
         _path = _options.InMemory ? null : Path.GetFullPath(_options.Path);
-        Folder = new SnapshotFolder(this);
+        Folder = new SnapshotFolder(this, time);
         try
         {
             if (_path is null)
@@ -96,7 +94,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
                 _backups = Path.Combine(Path.GetDirectoryName(_path)!, ".backups");
                 ClearBackups();
                 _journal = Journal.Open(
-                    StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, snapshot.Revision, _codec, out _unapplied);
+                    StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, Folder.ReplayFrom, _codec, out _unapplied);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -120,12 +118,12 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     {
         _sink = sink;
         var started = Stopwatch.GetTimestamp();
-        var loaded = Folder.Revision;
+        var loaded = Folder.ReplayFrom;
         sink.Load(Folder.Snapshot, loaded);
         foreach (var chunk in _unapplied.Chunk(1024))
         {
-            sink.Apply(chunk);
             Folder.Enqueue(chunk);
+            sink.Apply(chunk);
         }
 
         _applied = _assigned = _forgottenThrough = _unapplied.Count > 0 ? _unapplied[^1].Revision : loaded;
@@ -175,7 +173,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
 
     public async Task<Backup> BackupAsync(CancellationToken cancellationToken)
     {
-        await Folder.CatchUpAsync(Revision, cancellationToken);
         CreatePrivateDirectory(_backups);
         var path = Path.Combine(_backups, $"backup-{Guid.NewGuid():N}.db");
         try
@@ -494,6 +491,10 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             }
 
             _lastWriteFailed = true;
+
+            // Until a probe finds room again, writes are refused before they reach the disk (a smaller one that
+            // still fits would otherwise slip through between failures).
+            Probe();
             var failure = new StoreUnavailableException(
                 "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
             foreach (var pending in batch.Items)
@@ -512,7 +513,9 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             _lastWriteFailed = false;
         }
 
+        // The folder takes the entries first: a checkpoint then finds every applied entry in its queue.
         var entries = batch.Entries();
+        Folder.Enqueue(entries);
         _sink.Apply(entries);
         Interlocked.Exchange(ref _applied, batch.Last);
         Forget(entries);
@@ -522,7 +525,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             pending.Completion.TrySetResult(new Appended(pending.Revision));
         }
 
-        Folder.Enqueue(entries);
         return true;
     }
 

@@ -31,7 +31,7 @@ internal sealed class LogHarness : IAsyncDisposable
     {
         var log = new LocalLog(
             Options.Create(new StorageOptions { Path = path, JournalCheckpointBytes = checkpointBytes }), Codec,
-            new StoreMetrics(new MetricRegistry()), faults ?? new NoDiskFaults(), NullLogger<LocalLog>.Instance);
+            new StoreMetrics(new MetricRegistry()), faults ?? new NoDiskFaults(), TimeProvider.System, NullLogger<LocalLog>.Instance);
         var sink = new RecordingSink();
         await log.OpenAsync(sink, TestContext.Current.CancellationToken);
         return new LogHarness(log, sink);
@@ -90,6 +90,8 @@ internal sealed class RecordingSink : ILogSink
             State[document.Key] = Encoding.UTF8.GetString(document.Value);
         }
     }
+
+    public SnapshotCapture Capture(bool full) => new(Applied.Count > 0 ? Applied[^1] : Loaded, _ => { });
 
     public void Apply(IReadOnlyList<LogEntry> entries)
     {
