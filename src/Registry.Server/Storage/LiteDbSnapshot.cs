@@ -18,6 +18,9 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
     /// <summary>The revision of the last snapshot of the projections held whole (the naming tree).</summary>
     private const string SnapshotKey = "snapshot";
     private const string ValueField = "v";
+
+    /// <summary>A range of keys as a parameterized expression: LiteDB compiles each distinct text, literals included.</summary>
+    private const string KeyRange = "_id >= @0 AND _id < @1";
     private readonly string? _path;
     private LiteDatabase _db;
 
@@ -49,7 +52,7 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
         var documents = _db.GetCollection(collection);
         var query = prefix.Length == 0
             ? documents.Query().OrderBy("_id")
-            : documents.Query().Where(Query.StartsWith("_id", prefix)).OrderBy("_id");
+            : documents.Query().Where(BsonExpression.Create(KeyRange, prefix, prefix + char.MaxValue)).OrderBy("_id");
         foreach (var document in query.ToEnumerable())
         {
             yield return new StoredDocument(document["_id"].AsString, document[ValueField].AsBinary);
@@ -266,7 +269,7 @@ internal sealed class LiteDbSnapshot : IDocumentReader, IDisposable
                 switch (write)
                 {
                     case { To: { } to }:
-                        documents.DeleteMany(Query.And(Query.GTE("_id", write.Key), Query.LT("_id", to)));
+                        documents.DeleteMany(BsonExpression.Create(KeyRange, write.Key, to));
                         break;
                     case { Value: null }:
                         documents.Delete(write.Key);
