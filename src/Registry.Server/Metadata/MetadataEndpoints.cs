@@ -28,6 +28,14 @@ internal static class MetadataEndpoints
         metadata.MapGet("/history", GetServiceMetadataHistory).WithName(nameof(GetServiceMetadataHistory)).RequireAccess(Roles.Read)
             .WithSummary("The versions of a service's metadata document, newest first, with the document as of each.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        metadata.MapGet("/diff", DiffServiceMetadata).WithName(nameof(DiffServiceMetadata)).RequireAccess(Roles.Read)
+            .WithSummary("A unified diff of two versions of a service's metadata document (to defaults to the current one).")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        metadata.MapPost("/rollback", RollbackServiceMetadata).WithName(nameof(RollbackServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
+            .WithSummary("Write the document of an earlier version as the next version; nothing changes if it is already current.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
         return app;
     }
 
@@ -71,12 +79,7 @@ internal static class MetadataEndpoints
             return failure.ToProblem();
         }
 
-        var (metadata, created) = outcome.Value!;
-        response.Headers.ETag = EntityTags.Format(metadata.Version);
-        response.SetRevision(metadata.Revision);
-        return created
-            ? TypedResults.Created($"/v1/services/{Uri.EscapeDataString(metadata.Service)}/metadata?namespace={Uri.EscapeDataString(metadata.Namespace)}&group={Uri.EscapeDataString(metadata.Group)}", metadata)
-            : TypedResults.Ok(metadata);
+        return Changed(outcome.Value!, response);
     }
 
     /// <param name="service">The service name.</param>
@@ -97,4 +100,38 @@ internal static class MetadataEndpoints
         string service, [AsParameters] ScopeQuery scope, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new GetServiceMetadataHistoryQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct)).ToOk();
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="from">The older version.</param>
+    /// <param name="to">The newer version; default the current one.</param>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DiffServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, long from, long? to, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new DiffServiceMetadataQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, from, to), ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Text(outcome.Value, "text/plain; charset=utf-8");
+    }
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="to">The version whose document to write again.</param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
+    private static async Task<Results<Created<ServiceMetadataInfo>, Ok<ServiceMetadataInfo>, ProblemHttpResult>> RollbackServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, long to, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new RollbackServiceMetadataCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, to, ifMatch, RequestActors.From(request)), ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : Changed(outcome.Value!, response);
+    }
+
+    private static Results<Created<ServiceMetadataInfo>, Ok<ServiceMetadataInfo>, ProblemHttpResult> Changed(MetadataChange change, HttpResponse response)
+    {
+        var (metadata, created) = change;
+        response.Headers.ETag = EntityTags.Format(metadata.Version);
+        response.SetRevision(metadata.Revision);
+        return created
+            ? TypedResults.Created($"/v1/services/{Uri.EscapeDataString(metadata.Service)}/metadata?namespace={Uri.EscapeDataString(metadata.Namespace)}&group={Uri.EscapeDataString(metadata.Group)}", metadata)
+            : TypedResults.Ok(metadata);
+    }
 }

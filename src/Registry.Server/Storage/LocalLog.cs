@@ -467,6 +467,8 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
+            _faults.WaitUntilAnswering();
+
             // A directory that stopped taking new files can still take appends to open ones, but not the fold into the
             // data file nor a new journal segment: refuse writes until a probe succeeds again.
             if ((_unwritable is not null || _faults.Fault is not null) && Probe() is { } problem)

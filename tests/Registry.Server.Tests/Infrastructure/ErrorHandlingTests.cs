@@ -107,7 +107,7 @@ public sealed class ErrorHandlingTests
     [Fact]
     public async Task Write_WhenTheStoreFails_Returns503ChangesNothingAndKeepsReadsWorking()
     {
-        var flaky = new FlakyDisk();
+        using var flaky = new FlakyDisk();
         await using var app = new RegistryApp(faults: flaky);
         using var client = app.CreateClient();
         var kept = await client.RegisterAsync("orders", "10.0.0.1");

@@ -1,9 +1,16 @@
+using System.Net;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
 using Registry.Server.Naming;
+using Registry.Server.Tests.Storage;
 
 namespace Registry.Server.Tests.Naming;
 
 public sealed class HeartbeatSweeperTests
 {
+    /// <summary>The sweeper's own timer stays out of the way of the sweeps a test runs.</summary>
+    private static readonly Dictionary<string, string?> OnlyExplicitSweeps = new() { ["Registry:Naming:SweepInterval"] = "00:01:00" };
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -130,5 +137,56 @@ public sealed class HeartbeatSweeperTests
             app.Time.Advance(TimeSpan.FromSeconds(1));
             return (await client.ListAsync("orders")).Instances.Count == 0;
         }, "evicted");
+    }
+
+    [Fact]
+    public async Task Beat_WhileTheEvictionIsOnItsWayToTheLog_WaitsForItAndFindsTheInstanceGone()
+    {
+        using var disk = new FlakyDisk();
+        await using var app = new RegistryApp(faults: disk, settings: OnlyExplicitSweeps);
+        using var client = app.CreateClient();
+        var instance = await client.RegisterAsync("orders", "10.0.0.1");
+        app.Time.Advance(TimeSpan.FromSeconds(31));
+        disk.Hold();
+
+        var sweep = app.Service<HeartbeatSweeper>().SweepAsync(Ct);
+        await EvictionTakenInAsync(app, instance.Id);
+        var beat = client.BeatAsync("orders", instance.Id);
+        disk.Answer();
+        await sweep;
+
+        // Acknowledging the beat would have renewed a lease the log was about to end.
+        Assert.Equal(HttpStatusCode.NotFound, await beat);
+        Assert.Empty((await client.ListAsync("orders")).Instances);
+    }
+
+    [Fact]
+    public async Task Beat_WhileARefusedEvictionIsOnItsWayToTheLog_RenewsTheLeaseOnceItIsRefused()
+    {
+        using var disk = new FlakyDisk();
+        await using var app = new RegistryApp(faults: disk, settings: OnlyExplicitSweeps);
+        using var client = app.CreateClient();
+        var instance = await client.RegisterAsync("orders", "10.0.0.1");
+        app.Time.Advance(TimeSpan.FromSeconds(31));
+        disk.Hold();
+
+        var sweep = app.Service<HeartbeatSweeper>().SweepAsync(Ct);
+        await EvictionTakenInAsync(app, instance.Id);
+        var beat = client.BeatAsync("orders", instance.Id);
+        disk.Failing = true;
+        disk.Answer();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => sweep);
+        disk.Failing = false;
+
+        Assert.Equal(HttpStatusCode.OK, await beat);
+        await app.Service<HeartbeatSweeper>().SweepAsync(Ct);
+        Assert.True(Assert.Single((await client.ListAsync("orders")).Instances).Healthy);
+    }
+
+    /// <summary>The log has taken the eviction in: it waits on the held disk, and beats on the instance wait on it.</summary>
+    private static Task EvictionTakenInAsync(RegistryApp app, string id)
+    {
+        var key = NamingChanges.Key(new ServiceKey(NameRules.DefaultNamespace, NameRules.DefaultGroup, "orders"), id);
+        return Eventually.TrueAsync(() => app.Service<IChangeLog>().Pending(key) is not null, "taken in by the log");
     }
 }

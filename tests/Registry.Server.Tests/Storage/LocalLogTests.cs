@@ -53,7 +53,7 @@ public sealed class LocalLogTests : IDisposable
     [Fact]
     public async Task Append_DiskRefusesIt_FailsWith503AppliesNothingAndGivesItsRevisionToTheNextWrite()
     {
-        var disk = new FlakyDisk { Failing = true };
+        using var disk = new FlakyDisk { Failing = true };
         await using var harness = await LogHarness.OpenAsync(DataFile, disk);
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.PutAsync("k", "v"));
@@ -69,7 +69,7 @@ public sealed class LocalLogTests : IDisposable
     [Fact]
     public async Task Append_DecidedBeforeAFailedBatch_IsDecidedAgain()
     {
-        var disk = new FlakyDisk();
+        using var disk = new FlakyDisk();
         await using var harness = await LogHarness.OpenAsync(DataFile, disk);
         await harness.PutAsync("k", "1");
         var before = harness.Log.ReadPoint;

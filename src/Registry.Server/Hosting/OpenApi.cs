@@ -1,6 +1,8 @@
 using Microsoft.OpenApi;
+using Registry.Server.Config;
+using Registry.Server.Infrastructure;
 
-namespace Registry.Server.Infrastructure;
+namespace Registry.Server.Hosting;
 
 /// <summary>
 /// Swagger UI at <c>/swagger</c>; the document at <c>/swagger/v1/swagger.json</c> (and <c>.yaml</c>) is the
@@ -39,7 +41,7 @@ internal static class OpenApi
             {
                 [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
             });
-            options.OperationFilter<Config.ConfigExamples>();
+            options.OperationFilter<ConfigExamples>();
             options.OperationFilter<AuthorHeader>();
             foreach (var file in XmlDocumentation)
             {
