@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -5,11 +8,11 @@ using System.Text.Json.Serialization.Metadata;
 namespace Registry.Server.Log;
 
 /// <summary>A kind of change the log can store: its name in the log and how it is serialized.</summary>
-internal sealed record ChangeType(string Name, Type Type, Func<Change, byte[]> Serialize, Func<byte[], Change> Deserialize)
+internal sealed record ChangeType(string Name, Type Type, Action<Utf8JsonWriter, Change> Serialize, Func<byte[], Change> Deserialize)
 {
     public static ChangeType Of<T>(string name, JsonTypeInfo<T> info) where T : Change => new(
         name, typeof(T),
-        change => JsonSerializer.SerializeToUtf8Bytes((T)change, info),
+        (writer, change) => JsonSerializer.Serialize(writer, (T)change, info),
         bytes => JsonSerializer.Deserialize(bytes, info) ?? throw new InvalidDataException($"A null '{name}' change is in the log."));
 }
 
@@ -32,32 +35,80 @@ internal sealed class ChangeCodec
         }
     }
 
+    /// <summary>Each thread's buffer and JSON writer, reused: an entry is encoded on the request's thread, once.</summary>
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? _scratch;
+
     public byte[] Encode(IReadOnlyList<Change> changes, IReadOnlyList<AuditNote> audit)
     {
-        using var body = new MemoryStream(256);
-        using var writer = new BinaryWriter(body, Encoding.UTF8);
-        writer.Write(changes.Count);
-        foreach (var change in changes)
+        var (buffer, json) = _scratch ??= NewScratch();
+        buffer.ResetWrittenCount();
+        WriteInt32(buffer, changes.Count);
+        for (var i = 0; i < changes.Count; i++)
         {
+            var change = changes[i];
             var type = _byType.TryGetValue(change.GetType(), out var known)
                 ? known
                 : throw new InvalidOperationException($"The change type {change.GetType().Name} is not registered with the log.");
-            var json = type.Serialize(change);
-            writer.Write(type.Name);
-            writer.Write(json.Length);
-            writer.Write(json);
+            WriteString(buffer, type.Name);
+            WriteJson(buffer, json, type.Serialize, change);
         }
 
-        writer.Write(audit.Count);
-        foreach (var note in audit)
+        WriteInt32(buffer, audit.Count);
+        for (var i = 0; i < audit.Count; i++)
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(note, AuditStoreJson.Default.AuditNote);
-            writer.Write(json.Length);
-            writer.Write(json);
+            WriteJson(buffer, json, static (writer, note) => JsonSerializer.Serialize(writer, note, AuditStoreJson.Default.AuditNote), audit[i]);
         }
 
-        writer.Flush();
-        return body.ToArray();
+        var body = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxScratchBytes)
+        {
+            _scratch = null;
+        }
+
+        return body;
+    }
+
+    private const int MaxScratchBytes = 1024 * 1024;
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch()
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        return (buffer, new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }));
+    }
+
+    private static void WriteInt32(ArrayBufferWriter<byte> buffer, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(sizeof(int)), value);
+        buffer.Advance(sizeof(int));
+    }
+
+    /// <summary>As <see cref="BinaryWriter.Write(string)"/>: a 7-bit encoded byte length, then UTF-8.</summary>
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var length = (uint)Encoding.UTF8.GetByteCount(value);
+        while (length >= 0x80)
+        {
+            buffer.GetSpan(1)[0] = (byte)(length | 0x80);
+            buffer.Advance(1);
+            length >>= 7;
+        }
+
+        buffer.GetSpan(1)[0] = (byte)length;
+        buffer.Advance(1);
+        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length))));
+    }
+
+    /// <summary>A length, then the JSON <paramref name="serialize"/> writes, straight into the buffer.</summary>
+    private static void WriteJson<T>(ArrayBufferWriter<byte> buffer, Utf8JsonWriter json, Action<Utf8JsonWriter, T> serialize, T value)
+    {
+        var at = buffer.WrittenCount;
+        WriteInt32(buffer, 0);
+        json.Reset(buffer);
+        serialize(json, value);
+        json.Flush();
+        var length = buffer.WrittenCount - at - sizeof(int);
+        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(buffer.WrittenMemory).Span[at..], length);
     }
 
     public LogEntry Decode(long revision, ReadOnlySpan<byte> body)

@@ -19,6 +19,7 @@ internal sealed class Proposal(ReadPoint at)
     private readonly List<(string Key, long Revision)> _reads = [];
     private readonly List<AuditNote> _audit = [];
     private Action? _accepted;
+    private string?[]? _writtenKeys;
 
     public ReadPoint At { get; } = at;
 
@@ -28,6 +29,9 @@ internal sealed class Proposal(ReadPoint at)
     public IReadOnlyList<(string Key, long Revision)> Reads => _reads;
 
     public IReadOnlyList<AuditNote> Audit => _audit;
+
+    /// <summary>The key each change writes (null for one without), in the order of <see cref="Changes"/>; built once.</summary>
+    public IReadOnlyList<string?> WrittenKeys => _writtenKeys ??= [.. _changes.Select(static change => change.Key())];
 
     /// <summary>The revision <paramref name="key"/> was read at: the read point unless it was read as a pending change.</summary>
     public long ReadRevision(string key)

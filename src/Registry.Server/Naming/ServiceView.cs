@@ -14,7 +14,7 @@ internal sealed class ServiceView(
     public static readonly ImmutableSortedDictionary<string, Instance> NoInstances =
         ImmutableSortedDictionary.Create<string, Instance>(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<InstanceFilter, byte[]> _rendered = new();
+    private ConcurrentDictionary<InstanceFilter, byte[]>? _rendered;
     private Instance[]? _list;
 
     public ServiceKey Key { get; } = key;
@@ -37,8 +37,12 @@ internal sealed class ServiceView(
     public Instance? Find(string id) => instances.GetValueOrDefault(id);
 
     /// <summary>The serialized instance list for <paramref name="filter"/>, built once per view and filter.</summary>
-    public byte[] Rendered(InstanceFilter filter, Func<ServiceView, InstanceFilter, byte[]> render) =>
-        _rendered.GetOrAdd(filter, f => render(this, f));
+    public byte[] Rendered(InstanceFilter filter, Func<ServiceView, InstanceFilter, byte[]> render)
+    {
+        // Most views are replaced before anyone reads them: the cache is made on first read.
+        var rendered = _rendered ?? Interlocked.CompareExchange(ref _rendered, new(), null) ?? _rendered;
+        return rendered.GetOrAdd(filter, static (f, state) => state.Render(state.View, f), (View: this, Render: render));
+    }
 }
 
 /// <summary>

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
@@ -16,11 +15,12 @@ namespace Registry.Server.Storage;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Writes flow one way. Request threads decide and encode their proposals; the writer loop checks each one's
-/// preconditions against every key written after its read point (applied or still on its way to disk), gives it
-/// the next revision and adds it to the batch it is forming; while one batch is being made durable (one fsync) the
-/// next one forms. A durable batch is applied to the projections, then acknowledged, then handed to the folder,
-/// which writes it into LiteDB and, once the journal has grown, checkpoints LiteDB and drops old journal segments.
+/// Writes flow one way. Request threads decide and encode their proposals; appending checks each one's preconditions
+/// against every key written after its read point (applied or still on its way to disk), gives it the next revision
+/// and adds it to the batch being formed, all under one short lock. One sync loop at a time makes formed batches
+/// durable (one fsync each) while the next one forms, and stops when there is none. A durable batch is applied to the
+/// projections, then acknowledged, then handed to the folder, which writes it into LiteDB and, once the journal has
+/// grown, checkpoints LiteDB and drops old journal segments.
 /// </para>
 /// <para>
 /// Nothing reaches memory before it is durable, so a failed fsync fails its batch and every batch formed on top
@@ -40,17 +40,23 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private readonly IDiskFaults _faults;
     private readonly ILogger<LocalLog> _logger;
     private readonly string? _path;
-    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _probeGate = new();
-    private Task _writer = Task.CompletedTask;
     private readonly Journal? _journal;
     private readonly string _backups;
     private readonly FileStream? _lock;
     private ILogSink _sink = null!;
     private List<LogEntry> _unapplied;
 
-    // The writer loop's own: revisions taken, the keys written recently (by hash: two keys that share one only make a
-    // decision be made again) and by which revision.
+    // Under the gate: the batch being formed (and full ones waiting for the disk), whether a sync loop runs, the
+    // revisions taken, the keys written recently (by hash: two keys that share one only make a decision be made
+    // again) and by which revision.
+    private readonly Lock _gate = new();
+    private readonly Queue<Batch> _full = new();
+    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
+    private Batch _forming;
+    private bool _syncing;
+    private bool _closed;
+    private Task _writer = Task.CompletedTask;
     private readonly Dictionary<ulong, long> _written = [];
     private readonly Queue<(long Revision, ulong Key)> _writtenOrder = new();
     private readonly ConcurrentDictionary<string, PendingChange> _pending = new(StringComparer.Ordinal);
@@ -75,6 +81,7 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         _faults = faults;
         _logger = logger;
         _path = _options.InMemory ? null : Path.GetFullPath(_options.Path);
+        _forming = new Batch(_buffers);
         Folder = new SnapshotFolder(this, time);
         try
         {
@@ -130,7 +137,6 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         var replayed = _unapplied.Count;
         _unapplied = [];
         Folder.Start();
-        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogOpened(_path ?? ":memory:", _applied, replayed, elapsed.TotalMilliseconds);
         return Task.CompletedTask;
@@ -139,13 +145,29 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     public Task<Appended> AppendAsync(Proposal proposal, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Queued(proposal, _codec.Encode(proposal.Changes, proposal.Audit), cancellationToken);
-        if (!_queue.Writer.TryWrite(pending))
+        var pending = new Queued(proposal, _codec.Encode(proposal.Changes, proposal.Audit));
+        long? conflict;
+        lock (_gate)
         {
-            throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
+            if (_closed)
+            {
+                throw new StoreUnavailableException("The registry is shutting down; the change was not applied.");
+            }
+
+            conflict = Conflict(proposal);
+            if (conflict is null)
+            {
+                Take(pending);
+                if (!_syncing)
+                {
+                    _syncing = true;
+                    _writer = Task.Run(SyncLoop, CancellationToken.None);
+                }
+            }
         }
 
-        return pending.Completion.Task;
+        proposal.Accepted();
+        return conflict is { } revision ? Task.FromResult(new Appended(0, revision)) : pending.Completion.Task;
     }
 
     public PendingChange? Pending(string key) => _pending.GetValueOrDefault(key);
@@ -222,8 +244,14 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
-        await _writer;
+        Task writer;
+        lock (_gate)
+        {
+            _closed = true;
+            writer = _writer;
+        }
+
+        await writer;
         await Folder.StopAsync();
         _journal?.Dispose();
         _lock?.Dispose();
@@ -291,97 +319,72 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         }
     }
 
-    /// <summary>Forms batches while the previous one is made durable, then hands each on to be synced and applied.</summary>
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Makes formed batches durable one after another, applying and acknowledging each, until none is left; runs while
+    /// there is work and is started again by the next append.
+    /// </summary>
+    private void SyncLoop()
     {
-        var reader = _queue.Reader;
-        Task<bool>? syncing = null;
-        var batch = new Batch();
         while (true)
         {
-            if (syncing is { IsCompleted: true } && !syncing.Result)
+            Batch ready;
+            lock (_gate)
+            {
+                if (!_full.TryDequeue(out ready!))
+                {
+                    if (_forming.Count == 0)
+                    {
+                        _syncing = false;
+                        return;
+                    }
+
+                    ready = _forming;
+                    _forming = new Batch(_buffers);
+                }
+            }
+
+            var synced = Sync(ready);
+            ready.Recycle(_buffers);
+            if (!synced)
             {
                 // Everything formed after the failed batch assumed it: refuse it too, and forget what it wrote.
-                Forget(batch);
-                batch = new Batch();
-                syncing = null;
-            }
-
-            Drain(reader, batch);
-            if (batch.Count > 0 && (syncing is null || syncing.IsCompleted))
-            {
-                var ready = batch;
-                batch = new Batch();
-                syncing = Task.Run(() => Sync(ready));
-                continue;
-            }
-
-            if (batch.Count >= _options.MaxBatchSize)
-            {
-                await syncing!;
-                continue;
-            }
-
-            // Gather until the disk is free; with the disk free, wait for something to write.
-            var more = reader.WaitToReadAsync().AsTask();
-            if (syncing is null || syncing.IsCompleted)
-            {
-                if (!await more)
+                lock (_gate)
                 {
-                    break;
+                    Forget([.. _full, _forming]);
+                    _full.Clear();
+                    _forming = new Batch(_buffers);
                 }
-
-                continue;
             }
-
-            if (await Task.WhenAny(more, syncing) == more && !await more)
-            {
-                // Nothing more will come: finish what is on its way.
-                await syncing;
-            }
-        }
-
-        if (syncing is not null)
-        {
-            await syncing;
         }
     }
 
-    /// <summary>Checks and numbers what is queued, on the writer loop.</summary>
-    private void Drain(ChannelReader<Queued> reader, Batch batch)
+    /// <summary>Numbers an accepted proposal and adds it to the batch being formed, under the gate.</summary>
+    private void Take(Queued pending)
     {
-        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+        pending.Revision = ++_assigned;
+        var changes = pending.Proposal.Changes;
+        var keys = pending.Proposal.WrittenKeys;
+        for (var i = 0; i < changes.Count; i++)
         {
-            if (pending.Cancellation.IsCancellationRequested)
+            if (keys[i] is { } key)
             {
-                pending.Completion.TrySetCanceled(pending.Cancellation);
-            }
-            else if (Conflict(pending.Proposal) is { } conflict)
-            {
-                pending.Completion.TrySetResult(new Appended(0, conflict));
-            }
-            else
-            {
-                pending.Revision = ++_assigned;
-                foreach (var change in pending.Proposal.Changes)
-                {
-                    if (change.Key() is { } key)
-                    {
-                        Remember(key, pending.Revision);
-                        _pending[key] = new PendingChange(pending.Revision, change);
-                    }
-
-                    foreach (var scope in change.Scopes())
-                    {
-                        Remember(scope, pending.Revision);
-                    }
-                }
-
-                batch.Add(pending);
+                Remember(key, pending.Revision);
+                _pending[key] = new PendingChange(pending.Revision, changes[i]);
             }
 
-            pending.Proposal.Accepted();
+            foreach (var scope in changes[i].Scopes())
+            {
+                Remember(scope, pending.Revision);
+            }
         }
+
+        if (_forming.Count >= _options.MaxBatchSize)
+        {
+            _full.Enqueue(_forming);
+            _forming = new Batch(_buffers);
+        }
+
+        _forming.Add(pending);
     }
 
     /// <summary>The revision that changed something the proposal read or writes after its read point; null when none did.</summary>
@@ -401,9 +404,10 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             }
         }
 
-        foreach (var change in proposal.Changes)
+        var keys = proposal.WrittenKeys;
+        for (var i = 0; i < keys.Count; i++)
         {
-            if (change.Key() is { } key && _written.TryGetValue(Hash(key), out var written) && written > proposal.ReadRevision(key))
+            if (keys[i] is { } key && _written.TryGetValue(Hash(key), out var written) && written > proposal.ReadRevision(key))
             {
                 return written;
             }
@@ -432,13 +436,16 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         }
     }
 
-    /// <summary>After a failed batch: its revisions and those of <paramref name="formed"/> are given again; what they wrote never happened.</summary>
-    private void Forget(Batch formed)
+    /// <summary>
+    /// After a failed batch, under the gate: its revisions and those of the batches <paramref name="formed"/> on top
+    /// of it are given again; what they wrote never happened.
+    /// </summary>
+    private void Forget(IEnumerable<Batch> formed)
     {
         var durable = Interlocked.Read(ref _applied);
-        foreach (var pending in formed.Items)
+        foreach (var batch in formed)
         {
-            pending.Completion.TrySetException(new StoreUnavailableException(
+            Answer(batch.Items, new StoreUnavailableException(
                 "The change could not be made durable and was not applied. Reads keep working; retry the write later."));
         }
 
@@ -497,13 +504,8 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             // Until a probe finds room again, writes are refused before they reach the disk (a smaller one that
             // still fits would otherwise slip through between failures).
             Probe();
-            var failure = new StoreUnavailableException(
-                "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex);
-            foreach (var pending in batch.Items)
-            {
-                pending.Completion.TrySetException(failure);
-            }
-
+            Answer(batch.Items, new StoreUnavailableException(
+                "The change could not be made durable and was not applied. Reads keep working; retry the write later.", ex));
             return false;
         }
 
@@ -520,26 +522,45 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         Folder.Enqueue(entries);
         _sink.Apply(entries);
         Interlocked.Exchange(ref _applied, batch.Last);
-        Forget(entries);
+        Forget(batch.Items);
         Signal();
-        foreach (var pending in batch.Items)
-        {
-            pending.Completion.TrySetResult(new Appended(pending.Revision));
-        }
-
+        Answer(batch.Items, failure: null);
         return true;
     }
 
+    /// <summary>
+    /// Answers the appends of a batch in one work item off the sync loop (which goes on to the next batch): each
+    /// append's continuation runs there, one after another, instead of waking a thread each.
+    /// </summary>
+    private static void Answer(IReadOnlyList<Queued> items, Exception? failure) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static answer =>
+            {
+                foreach (var pending in answer.Items)
+                {
+                    if (answer.Failure is { } failure)
+                    {
+                        pending.Completion.TrySetException(failure);
+                    }
+                    else
+                    {
+                        pending.Completion.TrySetResult(new Appended(pending.Revision));
+                    }
+                }
+            },
+            (Items: items, Failure: failure),
+            preferLocal: false);
+
     private void Signal() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 
-    /// <summary>Applied: what the entries wrote is no longer pending (unless a later entry wrote the key again).</summary>
-    private void Forget(LogEntry[] entries)
+    /// <summary>Applied: what the batch wrote is no longer pending (unless a later entry wrote the key again).</summary>
+    private void Forget(IReadOnlyList<Queued> applied)
     {
-        foreach (var entry in entries)
+        foreach (var entry in applied)
         {
-            foreach (var change in entry.Changes)
+            foreach (var key in entry.Proposal.WrittenKeys)
             {
-                if (change.Key() is { } key && _pending.TryGetValue(key, out var pending) && pending.Revision == entry.Revision)
+                if (key is not null && _pending.TryGetValue(key, out var pending) && pending.Revision == entry.Revision)
                 {
                     _pending.TryRemove(KeyValuePair.Create(key, pending));
                 }
@@ -663,24 +684,24 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     private partial void LogCommitsRecovered(long revision);
 
     /// <summary>A proposal on its way through the writer.</summary>
-    private sealed class Queued(Proposal proposal, byte[] body, CancellationToken cancellation)
+    private sealed class Queued(Proposal proposal, byte[] body)
     {
         public Proposal Proposal { get; } = proposal;
 
         public byte[] Body { get; } = body;
 
-        public CancellationToken Cancellation { get; } = cancellation;
-
-        public TaskCompletionSource<Appended> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed only by <see cref="Answer"/>, on a thread pool thread of its own: continuations run inline there.</summary>
+        public TaskCompletionSource<Appended> Completion { get; } = new();
 
         public long Revision { get; set; }
     }
 
-    /// <summary>The proposals of one group commit, numbered, with their journal records.</summary>
-    private sealed class Batch
+    /// <summary>The proposals of one group commit, numbered, with their journal records (in a buffer batches reuse).</summary>
+    private sealed class Batch(ConcurrentBag<ArrayBufferWriter<byte>> buffers)
     {
+        private const int RecycledBytes = 4 * 1024 * 1024;
         private readonly List<Queued> _items = [];
-        private readonly ArrayBufferWriter<byte> _records = new();
+        private readonly ArrayBufferWriter<byte> _records = buffers.TryTake(out var buffer) ? buffer : new ArrayBufferWriter<byte>(64 * 1024);
 
         public int Count => _items.Count;
 
@@ -696,6 +717,16 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         {
             _items.Add(pending);
             Journal.Encode(_records, pending.Revision, pending.Body);
+        }
+
+        /// <summary>Made durable (or refused): its buffer serves a later batch, unless it grew huge.</summary>
+        public void Recycle(ConcurrentBag<ArrayBufferWriter<byte>> pool)
+        {
+            if (_records.Capacity <= RecycledBytes)
+            {
+                _records.ResetWrittenCount();
+                pool.Add(_records);
+            }
         }
 
         public LogEntry[] Entries() =>
