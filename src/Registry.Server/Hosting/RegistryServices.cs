@@ -86,6 +86,7 @@ internal static class RegistryServices
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
         services.AddHostedService(provider => provider.GetRequiredService<MetadataHistoryRetention>());
         services.AddHostedService<StoreProbe>();
+        services.AddHostedService<MemoryTrimmer>();
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = RequestRefusals.Describe);
         services.AddExceptionHandler<ProblemExceptionHandler>();
