@@ -4,7 +4,7 @@ using Registry.Server.Storage;
 
 namespace Registry.Server.Hosting;
 
-/// <summary>Commands of the server binary besides serving: <c>hash-token</c>, <c>restore</c>, <c>--help</c>.</summary>
+/// <summary>Commands of the server binary besides serving: <c>hash-token</c>, <c>restore</c>, <c>salvage-journal</c>, <c>--help</c>.</summary>
 internal static class ServerCommands
 {
     private const string Usage = """
@@ -13,6 +13,8 @@ internal static class ServerCommands
           Registry.Server [options]              serve (default http://127.0.0.1:8848, data in ./data/)
           Registry.Server hash-token [secret]    print the hash of a token secret (a new secret without one)
           Registry.Server restore <backup.db>    replace the data file with a backup; the server must be stopped
+          Registry.Server salvage-journal        after a start refused a damaged journal: move it aside and keep
+                                                 its intact part (what follows the damage is lost)
           Registry.Server --help                 this text
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8848 --Registry:Auth:Enabled=true
@@ -24,6 +26,7 @@ internal static class ServerCommands
     {
         "hash-token" => HashToken(args),
         "restore" => Restore(args),
+        "salvage-journal" => SalvageJournal(args),
         "--help" or "-h" or "-?" or "help" => Help(),
         _ => null,
     };
@@ -49,13 +52,7 @@ internal static class ServerCommands
             return 2;
         }
 
-        // The data file the server would use: the same configuration sources, less the web host's.
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args[2..])
-            .Build();
-        var path = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Path ?? new StorageOptions().Path;
+        var path = DataFile(args[2..]);
         try
         {
             var revision = LocalLog.Restore(args[1], path);
@@ -67,6 +64,41 @@ internal static class ServerCommands
             Console.Error.WriteLine($"Registry cannot restore: {ex.Message}");
             return 1;
         }
+    }
+
+    private static int SalvageJournal(string[] args)
+    {
+        var path = DataFile(args[1..]);
+        try
+        {
+            if (LocalLog.SalvageJournal(path, TimeProvider.System) is not { } salvaged)
+            {
+                Console.Out.WriteLine($"The journal of {Path.GetFullPath(path)} has no damage; nothing was changed.");
+                return 0;
+            }
+
+            Console.Out.WriteLine(
+                $"Moved the journal to {salvaged.MovedTo} and kept its {salvaged.Entries} intact entries (through revision "
+                + $"{salvaged.LastRevision}); what {salvaged.DamagedFile} holds after byte {salvaged.DamagedAt} is not replayed. "
+                + "Start the server as usual.");
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            Console.Error.WriteLine($"Registry cannot salvage the journal: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The data file the server would use: the same configuration sources, less the web host's.</summary>
+    private static string DataFile(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        return configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Path ?? new StorageOptions().Path;
     }
 
     private static int Help()

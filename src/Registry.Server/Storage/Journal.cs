@@ -21,6 +21,9 @@ namespace Registry.Server.Storage;
 internal sealed class Journal : IDisposable
 {
     private const int HeaderSize = 8;
+
+    /// <summary>How far past the last intact revision a record found after damage may be (a segment holds fewer).</summary>
+    private const long MaxRevisionGap = 1 << 24;
     private const string Extension = ".log";
     private readonly string _directory;
     private readonly long _segmentBytes;
@@ -28,12 +31,16 @@ internal sealed class Journal : IDisposable
     private readonly Lock _lock = new();
     private FileStream _active = null!;
     private long _bytesSinceDrop;
+    private long? _tornAt;
 
     private Journal(string directory, long segmentBytes)
     {
         _directory = directory;
         _segmentBytes = segmentBytes;
     }
+
+    /// <summary>Bytes of a write a crash cut short, cut off the end at open.</summary>
+    public long TornBytes { get; private set; }
 
     /// <summary>Bytes appended since segments were last dropped: how much a restart would replay at most.</summary>
     public long PendingBytes => Interlocked.Read(ref _bytesSinceDrop);
@@ -47,14 +54,12 @@ internal sealed class Journal : IDisposable
         Directory.CreateDirectory(directory);
         var journal = new Journal(directory, segmentBytes);
         unapplied = [];
-        var files = Directory.GetFiles(directory, "*" + Extension)
-            .Select(path => (Path: path, First: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var first) ? first : -1))
-            .Where(file => file.First >= 0)
-            .OrderBy(file => file.First)
-            .ToList();
+        var files = SegmentFiles(directory);
         for (var i = 0; i < files.Count; i++)
         {
-            var last = ReadSegment(files[i].Path, files[i].First, isLast: i == files.Count - 1, after, codec, unapplied);
+            var torn = 0L;
+            var last = ReadSegment(files[i].Path, files[i].First, isLast: i == files.Count - 1, after, codec, unapplied, ref torn);
+            journal.TornBytes += torn;
             journal._segments.Add(new Segment(files[i].Path, files[i].First, last));
         }
 
@@ -68,6 +73,43 @@ internal sealed class Journal : IDisposable
         return journal;
     }
 
+    /// <summary>
+    /// For a journal a start refused as damaged: moves the directory aside, untouched, and puts in its place a copy of
+    /// what it holds intact up to the first damage. Null when there is no damage (nothing is moved).
+    /// </summary>
+    public static Salvaged? Salvage(string directory, TimeProvider time)
+    {
+        if (!Directory.Exists(directory) || FirstDamage(SegmentFiles(directory)) is not { } damage)
+        {
+            return null;
+        }
+
+        var aside = $"{directory}.damaged-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
+        Directory.Move(directory, aside);
+        Directory.CreateDirectory(directory);
+        long entries = 0, last = 0;
+        foreach (var (path, _) in SegmentFiles(aside))
+        {
+            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            var end = ReadRecords(source, (revision, _) => (entries, last) = (entries + 1, revision));
+            using (var copy = new FileStream(Path.Combine(directory, Path.GetFileName(path)), FileMode.CreateNew, FileAccess.Write))
+            {
+                source.Position = 0;
+                CopyBytes(source, copy, end);
+                copy.Flush(flushToDisk: true);
+            }
+
+            if (Path.GetFileName(path) == Path.GetFileName(damage.Path))
+            {
+                break;
+            }
+        }
+
+        SyncDirectory(directory);
+        SyncDirectory(Path.GetDirectoryName(directory)!);
+        return new Salvaged(aside, damage.Path, damage.Offset, entries, last);
+    }
+
     /// <summary>Appends records of a batch (revisions <paramref name="first"/> to <paramref name="last"/>) and fsyncs; on failure nothing of it remains.</summary>
     public void Append(ReadOnlySpan<byte> records, long first, long last)
     {
@@ -76,6 +118,14 @@ internal sealed class Journal : IDisposable
             if (_active.Length >= _segmentBytes)
             {
                 Rotate(first);
+            }
+
+            if (_tornAt is { } torn)
+            {
+                // What a failed write left must go before anything follows it: an intact stale record after a new
+                // one would read as damage at the next start.
+                Truncate(torn);
+                _tornAt = null;
             }
 
             var start = _active.Position;
@@ -163,7 +213,8 @@ internal sealed class Journal : IDisposable
         }
     }
 
-    private static long ReadSegment(string path, long first, bool isLast, long after, ChangeCodec codec, List<LogEntry> unapplied)
+    private static long ReadSegment(
+        string path, long first, bool isLast, long after, ChangeCodec codec, List<LogEntry> unapplied, ref long tornBytes)
     {
         var last = first - 1;
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
@@ -180,17 +231,95 @@ internal sealed class Journal : IDisposable
             return last;
         }
 
-        if (!isLast)
+        // A crash can only cut the last write short, so an intact record after the bad one means the bad one was
+        // acknowledged once: damage, not a torn write.
+        if (!isLast || IntactRecordAfter(file, end, last))
         {
-            throw new StartupException(
-                $"The journal {path} is damaged at byte {end}: entries after that point were acknowledged and cannot be read. "
-                + "Keep the file and restore a backup, or move the journal directory aside to start from the data file alone.");
+            throw new StartupException(Damaged(path, end));
         }
 
         // A write a crash cut short: it was never acknowledged.
+        tornBytes += file.Length - end;
         file.SetLength(end);
         file.Flush(flushToDisk: true);
         return last;
+    }
+
+    /// <summary>Where the first damage of a journal is, if any (a torn tail is none).</summary>
+    private static (string Path, long Offset)? FirstDamage(List<(string Path, long First)> files)
+    {
+        for (var i = 0; i < files.Count; i++)
+        {
+            using var file = new FileStream(files[i].Path, FileMode.Open, FileAccess.Read, FileShare.None);
+            var last = files[i].First - 1;
+            var end = ReadRecords(file, (revision, _) => last = revision);
+            if (end != file.Length && (i < files.Count - 1 || IntactRecordAfter(file, end, last)))
+            {
+                return (files[i].Path, end);
+            }
+        }
+
+        return null;
+    }
+
+    private static List<(string Path, long First)> SegmentFiles(string directory) =>
+        Directory.GetFiles(directory, "*" + Extension)
+            .Select(path => (Path: path, First: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var first) ? first : -1))
+            .Where(file => file.First >= 0)
+            .OrderBy(file => file.First)
+            .ToList();
+
+    private static void CopyBytes(Stream source, Stream target, long count)
+    {
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            if (read == 0)
+            {
+                break;
+            }
+
+            target.Write(buffer, 0, read);
+            count -= read;
+        }
+    }
+
+    /// <summary>The one line a start refuses with when the journal is damaged before its tail.</summary>
+    public static string Damaged(string path, long offset) =>
+        $"The journal {path} is damaged at byte {offset}, before its end: entries after that point were acknowledged and cannot be read. "
+        + "The file is left as it is. Restore a backup, or run 'Registry.Server salvage-journal' to move the journal aside and start "
+        + "from its intact part (entries after the damage are then lost).";
+
+    /// <summary>
+    /// Whether an intact record of a later revision than <paramref name="last"/> starts anywhere after
+    /// <paramref name="from"/>: checked byte by byte, since the damage may be in a length.
+    /// </summary>
+    private static bool IntactRecordAfter(FileStream file, long from, long last)
+    {
+        var rest = new byte[file.Length - from];
+        file.Position = from;
+        file.ReadExactly(rest);
+        for (var at = 1; at + HeaderSize + sizeof(long) <= rest.Length; at++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(rest.AsSpan(at));
+            if (length < sizeof(long) || length > rest.Length - at - HeaderSize)
+            {
+                continue;
+            }
+
+            var payload = rest.AsSpan(at + HeaderSize, length);
+            var revision = BinaryPrimitives.ReadInt64LittleEndian(payload);
+
+            // The revision first: cheap, and random bytes almost never pass it, so the checksum runs rarely.
+            if (revision > last && revision - last <= MaxRevisionGap
+                && Crc32.HashToUInt32(payload) == BinaryPrimitives.ReadUInt32LittleEndian(rest.AsSpan(at + 4)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads intact records from the start; returns where the intact part ends.</summary>
@@ -246,15 +375,20 @@ internal sealed class Journal : IDisposable
     {
         try
         {
-            _active.SetLength(length);
-            _active.Position = length;
-            _active.Flush(flushToDisk: true);
+            Truncate(length);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The disk refuses even this; the torn tail fails its checksum and is cut off at the next start.
-            _active.Position = length;
+            // The disk refuses even this: the next append tries again first, and a start cuts it as a torn tail.
+            _tornAt = length;
         }
+    }
+
+    private void Truncate(long length)
+    {
+        _active.SetLength(length);
+        _active.Position = length;
+        _active.Flush(flushToDisk: true);
     }
 
     /// <summary>Makes a new segment's name durable: a file fsynced in a directory that was not may vanish in a power cut.</summary>
@@ -275,6 +409,9 @@ internal sealed class Journal : IDisposable
     }
 
     private sealed record Segment(string Path, long First, long Last);
+
+    /// <summary>A salvaged journal: where the original went, where it was damaged, and what was kept.</summary>
+    public sealed record Salvaged(string MovedTo, string DamagedFile, long DamagedAt, long Entries, long LastRevision);
 
     private static partial class Native
     {

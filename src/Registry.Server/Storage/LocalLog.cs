@@ -104,6 +104,11 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
                     StorageOptions.JournalDirectory(_path), _options.JournalCheckpointBytes, Folder.ReplayFrom, _codec, out _unapplied);
             }
         }
+        catch (StartupException)
+        {
+            _lock?.Dispose();
+            throw;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _lock?.Dispose();
@@ -139,6 +144,11 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
         Folder.Start();
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogOpened(_path ?? ":memory:", _applied, replayed, elapsed.TotalMilliseconds);
+        if (_journal?.TornBytes > 0)
+        {
+            LogTornTail(_journal.TornBytes, StorageOptions.JournalDirectory(_path!));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -316,6 +326,26 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
             TryDelete(staged);
             throw new StartupException(
                 $"The backup cannot be restored into {path}: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
+        }
+    }
+
+    /// <summary>
+    /// For a server that refused to start on a damaged journal, and is stopped: moves the journal aside, untouched,
+    /// and keeps its intact part up to the damage, so the server starts from it. Null when there is no damage.
+    /// </summary>
+    public static Journal.Salvaged? SalvageJournal(string path, TimeProvider time)
+    {
+        path = Path.GetFullPath(path);
+        try
+        {
+            // The lock is the server's: holding it proves none runs on this data file.
+            using var _ = new FileStream(StorageOptions.LockFile(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return Journal.Salvage(StorageOptions.JournalDirectory(path), time);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(
+                $"The journal of {path} cannot be salvaged: {ex.Message} Stop the server that uses it, and check that this user may write there.", ex);
         }
     }
 
@@ -660,6 +690,10 @@ internal sealed partial class LocalLog : IChangeLog, IAsyncDisposable
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "Opened store {Path} at revision {Revision}; replayed {Entries} journal entries in {ElapsedMs:F0} ms")]
     private partial void LogOpened(string path, long revision, int entries, double elapsedMs);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning,
+        Message = "Cut {Bytes} bytes off the end of the journal in {Directory}: a write a crash cut short, never acknowledged")]
+    private partial void LogTornTail(long bytes, string directory);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning,
         Message = "Folded {Batches} batches of the earlier journal {Path} into the data file and removed it")]

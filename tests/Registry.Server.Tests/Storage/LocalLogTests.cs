@@ -155,6 +155,53 @@ public sealed class LocalLogTests : IDisposable
         Assert.Equal(bytes, await File.ReadAllBytesAsync(first, Ct));
     }
 
+    [Theory]
+    [InlineData(20)] // a byte of a record's content: its checksum fails
+    [InlineData(1)] // a byte of a record's length: it reads as running past the end
+    public async Task Open_FlippedByteInTheMiddleOfTheLastSegment_RefusesToStartNamingFileAndOffsetAndLeavesItUntouched(int within)
+    {
+        var (segment, recordBytes) = FiftyEntries();
+        var bytes = await File.ReadAllBytesAsync(segment, Ct);
+        bytes[24 * recordBytes + within] ^= 0x5A;
+        await File.WriteAllBytesAsync(segment, bytes, Ct);
+
+        var refused = await Assert.ThrowsAsync<StartupException>(() => LogHarness.OpenAsync(DataFile));
+
+        Assert.Contains($"{segment} is damaged at byte {24 * recordBytes}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("salvage-journal", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(segment, Ct));
+    }
+
+    [Fact]
+    public async Task SalvageJournal_DamagedInTheMiddle_MovesItAsideUntouchedAndTheLogStartsFromItsIntactPart()
+    {
+        var (segment, recordBytes) = FiftyEntries();
+        var bytes = await File.ReadAllBytesAsync(segment, Ct);
+        bytes[24 * recordBytes + 20] ^= 0x5A;
+        await File.WriteAllBytesAsync(segment, bytes, Ct);
+
+        var salvaged = LocalLog.SalvageJournal(DataFile, TimeProvider.System);
+
+        Assert.NotNull(salvaged);
+        Assert.Equal((24L, 24L, segment, 24L * recordBytes), (salvaged.Entries, salvaged.LastRevision, salvaged.DamagedFile, salvaged.DamagedAt));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(salvaged.MovedTo, Path.GetFileName(segment)), Ct));
+        await using var reopened = await LogHarness.OpenAsync(DataFile);
+        Assert.Equal(Enumerable.Range(1, 24).Select(r => (long)r), reopened.Sink.Applied);
+        Assert.Equal(new Appended(25), await reopened.PutAsync("next", "v"));
+    }
+
+    [Fact]
+    public async Task SalvageJournal_NoDamage_ChangesNothing()
+    {
+        var (segment, _) = FiftyEntries();
+        var bytes = await File.ReadAllBytesAsync(segment, Ct);
+
+        Assert.Null(LocalLog.SalvageJournal(DataFile, TimeProvider.System));
+
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(segment, Ct));
+        Assert.Single(Directory.GetDirectories(_dir.Path));
+    }
+
     [Fact]
     public async Task Append_JournalPastItsLimit_IsCheckpointedAndItsOldSegmentsRemoved()
     {
@@ -274,6 +321,14 @@ public sealed class LocalLogTests : IDisposable
         Assert.Equal(2, backup.Revision);
         Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, reopened.Sink.State);
         Assert.Equal(new Appended(3), await reopened.PutAsync("c", "3"));
+    }
+
+    /// <summary>Revisions 1 to 50 in one segment, records of one size; the segment and that size.</summary>
+    private (string Segment, int RecordBytes) FiftyEntries()
+    {
+        WriteJournal(after: 0, [.. Enumerable.Range(1, 50).Select(r => ((long)r, $"k{r + 10}", (string?)"v"))]);
+        var segment = Directory.GetFiles(JournalDirectory).Single();
+        return (segment, (int)(new FileInfo(segment).Length / 50));
     }
 
     /// <summary>Entries as the server writes them, in a segment of their own that starts after <paramref name="after"/>.</summary>
