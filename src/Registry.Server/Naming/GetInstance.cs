@@ -18,7 +18,7 @@ internal sealed class GetInstanceValidator : AbstractValidator<GetInstanceQuery>
     }
 }
 
-internal sealed class GetInstanceHandler(ServiceTable tree, LeasePolicy leases)
+internal sealed class GetInstanceHandler(ServiceTable tree, LeasePolicy leases, TimeProvider time)
     : IQueryHandler<GetInstanceQuery, Outcome<InstanceInfo>>
 {
     public ValueTask<Outcome<InstanceInfo>> Handle(GetInstanceQuery query, CancellationToken cancellationToken)
@@ -26,7 +26,9 @@ internal sealed class GetInstanceHandler(ServiceTable tree, LeasePolicy leases)
         var key = query.ServiceKey();
         var service = tree.Find(key);
         return ValueTask.FromResult<Outcome<InstanceInfo>>(service?.Find(query.Id) is { } instance
-            ? instance.ToInfo(key, service.Routing, leases, lastHeartbeatAt: new DateTimeOffset(instance.LastBeatTicks, TimeSpan.Zero))
+            ? instance.ToInfo(key, service.Routing, leases, 
+                // Shown on today's wall clock: as long ago as the monotonic clock says.
+                lastHeartbeatAt: time.GetUtcNow() - time.GetElapsedTime(instance.LastBeat))
             : NamingFailures.InstanceNotFound(key, query.Id));
     }
 }

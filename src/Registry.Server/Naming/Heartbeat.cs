@@ -71,7 +71,7 @@ internal sealed partial class HeartbeatHandler(
                 return NamingFailures.PersistentInstanceBeat(command.Id);
             }
 
-            if (instance.Beat(time.GetUtcNow(), out var decided) is { } found)
+            if (instance.Beat(time.GetTimestamp(), out var decided) is { } found)
             {
                 beaten = found;
                 break;

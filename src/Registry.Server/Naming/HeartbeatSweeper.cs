@@ -31,7 +31,8 @@ internal sealed partial class HeartbeatSweeper(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
+            // Leases run on the monotonic clock: a step of the wall clock neither expires nor extends one.
+            var now = time.GetTimestamp();
             var (suspects, expired) = FindLapsed(now);
             if (selfPreservation.ShouldHold(expired.Count, tree.EphemeralCount, now))
             {
@@ -52,7 +53,7 @@ internal sealed partial class HeartbeatSweeper(
 
     // Called once a sweep over every instance: compiled optimized at once, not after thirty sweeps.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (List<Lapsed> Suspects, List<Lapsed> Expired) FindLapsed(DateTimeOffset now)
+    private (List<Lapsed> Suspects, List<Lapsed> Expired) FindLapsed(long now)
     {
         List<Lapsed> suspects = [], expired = [];
         foreach (var service in tree.Services)
@@ -64,7 +65,7 @@ internal sealed partial class HeartbeatSweeper(
                     continue;
                 }
 
-                var silence = SilenceOf(instance, now);
+                var silence = time.GetElapsedTime(instance.LastBeat, now);
                 if (silence > leases.EvictAfter(instance))
                 {
                     expired.Add(new Lapsed(service.Key, instance));
@@ -83,11 +84,11 @@ internal sealed partial class HeartbeatSweeper(
     /// Marks one instance unhealthy or evicts it, if it is still silent: from the check until the change is applied,
     /// its beats wait, so a beat either comes before the check (and the instance stays) or after the change.
     /// </summary>
-    private async Task DecideAsync(Lapsed lapsed, DateTimeOffset now, bool evict, CancellationToken cancellationToken)
+    private async Task DecideAsync(Lapsed lapsed, long now, bool evict, CancellationToken cancellationToken)
     {
         var (key, instance) = lapsed;
         var silence = evict ? leases.EvictAfter(instance) : leases.UnhealthyAfter(instance);
-        if (!instance.TryBeginDecision(now, silence))
+        if (!instance.TryBeginDecision(time, now, silence))
         {
             return;
         }
@@ -131,9 +132,6 @@ internal sealed partial class HeartbeatSweeper(
             LogUnhealthy(key.Namespace, key.Group, key.Name, id, revision);
         }
     }
-
-    private static TimeSpan SilenceOf(Instance instance, DateTimeOffset now) =>
-        TimeSpan.FromTicks(now.UtcTicks - instance.LastBeatTicks);
 
     public override void Dispose()
     {

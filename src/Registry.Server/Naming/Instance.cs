@@ -18,12 +18,12 @@ internal sealed class Instance : ILeaseTerms
     private readonly LeaseOverrides? _lease;
     private readonly double _weight;
     private readonly long _registeredAtTicks;
-    private long _lastBeatTicks;
+    private long _lastBeat;
     private Instance? _successor;
     private TaskCompletionSource? _decision;
     private byte _flags;
 
-    public Instance(InstanceRecord record, long revision, long lastBeatTicks)
+    public Instance(InstanceRecord record, long revision, long lastBeat)
     {
         Id = record.Id;
         Ip = record.Ip;
@@ -35,7 +35,7 @@ internal sealed class Instance : ILeaseTerms
         _lease = LeaseOverrides.Of(record);
         _registeredAtTicks = record.RegisteredAt.UtcTicks;
         Revision = revision;
-        _lastBeatTicks = lastBeatTicks;
+        _lastBeat = lastBeat;
     }
 
     public string Id { get; }
@@ -67,8 +67,11 @@ internal sealed class Instance : ILeaseTerms
     /// <summary>The revision of the change that made this registration.</summary>
     public long Revision { get; }
 
-    /// <summary>UTC ticks of the last heartbeat (or registration, or server start).</summary>
-    public long LastBeatTicks => Interlocked.Read(ref _lastBeatTicks);
+    /// <summary>
+    /// When the last heartbeat came (or the registration, or the server's start), as a timestamp of the server's
+    /// monotonic clock (<see cref="TimeProvider.GetTimestamp"/>): stepping the wall clock moves no lease.
+    /// </summary>
+    public long LastBeat => Interlocked.Read(ref _lastBeat);
 
     public InstanceRecord ToRecord() => new(
         Id, Ip, Port, Cluster, Weight, Enabled, Healthy, Ephemeral, Metadata, HeartbeatIntervalMs, UnhealthyAfterMs, EvictAfterMs,
@@ -78,7 +81,8 @@ internal sealed class Instance : ILeaseTerms
     /// Renews the lease of this instance or of whatever replaced it. The instance beaten, or null once it was removed;
     /// <paramref name="decided"/> is set instead while a lease decision about it is on its way to the log.
     /// </summary>
-    public Instance? Beat(DateTimeOffset now, out Task? decided)
+    /// <param name="now">A timestamp of the server's monotonic clock.</param>
+    public Instance? Beat(long now, out Task? decided)
     {
         var instance = this;
         while (true)
@@ -93,7 +97,7 @@ internal sealed class Instance : ILeaseTerms
     }
 
     /// <summary>Renews this instance's lease; returns its successor instead when it was replaced.</summary>
-    private Instance? BeatThis(DateTimeOffset now, out Task? decided, out bool beaten)
+    private Instance? BeatThis(long now, out Task? decided, out bool beaten)
     {
         lock (this)
         {
@@ -107,7 +111,7 @@ internal sealed class Instance : ILeaseTerms
             decided = _decision?.Task;
             if (decided is null && (_flags & RemovedFlag) == 0)
             {
-                _lastBeatTicks = now.UtcTicks;
+                _lastBeat = now;
                 beaten = true;
             }
 
@@ -117,14 +121,15 @@ internal sealed class Instance : ILeaseTerms
 
     /// <summary>
     /// Starts a lease decision if the instance has been silent for longer than <paramref name="silence"/> at
-    /// <paramref name="now"/>: from here on beats wait for <see cref="EndDecision"/>. False when a beat came first.
+    /// <paramref name="now"/> (a timestamp of <paramref name="time"/>): from here on beats wait for
+    /// <see cref="EndDecision"/>. False when a beat came first.
     /// </summary>
-    public bool TryBeginDecision(DateTimeOffset now, TimeSpan silence)
+    public bool TryBeginDecision(TimeProvider time, long now, TimeSpan silence)
     {
         lock (this)
         {
             if (_successor is not null || _decision is not null || (_flags & RemovedFlag) != 0
-                || now.UtcTicks - _lastBeatTicks <= silence.Ticks)
+                || time.GetElapsedTime(_lastBeat, now) <= silence)
             {
                 return false;
             }
@@ -152,7 +157,7 @@ internal sealed class Instance : ILeaseTerms
     {
         lock (this)
         {
-            successor._lastBeatTicks = _lastBeatTicks;
+            successor._lastBeat = _lastBeat;
             _successor = successor;
         }
     }

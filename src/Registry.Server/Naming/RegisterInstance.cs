@@ -71,7 +71,7 @@ internal sealed partial class RegisterInstanceHandler(
         if (registered.Value is { } registration)
         {
             // A registration is a sign of life: it renews the lease, whether it changed anything or not.
-            tree.FindInstance(command.ServiceKey(), registration.Instance.Id)?.Beat(time.GetUtcNow(), out _);
+            tree.FindInstance(command.ServiceKey(), registration.Instance.Id)?.Beat(time.GetTimestamp(), out _);
         }
 
         return registered;

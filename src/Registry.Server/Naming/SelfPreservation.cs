@@ -8,7 +8,7 @@ namespace Registry.Server.Naming;
 /// leaves the mode by itself as soon as a sweep would evict no more than that share (beats came back), or
 /// after <see cref="SelfPreservationOptions.MaxHold"/>, so the mode never sticks.
 /// </summary>
-internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, ILogger<SelfPreservation> logger)
+internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, TimeProvider time, ILogger<SelfPreservation> logger)
 {
     private readonly SelfPreservationOptions _options = options.Value.SelfPreservation;
     private readonly Lock _lock = new();
@@ -25,8 +25,11 @@ internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, 
         }
     }
 
-    /// <summary>True when <paramref name="expired"/> of <paramref name="total"/> ephemeral instances must be kept.</summary>
-    public bool ShouldHold(int expired, int total, DateTimeOffset now)
+    /// <summary>
+    /// True when <paramref name="expired"/> of <paramref name="total"/> ephemeral instances must be kept at
+    /// <paramref name="now"/>, a timestamp of the monotonic clock (the hold is timed on it).
+    /// </summary>
+    public bool ShouldHold(int expired, int total, long now)
     {
         lock (_lock)
         {
@@ -36,7 +39,7 @@ internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, 
             {
                 if (_state.Active)
                 {
-                    LogEnded(expired, total, now - _state.Since!.Value);
+                    LogEnded(expired, total, time.GetElapsedTime(_state.SinceTimestamp, now));
                     _state = SelfPreservationState.Inactive;
                 }
 
@@ -46,11 +49,11 @@ internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, 
             if (!_state.Active)
             {
                 LogStarted(expired, total, _options.Threshold);
-                _state = new SelfPreservationState(true, now, expired, total);
+                _state = new SelfPreservationState(true, time.GetUtcNow(), expired, total) { SinceTimestamp = now };
                 return true;
             }
 
-            if (now - _state.Since!.Value >= _options.MaxHold)
+            if (time.GetElapsedTime(_state.SinceTimestamp, now) >= _options.MaxHold)
             {
                 LogReleased(expired, total, _options.MaxHold);
                 _state = SelfPreservationState.Inactive;
@@ -78,5 +81,8 @@ internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, 
 /// <summary>Whether evictions are held back, since when, and how many instances are kept that way.</summary>
 internal sealed record SelfPreservationState(bool Active, DateTimeOffset? Since, int HeldInstances, int EphemeralInstances)
 {
+    /// <summary>When it began, on the monotonic clock that times the hold; <see cref="Since"/> is for display.</summary>
+    public long SinceTimestamp { get; init; }
+
     public static SelfPreservationState Inactive { get; } = new(false, null, 0, 0);
 }

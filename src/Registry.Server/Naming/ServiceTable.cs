@@ -54,7 +54,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     /// </summary>
     public void Load(IDocumentReader snapshot)
     {
-        var beat = time.GetUtcNow().UtcTicks;
+        var beat = time.GetTimestamp();
         foreach (var document in snapshot.Scan(NamingChanges.Services.Name))
         {
             var key = ServiceKey.Parse(document.Key);
@@ -177,7 +177,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     private void PutInstance(ServiceNode node, InstanceRecord record, long revision, EventBatch events)
     {
         var previous = node.View.Find(record.Id);
-        var instance = new Instance(record, revision, previous?.LastBeatTicks ?? time.GetUtcNow().UtcTicks);
+        var instance = new Instance(record, revision, previous?.LastBeat ?? time.GetTimestamp());
         previous?.ReplaceWith(instance);
         AdjustEphemeralCount(previous?.Ephemeral, instance.Ephemeral);
         Update(node, view => new ServiceView(view.Key, view.Record, view.InstancesById.SetItem(record.Id, instance), view.Routing, revision), events);

@@ -33,5 +33,5 @@ public sealed class InstanceSelectionTests
         new InstanceRecord(
             $"{ip}#8080#{cluster}", ip, 8080, cluster, null, true, true, true, new Dictionary<string, string>(), null, null, null,
             DateTimeOffset.UnixEpoch, 1),
-        revision: 1, lastBeatTicks: 0);
+        revision: 1, lastBeat: 0);
 }
