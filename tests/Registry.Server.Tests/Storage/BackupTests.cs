@@ -65,6 +65,43 @@ public sealed class BackupTests
     }
 
     [Fact]
+    public async Task Backup_IsStagedPrivatelyBesideTheDataAndGoneOnceSent()
+    {
+        using var dir = new TempDirectory();
+        await using var app = new RegistryApp(storagePath: Path.Combine(dir.File("data"), "registry.db"));
+        using var client = app.CreateClient();
+        await client.PublishAsync("app.yaml", "password: secret\n");
+
+        using var response = await client.PostAsync("/v1/admin/backup", null, Ct);
+        await response.Content.ReadAsByteArrayAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var staging = Path.Combine(dir.File("data"), ".backups");
+        Assert.True(Directory.Exists(staging));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(staging));
+        }
+
+        await Eventually.TrueAsync(() => Directory.GetFiles(staging).Length == 0, "the sent backup deleted");
+    }
+
+    [Fact]
+    public async Task Start_BackupLeftByACrash_IsRemoved()
+    {
+        using var dir = new TempDirectory();
+        var staging = Directory.CreateDirectory(dir.File(".backups"));
+        var leftover = Path.Combine(staging.FullName, "backup-0123.db");
+        await File.WriteAllTextAsync(leftover, "half a backup", Ct);
+
+        await using var app = new RegistryApp(storagePath: dir.File("registry.db"));
+        using var client = app.CreateClient();
+        await client.PublishAsync("app.yaml", "a: 1\n");
+
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Backup_IsRecordedInTheAuditLogAndIsForAdminsOnly()
     {
         await using var app = AuthApp.Create();
