@@ -100,6 +100,12 @@ internal sealed partial class LocalLog
         /// <summary>Completes once everything up to <paramref name="revision"/> is folded in.</summary>
         public Task CatchUpAsync(long revision, CancellationToken cancellationToken)
         {
+            if (_failure is not null && !_retry && Revision < revision)
+            {
+                // A fold failed (a full disk): see whether there is room now rather than at the next periodic probe.
+                log.Probe();
+            }
+
             TaskCompletionSource done;
             lock (_waitersGate)
             {

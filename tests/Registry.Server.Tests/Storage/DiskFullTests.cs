@@ -74,6 +74,133 @@ public sealed class DiskFullTests
         Assert.Equal("a: 3\n", (await again.ReadAsync("app.yaml")).Content);
         Assert.Equal(HttpStatusCode.NotFound, (await again.ReadAsync("app.yaml", "version=4")).Status);
     }
+
+    [Fact]
+    public async Task DiskFull_RefusedPublish_IsSeenByNoReadNoLongPollAndNoRevalidation()
+    {
+        using var dir = new TempDirectory();
+        using var disk = SmallDisk.TryMount(Path.Combine(dir.Path, "disk"), megabytes: 24);
+        if (disk is null)
+        {
+            Assert.Skip("Mounting a tmpfs needs privileges this run does not have.");
+        }
+
+        await using var app = new RegistryApp(storagePath: Path.Combine(disk.Path, "registry.db"));
+        using var client = app.CreateClient();
+        await client.PublishAsync("app.yaml", "a: 1\n");
+        disk.Fill(leaveBytes: 0);
+        var acknowledged = (Version: 1, Content: "a: 1\n");
+        for (var i = 2; ; i++)
+        {
+            var content = $"a: {i}\npad: {new string('p', 2000)}\n";
+            using var response = await client.PutAsync("app.yaml", content);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            acknowledged = (i, content);
+        }
+
+        var longPoll = client.GetAsync($"/v1/configs/app.yaml?waitAfterVersion={acknowledged.Version}&timeoutMs=60000", Ct);
+        using (var refused = await client.PutAsync("app.yaml", "refused: 1\n"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        using (var read = await client.GetAsync("/v1/configs/app.yaml", Ct))
+        {
+            Assert.Equal((acknowledged.Content, $"\"{acknowledged.Version}\""), (await read.Content.ReadAsStringAsync(Ct), read.Headers.ETag?.Tag));
+        }
+
+        using (var revalidate = new HttpRequestMessage(HttpMethod.Get, "/v1/configs/app.yaml"))
+        {
+            // The version the refused publish would have taken: no 304 for content the server never stored.
+            revalidate.Headers.TryAddWithoutValidation("If-None-Match", $"\"{acknowledged.Version + 1}\"");
+            using var response = await client.SendAsync(revalidate, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(acknowledged.Content, await response.Content.ReadAsStringAsync(Ct));
+        }
+
+        Assert.False(longPoll.IsCompleted);
+
+        disk.Free();
+        await Eventually.TrueAsync(() => Accepted(client, "after: 1\n"), "writes taken again");
+        using var woken = await longPoll;
+        Assert.Equal("after: 1\n", await woken.Content.ReadAsStringAsync(Ct));
+        Assert.Equal($"\"{acknowledged.Version + 1}\"", woken.Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task DiskFull_HistoryReadsAndAKill_RecoversByItselfAndStartsOnTheSameDisk()
+    {
+        using var dir = new TempDirectory();
+        using var disk = SmallDisk.TryMount(Path.Combine(dir.Path, "disk"), megabytes: 24);
+        if (disk is null)
+        {
+            Assert.Skip("Mounting a tmpfs needs privileges this run does not have.");
+        }
+
+        var store = "--Registry:Storage:Path=" + Path.Combine(disk.Path, "registry.db");
+        string last;
+        await using (var server = await ServerProcess.StartAsync(dir.Path, store))
+        {
+            using var client = server.CreateClient();
+            await client.PublishAsync("app.yaml", "a: 1\n");
+            disk.Fill(leaveBytes: 0);
+
+            // Writes until the disk refuses them, each followed by a read of history, which folds the journal into
+            // the data file first: served, or refused while the fold cannot be written; never anything else.
+            for (var i = 2; await Accepted(client, $"a: {i}\npad: {new string('p', 2000)}\n"); i++)
+            {
+                Assert.Contains((await client.GetAsync("/v1/configs/app.yaml/history", Ct)).StatusCode, FullDiskAnswers);
+            }
+
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                Assert.Contains((await client.GetAsync("/v1/configs/app.yaml/history", Ct)).StatusCode, FullDiskAnswers);
+                Assert.False(await Accepted(client, $"refused: {attempt}\n"));
+            }
+
+            disk.Free();
+            await Eventually.TrueAsync(() => Accepted(client, "b: 1\n"), "writes taken again");
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/configs/app.yaml/history", Ct)).StatusCode);
+
+            disk.Fill(leaveBytes: 0);
+            for (var i = 2; await Accepted(client, $"b: {i}\npad: {new string('p', 2000)}\n"); i++)
+            {
+            }
+
+            last = (await client.ReadAsync("app.yaml")).Content;
+            await server.KillAsync();
+        }
+
+        // Still full: the server starts, serves what it holds, refuses writes, and takes them once there is room.
+        await using var restarted = await ServerProcess.StartAsync(dir.Path, store);
+        using var again = restarted.CreateClient();
+        Assert.Equal(last, (await again.ReadAsync("app.yaml")).Content);
+        var refused = false;
+        for (var i = 0; i < 100 && !refused; i++)
+        {
+            refused = !await Accepted(again, $"c: {i}\npad: {new string('p', 2000)}\n");
+        }
+
+        Assert.True(refused);
+
+        disk.Free();
+        await Eventually.TrueAsync(() => Accepted(again, "c: done\n"), "writes taken again");
+        Assert.Equal("c: done\n", (await again.ReadAsync("app.yaml")).Content);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/v1/configs/app.yaml/history", Ct)).StatusCode);
+    }
+
+    private static readonly HttpStatusCode[] FullDiskAnswers = [HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable];
+
+    private static async Task<bool> Accepted(HttpClient client, string content)
+    {
+        using var response = await client.PutAsync("app.yaml", content);
+        return response.IsSuccessStatusCode;
+    }
 }
 
 /// <summary>A tmpfs of a few megabytes, and a filler file to make it full.</summary>
