@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Events;
 
@@ -33,7 +35,12 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
         }
         catch (OperationCanceledException) when (end.IsCancellationRequested)
         {
-            // The client went away, or the server is stopping: either way the stream is over.
+            // The client went away, or the server is stopping: either way the stream is over. Ended for a reason of
+            // its own (its token revoked), it says why last.
+            if (context.EndedEarly() is { } reason)
+            {
+                await TryWriteEndAsync(context.Response, reason);
+            }
         }
         finally
         {
@@ -100,6 +107,22 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
             }
 
             await enumerator.DisposeAsync();
+        }
+    }
+
+    private static async Task TryWriteEndAsync(HttpResponse response, EarlyEndReason reason)
+    {
+        try
+        {
+            var data = JsonSerializer.SerializeToUtf8Bytes(new EndData(reason.Code, reason.Detail), EventsJson.Default.EndData);
+            Write(response.BodyWriter, $"event: {Watch.ResetEvent}\ndata: ");
+            response.BodyWriter.Write(data);
+            Write(response.BodyWriter, "\n\n");
+            await response.BodyWriter.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The client is gone too.
         }
     }
 

@@ -75,6 +75,10 @@ internal sealed class Watch(Subscription subscription, Func<ChangeEvent, SseMess
 
 internal sealed record ResetData(string Reason, long Revision);
 
+/// <summary>The last event of a stream the server ended for a reason of the client's (its token revoked): no resume.</summary>
+internal sealed record EndData(string Reason, string Detail);
+
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ResetData))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(EndData))]
 internal sealed partial class EventsJson : System.Text.Json.Serialization.JsonSerializerContext;

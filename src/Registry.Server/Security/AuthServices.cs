@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Security;
 
@@ -42,6 +43,7 @@ internal static class AuthServices
         {
             app.UseAuthentication();
             app.UseAuthorization();
+            app.UseTokenLifetimes();
         }
 
         return app;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 using Registry.Server.Log;
 
 namespace Registry.Server.Security;
@@ -12,10 +13,16 @@ namespace Registry.Server.Security;
 /// </summary>
 internal sealed class TokenTable : IProjection
 {
-    private readonly ConcurrentDictionary<string, TokenRecord> _byHash = new(StringComparer.Ordinal);
+    private static readonly EarlyEndReason Revoked = new("token-revoked", "The token was revoked.");
+    private static readonly EarlyEndReason Expired = new("token-expired", "The token expired.");
 
-    public TokenTable(IOptions<AuthOptions> options)
+    private readonly ConcurrentDictionary<string, TokenRecord> _byHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _lives = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    public TokenTable(IOptions<AuthOptions> options, TimeProvider time)
     {
+        _time = time;
         foreach (var token in options.Value.Tokens)
         {
             _byHash[token.Hash] = new TokenRecord(
@@ -47,7 +54,13 @@ internal sealed class TokenTable : IProjection
                     _byHash[put.Token.Hash] = put.Token;
                     break;
                 case TokenRemoved removed when FindById(removed.Id) is { } token:
+                    // Gone first, then its requests ended: one that looked it up meanwhile sees it gone (LifeOf).
                     _byHash.TryRemove(token.Hash, out _);
+                    if (_lives.TryRemove(token.Id, out var life))
+                    {
+                        life.Cancel();
+                    }
+
                     break;
             }
         }
@@ -58,6 +71,39 @@ internal sealed class TokenTable : IProjection
         _byHash.TryGetValue(TokenSecrets.Hash(secret), out var token) && (token.ExpiresAt is null || token.ExpiresAt > now)
             ? token
             : null;
+
+    /// <summary>
+    /// Fires when <paramref name="token"/> is revoked or expires, with why; never for a token of configuration, which
+    /// neither expires nor can be revoked. Long-lived requests (watches, long polls) end with it.
+    /// </summary>
+    public (CancellationToken Ends, Func<EarlyEndReason> Reason)? LifeOf(TokenRecord token)
+    {
+        if (token.Source == TokenRecord.FromConfig)
+        {
+            return null;
+        }
+
+        var life = _lives.GetOrAdd(token.Id, static (id, state) =>
+        {
+            var (expiresAt, table) = state;
+            var life = expiresAt is { } at
+                ? new CancellationTokenSource(Max(at - table._time.GetUtcNow(), TimeSpan.Zero), table._time)
+                : new CancellationTokenSource();
+
+            // An expired token's requests are ended and its entry goes with them.
+            life.Token.Register(() => table._lives.TryRemove(KeyValuePair.Create(id, life)));
+            return life;
+        }, (token.ExpiresAt, this));
+        if (!_byHash.ContainsKey(token.Hash))
+        {
+            // Revoked between authentication and here.
+            life.Cancel();
+        }
+
+        return (life.Token, () => _byHash.ContainsKey(token.Hash) ? Expired : Revoked);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public TokenRecord? FindById(string id) => _byHash.Values.FirstOrDefault(t => t.Id == id);
 

@@ -61,6 +61,12 @@ internal static class NacosAccess
             throw Refuse(http, token.Name, ns, $"authorization failed! token '{token.Name}' may not act in namespace '{ns}'.");
         }
 
+        // A listener's long poll lives no longer than the token that let it in.
+        if (http.RequestServices.GetRequiredService<TokenTable>().LifeOf(token) is var (ends, reason))
+        {
+            http.EndEarlyWith(reason, ends);
+        }
+
         return new Actor(token.Name, address);
     }
 

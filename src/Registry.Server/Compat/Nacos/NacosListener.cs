@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Registry.Server.Config;
 using Registry.Server.Events;
+using Registry.Server.Infrastructure;
 using Registry.Server.Security;
 
 namespace Registry.Server.Compat.Nacos;
@@ -107,7 +108,18 @@ internal static class NacosListener
             hold = TimeSpan.FromMilliseconds(ms) - FixedDelay is var wanted && wanted > MinHold ? wanted : MinHold;
         }
 
-        var changed = await mediator.Send(new ListenConfigsQuery(keys, hold), ct);
+        IReadOnlyList<ListenKey> changed;
+        try
+        {
+            // The request's own token now: it also ends when the listener's token is revoked or expires.
+            changed = await mediator.Send(new ListenConfigsQuery(keys, hold), http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.EndedEarly() is { } ended)
+        {
+            http.AnswerableAgain();
+            throw NacosException.Forbidden(ended.Code == "token-expired" ? "token expired!" : "token invalid!");
+        }
+
         var response = http.Response.Headers;
         response.Pragma = "no-cache";
         response.Expires = "0";

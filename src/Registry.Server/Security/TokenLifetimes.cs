@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Mvc;
+using Registry.Server.Infrastructure;
+
+namespace Registry.Server.Security;
+
+/// <summary>
+/// A request lives no longer than the token that let it in: watches end with a last event saying why, and a long
+/// poll that was waiting answers 401 with the reason, as soon as the token is revoked or expires.
+/// </summary>
+internal static class TokenLifetimes
+{
+    public static IApplicationBuilder UseTokenLifetimes(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+            context.Token() is { } token && context.RequestServices.GetRequiredService<TokenTable>().LifeOf(token) is var (ends, reason)
+                ? WhileTheTokenLivesAsync(context, next, reason, ends)
+                : next(context));
+
+    private static async Task WhileTheTokenLivesAsync(HttpContext context, RequestDelegate next, Func<EarlyEndReason> reason, CancellationToken ends)
+    {
+        context.EndEarlyWith(reason, ends);
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.EndedEarly() is { } ended && !context.Response.HasStarted)
+        {
+            context.AnswerableAgain();
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status401Unauthorized,
+                    Title = "A valid token is required.",
+                    Detail = ended.Detail + " The request was ended.",
+                    Extensions = { [Problems.CodeMember] = "unauthorized", ["reason"] = ended.Code },
+                },
+            });
+        }
+    }
+}
