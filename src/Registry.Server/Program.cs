@@ -36,6 +36,7 @@ try
     // host would log them with a stack trace.
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.Services.GetRequiredService<IChangeLog>();
+    app.Services.GetRequiredService<ConnectionGate>();
     app.UseRegistryMetrics();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

@@ -51,10 +51,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartOnPortAsync(string workingDirectory, int port, params string[] arguments) =>
         StartOnPortAsync(workingDirectory, "127.0.0.1", port, arguments);
 
-    private static async Task<ServerProcess> StartOnPortAsync(string workingDirectory, string bindHost, int port, string[] arguments)
+    /// <summary>Starts the server with at most <paramref name="fileLimit"/> open file descriptors (Linux, with prlimit).</summary>
+    public static Task<ServerProcess> StartWithFileLimitAsync(string workingDirectory, int fileLimit, params string[] arguments) =>
+        StartOnPortAsync(workingDirectory, "127.0.0.1", FreePort(), arguments, fileLimit);
+
+    private static async Task<ServerProcess> StartOnPortAsync(
+        string workingDirectory, string bindHost, int port, string[] arguments, int? fileLimit = null)
     {
         var output = new System.Text.StringBuilder();
-        var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{port}"), arguments, line =>
+        var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{port}"), arguments, fileLimit, line =>
         {
             lock (output)
             {
@@ -74,7 +79,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunOnToExitAsync(string workingDirectory, string bindHost, params string[] arguments)
     {
         var output = new System.Text.StringBuilder();
-        using var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments, line =>
+        using var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments, fileLimit: null, line =>
         {
             lock (output)
             {
@@ -86,14 +91,20 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, output.ToString());
     }
 
-    private static Process Launch(string workingDirectory, Uri address, string[] arguments, Action<string> onLine)
+    private static Process Launch(string workingDirectory, Uri address, string[] arguments, int? fileLimit, Action<string> onLine)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "prlimit")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (fileLimit is { } limit)
+        {
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll"));
         foreach (var argument in arguments)
         {

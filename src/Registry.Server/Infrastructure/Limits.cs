@@ -25,6 +25,12 @@ internal sealed class LimitsOptions
 
     public int MaxHeaderCount { get; set; } = 64;
 
+    /// <summary>
+    /// Open connections at most; beyond it new ones are closed at once. 0 (the default) derives it from the process's
+    /// file-descriptor limit; a larger value than that leaves room for is lowered to it.
+    /// </summary>
+    public int MaxConnections { get; set; }
+
     /// <summary>Whether writes are rate limited per token (or per client address without one).</summary>
     public bool RateLimitEnabled { get; set; } = true;
 
@@ -43,6 +49,7 @@ internal sealed class LimitsOptionsValidator : AbstractValidator<LimitsOptions>
         RuleFor(o => o.MaxMetadataBodyBytes).InclusiveBetween(1024, 64 * 1024 * 1024);
         RuleFor(o => o.MaxHeaderBytes).InclusiveBetween(1024, 1024 * 1024);
         RuleFor(o => o.MaxHeaderCount).InclusiveBetween(8, 1000);
+        RuleFor(o => o.MaxConnections).GreaterThanOrEqualTo(0);
         RuleFor(o => o.WritesPerSecond).InclusiveBetween(1, 10_000_000);
         RuleFor(o => o.WriteBurst).InclusiveBetween(1, 10_000_000);
     }
@@ -54,11 +61,17 @@ internal static class Limits
 
     public static IServiceCollection AddRegistryLimits(this IServiceCollection services)
     {
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
+        services.AddSingleton(provider => new ConnectionGate(
+            ConnectionGate.Cap(
+                provider.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxConnections, ConnectionGate.RaiseFileLimit() ?? long.MaxValue,
+                ConnectionGate.OpenDescriptors()),
+            provider.GetRequiredService<ILogger<ConnectionGate>>()));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, ConnectionGate>((kestrel, limits, gate) =>
         {
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.MaxHeaderBytes;
             kestrel.Limits.MaxRequestHeaderCount = limits.Value.MaxHeaderCount;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(gate.Wrap));
         });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((options, limits) =>
