@@ -59,6 +59,6 @@ public sealed record MetadataVersionInfo
     public required string SourceAddress { get; init; }
     public required DateTimeOffset Time { get; init; }
     public required long Revision { get; init; }
-    /// <summary>The document as of this version; null for a deletion.</summary>
-    public ServiceMetadata? Document { get; init; }
+    /// <summary>False for a deletion. The document itself is read by version: <c>GET …/metadata?version=N</c>.</summary>
+    public required bool HasDocument { get; init; }
 }

@@ -35,15 +35,6 @@ internal static class MetadataMapping
         SourceAddress = version.SourceAddress,
         Time = version.Time,
         Revision = version.Revision,
-        Document = version.Body is not { } body
-            ? null
-            : new ServiceMetadata
-            {
-                Protocols = body.Protocols,
-                DefaultWeight = body.DefaultWeight,
-                InstanceWeights = body.InstanceWeights,
-                Tags = body.Tags,
-                Properties = body.Properties,
-            },
+        HasDocument = version.Body is not null,
     };
 }

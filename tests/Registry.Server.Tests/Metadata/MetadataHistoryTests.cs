@@ -32,6 +32,28 @@ public sealed class MetadataHistoryTests
     }
 
     [Fact]
+    public async Task History_OfLargeDocuments_IsAPageOfSummariesWithTheDocumentsReadByVersion()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        for (var version = 1; version <= 3; version++)
+        {
+            // About a megabyte each: ten thousand weight overrides of long instance ids.
+            var weights = Enumerable.Range(0, 10_000).ToDictionary(i => $"10.{i / 250}.{i % 250}.{version}#8080#{new string('c', 60)}", _ => 1.0);
+            await client.PutMetadataAsync("pay", new { instanceWeights = weights });
+        }
+
+        using var response = await client.GetAsync(MetadataApi.Path("pay") + "/history?pageSize=100", Ct);
+        var body = await response.Content.ReadAsByteArrayAsync(Ct);
+        var history = System.Text.Json.JsonSerializer.Deserialize<Paged<MetadataVersionInfo>>(body, System.Text.Json.JsonSerializerOptions.Web)!;
+
+        Assert.Equal([3L, 2L, 1L], history.Items.Select(v => v.Version));
+        Assert.InRange(body.Length, 1, 4096);
+        var first = (await client.GetFromJsonAsync<ServiceMetadataInfo>(MetadataApi.Path("pay", "version=1"), Ct))!;
+        Assert.Equal(10_000, first.InstanceWeights.Count);
+    }
+
+    [Fact]
     public async Task Retention_ByAge_RemovesOldVersionsButNeverTheCurrentOne()
     {
         await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Metadata:HistoryMaxAge"] = "1.00:00:00" });
