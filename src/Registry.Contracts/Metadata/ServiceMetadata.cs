@@ -49,7 +49,7 @@ public sealed record ServiceMetadataInfo
     public required long Revision { get; init; }
 }
 
-/// <summary>One version in a metadata document's history: the document as it was, and who changed it.</summary>
+/// <summary>One version in a metadata document's history: who changed it, when and how (the document is read by version).</summary>
 public sealed record MetadataVersionInfo
 {
     public required long Version { get; init; }
