@@ -9,6 +9,8 @@ public sealed record NamespaceInfo
     public required int ServiceCount { get; init; }
     public required int InstanceCount { get; init; }
     public required int HealthyCount { get; init; }
+    /// <summary>Live config items.</summary>
+    public int ConfigCount { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required long Revision { get; init; }
 }

@@ -16,7 +16,7 @@ internal sealed class ConfigTable(IOptions<ConfigOptions> options, IChangeLog lo
 
     public override int MaxVersions => options.Value.HistoryMaxVersions;
 
-    public NamespaceCounts Count(string ns) => new(0, 0, 0, All.Count(c => c.Key.Namespace == ns && c.Value.Live is not null));
+    public NamespaceCounts Count(string ns) => new(0, 0, 0, LiveIn(ns));
 
     public override Change Trim(ConfigKey key, DocumentHead<ConfigBody> head, long trimmedFrom) => new ConfigTrimmed(key, head, trimmedFrom);
 

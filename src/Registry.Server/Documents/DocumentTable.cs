@@ -19,6 +19,9 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
     private const int DiffContextLines = 3;
     private readonly ConcurrentDictionary<TKey, DocumentHead<TBody>> _heads = new();
 
+    // Live documents per namespace, kept as heads change: a count answers without a scan.
+    private readonly ConcurrentDictionary<string, int> _liveByNamespace = new(StringComparer.Ordinal);
+
     public DocumentKind<TKey, TBody> Kind { get; } = kind;
 
     /// <summary>Every document, deleted ones (tombstones) included.</summary>
@@ -29,6 +32,22 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
 
     public DocumentHead<TBody>? Find(TKey key) => _heads.GetValueOrDefault(key);
 
+    /// <summary>Live (not deleted) documents in namespace <paramref name="ns"/>, without a scan.</summary>
+    public int LiveIn(string ns) => _liveByNamespace.GetValueOrDefault(ns);
+
+    /// <summary>Live documents of every namespace that ever held one (zero once emptied).</summary>
+    public IEnumerable<KeyValuePair<string, int>> LiveByNamespace => _liveByNamespace;
+
+    /// <summary>Called by the one applying thread: moves the namespace's live count as a head comes, changes or goes.</summary>
+    private void Counted(TKey key, DocumentHead<TBody>? before, DocumentHead<TBody>? after)
+    {
+        var delta = (after?.Live is null ? 0 : 1) - (before?.Live is null ? 0 : 1);
+        if (delta != 0)
+        {
+            _liveByNamespace.AddOrUpdate(key.Namespace, delta, (_, count) => count + delta);
+        }
+    }
+
     public DocumentVersion<TBody>? FindLive(TKey key) => Find(key)?.Live;
 
     public void Load(IDocumentReader snapshot)
@@ -37,6 +56,7 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         {
             var key = Kind.ParseKey(document.Key);
             var head = Kind.DecodeHead(document.Value);
+            Counted(key, _heads.GetValueOrDefault(key), head);
             _heads[key] = head;
             Loaded(key, head);
         }
@@ -50,13 +70,16 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
             {
                 case DocumentWritten<TKey, TBody> written:
                     var head = new DocumentHead<TBody>(written.Version with { Revision = entry.Revision }, written.FirstVersion);
+                    Counted(written.Document, _heads.GetValueOrDefault(written.Document), head);
                     _heads[written.Document] = head;
                     Written(written.Document, head, events);
                     break;
                 case DocumentTrimmed<TKey, TBody> trimmed:
+                    Counted(trimmed.Document, _heads.GetValueOrDefault(trimmed.Document), trimmed.Head);
                     _heads[trimmed.Document] = trimmed.Head;
                     break;
-                case DocumentRemoved<TKey, TBody> removed when _heads.TryRemove(removed.Document, out _):
+                case DocumentRemoved<TKey, TBody> removed when _heads.TryRemove(removed.Document, out var gone):
+                    Counted(removed.Document, gone, null);
                     Removed(removed.Document, entry.Revision, events);
                     break;
             }

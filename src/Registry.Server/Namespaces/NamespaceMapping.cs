@@ -26,6 +26,7 @@ internal static class NamespaceMapping
             ServiceCount = counts.Services,
             InstanceCount = counts.Instances,
             HealthyCount = counts.Healthy,
+            ConfigCount = counts.ConfigItems,
             CreatedAt = record.CreatedAt,
             Revision = record.Revision,
         };

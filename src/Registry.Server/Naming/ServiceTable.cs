@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Collections.Immutable;
+using System.Globalization;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
 using Registry.Server.Namespaces;
@@ -22,6 +22,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     /// <summary>Services changed since the last snapshot was taken; changed only between applies, under their gate.</summary>
     private HashSet<ServiceKey> _changed = [];
     private int _ephemeralCount;
+    private readonly ConcurrentDictionary<string, NamespaceTally> _tallies = new(StringComparer.Ordinal);
 
     public int EphemeralCount => Volatile.Read(ref _ephemeralCount);
 
@@ -31,22 +32,11 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
 
     public Instance? FindInstance(ServiceKey key, string id) => Find(key)?.Find(id);
 
-    public NamespaceCounts Count(string ns)
-    {
-        int services = 0, instances = 0, healthy = 0;
-        foreach (var (key, node) in _services)
-        {
-            if (key.Namespace == ns)
-            {
-                var view = node.View;
-                services++;
-                instances += view.InstanceCount;
-                healthy += view.Instances.Count(static i => i.Healthy);
-            }
-        }
+    /// <summary>Services and instances of a namespace, kept as changes are applied: no scan.</summary>
+    public NamespaceCounts Count(string ns) => _tallies.TryGetValue(ns, out var tally) ? tally.Counts : default;
 
-        return new NamespaceCounts(services, instances, healthy, 0);
-    }
+    /// <summary>The counts of every namespace that ever held a service (zeros once emptied).</summary>
+    public IEnumerable<(string Namespace, NamespaceCounts Counts)> Tallies => _tallies.Select(static t => (t.Key, t.Value.Counts));
 
     /// <summary>
     /// Builds the tree from the snapshot (and from instances stored one by one by earlier versions); ephemeral
@@ -96,6 +86,12 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
             var view = node.View;
             node.View = new ServiceView(key, view.Record, loaded, view.Routing, Math.Max(view.Revision, loaded.Values.Max(static i => i.Revision)));
         }
+
+        foreach (var (key, node) in _services)
+        {
+            var view = node.View;
+            Tally(key.Namespace, 1, view.InstanceCount, view.Instances.Count(static i => i.Healthy));
+        }
     }
 
     public Action<IDocumentWriter> Capture(bool full)
@@ -144,12 +140,14 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
                     {
                         var node = new ServiceNode(new ServiceView(put.Service, record, ServiceView.NoInstances, null, entry.Revision));
                         _services[put.Service] = node;
+                        Tally(put.Service.Namespace, 1, 0, 0);
                         _changed.Add(put.Service);
                         Changed(node, events);
                     }
 
                     break;
                 case ServiceRemoved removed when _services.TryRemove(removed.Service, out var node):
+                    Tally(removed.Service.Namespace, -1, -node.View.InstanceCount, -node.View.Instances.Count(static i => i.Healthy));
                     Update(node, view => new ServiceView(view.Key, view.Record, view.InstancesById, view.Routing, entry.Revision), events);
                     break;
                 case InstancePut put:
@@ -180,6 +178,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
         var instance = new Instance(record, revision, previous?.LastBeat ?? time.GetTimestamp());
         previous?.ReplaceWith(instance);
         AdjustEphemeralCount(previous?.Ephemeral, instance.Ephemeral);
+        Tally(node.View.Key.Namespace, 0, previous is null ? 1 : 0, (instance.Healthy ? 1 : 0) - (previous?.Healthy == true ? 1 : 0));
         Update(node, view => new ServiceView(view.Key, view.Record, view.InstancesById.SetItem(record.Id, instance), view.Routing, revision), events);
     }
 
@@ -192,6 +191,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
 
         instance.MarkRemoved();
         AdjustEphemeralCount(instance.Ephemeral, null);
+        Tally(node.View.Key.Namespace, 0, -1, instance.Healthy ? -1 : 0);
         Update(node, view => new ServiceView(view.Key, view.Record, view.InstancesById.Remove(id), view.Routing, revision), events);
     }
 
@@ -208,6 +208,7 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
             key, new ServiceRecord(0, MetadataMaps.Empty, time.GetUtcNow(), revision), ServiceView.NoInstances, null, revision));
         _services[key] = node;
         _changed.Add(key);
+        Tally(key.Namespace, 1, 0, 0);
         return node;
     }
 
@@ -226,6 +227,15 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
         events.AddLatest(NamingEvents.Topic(node.View.Key), NamingEvents.Instances, node.View.Revision,
             revision => NamingEvents.InstancesChanged(node.View, revision, leases));
 
+    /// <summary>Called by the one applying thread; readers may see one count of a namespace move before another.</summary>
+    private void Tally(string ns, int services, int instances, int healthy)
+    {
+        var tally = _tallies.GetOrAdd(ns, static _ => new NamespaceTally());
+        Interlocked.Add(ref tally.Services, services);
+        Interlocked.Add(ref tally.Instances, instances);
+        Interlocked.Add(ref tally.Healthy, healthy);
+    }
+
     private void AdjustEphemeralCount(bool? before, bool? after)
     {
         var delta = (after == true ? 1 : 0) - (before == true ? 1 : 0);
@@ -240,6 +250,15 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     private partial void LogServiceMissing(string @namespace, string group, string service, long revision);
 
     /// <summary>A service in the tree: its current view, replaced whole by each applied change.</summary>
+    private sealed class NamespaceTally
+    {
+        public int Services;
+        public int Instances;
+        public int Healthy;
+
+        public NamespaceCounts Counts => new(Volatile.Read(ref Services), Volatile.Read(ref Instances), Volatile.Read(ref Healthy), 0);
+    }
+
     private sealed class ServiceNode(ServiceView view)
     {
         private ServiceView _view = view;

@@ -47,7 +47,7 @@ internal static class NacosNamespaces
             var ns = NacosNames.Namespace(p["namespaceId"]);
             NacosAccess.Demand(http, p, Roles.Read, ns);
             var one = (await mediator.Send(new GetNamespaceQuery(ns), ct)).OrThrow();
-            return NacosResults.Json(ToNacos(one, await ConfigCountAsync(mediator, ns, ct)), NacosJson.Default.NacosNamespace);
+            return NacosResults.Json(ToNacos(one, one.ConfigCount), NacosJson.Default.NacosNamespace);
         }
 
         NacosAccess.Demand(http, p, Roles.Read, ns: null);
@@ -55,7 +55,7 @@ internal static class NacosNamespaces
         var items = new List<NacosNamespace>();
         foreach (var info in page.Items.OrderBy(static n => n.Id == NameRules.DefaultNamespace ? 0 : 1))
         {
-            items.Add(ToNacos(info, await ConfigCountAsync(mediator, info.Id, ct)));
+            items.Add(ToNacos(info, info.ConfigCount));
         }
 
         return NacosResults.Json(new NacosNamespaceList(200, null, items), NacosJson.Default.NacosNamespaceList);
@@ -98,7 +98,4 @@ internal static class NacosNamespaces
     private static NacosNamespace ToNacos(Contracts.Naming.NamespaceInfo info, int configs) => new(
         NacosNames.NacosNamespace(info.Id), info.DisplayName, info.Description, Quota, configs,
         info.Id == NameRules.DefaultNamespace ? 0 : 2);
-
-    private static async Task<int> ConfigCountAsync(IMediator mediator, string ns, CancellationToken ct) =>
-        (await mediator.Send(new Config.ListConfigsQuery(ns, NameRules.AnyGroup, null, 1, 1), ct)).Total;
 }
