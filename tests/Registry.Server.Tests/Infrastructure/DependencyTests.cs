@@ -24,7 +24,7 @@ public sealed class DependencyTests
         ["Metadata"] = ["Infrastructure", "Events", "Log", "Security", "Namespaces", "Documents", "Naming"],
         ["Config"] = ["Infrastructure", "Events", "Log", "Security", "Namespaces", "Documents"],
         ["Health"] = ["Infrastructure", "Log", "Naming"],
-        ["Metrics"] = ["Infrastructure", "Events", "Log", "Documents", "Naming", "Config"],
+        ["Metrics"] = ["Infrastructure", "Events", "Log", "Namespaces", "Documents", "Naming", "Config"],
         ["Compat"] = ["Infrastructure", "Events", "Security", "Namespaces", "Documents", "Naming", "Metadata", "Config"],
         ["Hosting"] = ["Infrastructure", "Events", "Log", "Storage", "Security", "Audit", "Backups", "Namespaces", "Documents", "Naming",
             "Metadata", "Config", "Health", "Metrics", "Compat"],

@@ -113,10 +113,21 @@ internal static class NacosServices
         }
 
         NacosAccess.Demand(http, p, Roles.Read, ns: null);
-        var namespaces = await mediator.Send(new ListNamespacesQuery(null, 1, Infrastructure.Paging.MaxPageSize, NacosAccess.Visible(http, p)), ct);
-        return NacosResults.Json(new NacosMetrics(
-            "UP", namespaces.Items.Sum(static n => n.ServiceCount), namespaces.Items.Sum(static n => n.InstanceCount), 0, 0),
-            NacosJson.Default.NacosMetrics);
+        // Every visible namespace, page by page: each costs its size, the counts are kept as changes are applied.
+        int services = 0, instances = 0;
+        for (var page = 1; ; page++)
+        {
+            var namespaces = await mediator.Send(
+                new ListNamespacesQuery(null, page, Infrastructure.Paging.MaxPageSize, NacosAccess.Visible(http, p)), ct);
+            services += namespaces.Items.Sum(static n => n.ServiceCount);
+            instances += namespaces.Items.Sum(static n => n.InstanceCount);
+            if ((long)page * Infrastructure.Paging.MaxPageSize >= namespaces.Total)
+            {
+                break;
+            }
+        }
+
+        return NacosResults.Json(new NacosMetrics("UP", services, instances, 0, 0), NacosJson.Default.NacosMetrics);
     }
 
     /// <summary>
