@@ -58,7 +58,8 @@ internal sealed class TokenTable : IProjection
                     _byHash.TryRemove(token.Hash, out _);
                     if (_lives.TryRemove(token.Id, out var life))
                     {
-                        life.Cancel();
+                        // Off the applying thread: the requests' own endings run in their callbacks.
+                        _ = life.CancelAsync();
                     }
 
                     break;
