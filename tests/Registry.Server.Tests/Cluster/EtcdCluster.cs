@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Registry.Server.Tests.Cluster;
+
+/// <summary>
+/// Real etcd members on free loopback ports with temporary data directories, for the tests of cluster mode: started
+/// together as one cluster, each one killable on its own, all stopped and removed at the end.
+/// </summary>
+internal sealed class EtcdCluster : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<Member> _members;
+
+    private EtcdCluster(List<Member> members) => _members = members;
+
+    /// <summary>Client URLs of the members, in order.</summary>
+    public IReadOnlyList<Uri> ClientUrls => [.. _members.Select(m => m.ClientUrl)];
+
+    /// <summary>The endpoints as <c>Registry:Storage:Etcd:Endpoints</c> takes them.</summary>
+    public string Endpoints => string.Join(',', _members.Select(m => Bare(m.ClientUrl)));
+
+    /// <summary>Whether the etcd server is installed here (<c>.ci/run</c> installs it).</summary>
+    public static bool Available => FindExecutable() is not null;
+
+    /// <summary>Starts <paramref name="size"/> members as one cluster and waits until every one has a leader.</summary>
+    public static async Task<EtcdCluster> StartAsync(int size = 3)
+    {
+        var members = Enumerable.Range(0, size)
+            .Select(i => new Member($"m{i}", new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}"), new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}")))
+            .ToList();
+        var cluster = new EtcdCluster(members);
+        var initial = string.Join(',', members.Select(m => $"{m.Name}={Bare(m.PeerUrl)}"));
+        foreach (var member in members)
+        {
+            member.Start(FindExecutable() ?? throw new InvalidOperationException("etcd is not installed."), cluster._dir.File(member.Name), initial);
+        }
+
+        await Task.WhenAll(members.Select(m => m.WaitUntilHealthyAsync()));
+        return cluster;
+    }
+
+    /// <summary>SIGKILL to member <paramref name="index"/>: it stops at once, as a crash would.</summary>
+    public void Kill(int index) => _members[index].Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in _members)
+        {
+            member.Kill();
+        }
+
+        await Task.WhenAll(_members.Select(m => m.WaitForExitAsync()));
+        _dir.Dispose();
+    }
+
+    /// <summary>A URL as etcd takes it: without a path, not even "/".</summary>
+    private static string Bare(Uri url) => url.GetLeftPart(UriPartial.Authority);
+
+    private static string? FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, "etcd"))
+            .FirstOrDefault(File.Exists);
+
+    private sealed class Member(string name, Uri clientUrl, Uri peerUrl)
+    {
+        private Process? _process;
+
+        public string Name => name;
+
+        public Uri ClientUrl => clientUrl;
+
+        public Uri PeerUrl => peerUrl;
+
+        public void Start(string executable, string dataDir, string initialCluster)
+        {
+            var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[]
+            {
+                "--name", name, "--data-dir", dataDir,
+                "--listen-client-urls", Bare(ClientUrl), "--advertise-client-urls", Bare(ClientUrl),
+                "--listen-peer-urls", Bare(PeerUrl), "--initial-advertise-peer-urls", Bare(PeerUrl),
+                "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", "registry-tests",
+                "--heartbeat-interval", "50", "--election-timeout", "500",
+            })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            _process = Process.Start(start) ?? throw new InvalidOperationException($"etcd member {name} did not start.");
+
+            // Drained, so a chatty member never blocks on a full pipe.
+            _process.OutputDataReceived += (_, _) => { };
+            _process.ErrorDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public async Task WaitUntilHealthyAsync()
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var health = new Uri(ClientUrl, "/health");
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return (await client.GetStringAsync(health)).Contains("\"health\":\"true\"", StringComparison.Ordinal);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, string.Create(CultureInfo.InvariantCulture, $"etcd member {name} healthy"));
+        }
+
+        public void Kill()
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.Kill();
+            }
+        }
+
+        public Task WaitForExitAsync() => _process?.WaitForExitAsync() ?? Task.CompletedTask;
+    }
+}

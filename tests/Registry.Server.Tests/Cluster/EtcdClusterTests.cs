@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Registry.Server.Tests.Cluster;
+
+/// <summary>The etcd members the cluster tests stand on: one cluster of three, a write seen on every member, a quorum kept after a crash.</summary>
+[Collection(nameof(ServerProcesses))]
+public sealed class EtcdClusterTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Start_ThreeMembers_WritesAreSeenOnEveryMemberAndGoOnWithOneKilled()
+    {
+        Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
+        await using var cluster = await EtcdCluster.StartAsync(3);
+        using var client = new HttpClient();
+
+        await PutAsync(client, cluster.ClientUrls[0], "registry/a", "1");
+        Assert.Equal("1", await GetAsync(client, cluster.ClientUrls[2], "registry/a"));
+
+        cluster.Kill(1);
+        await PutAsync(client, cluster.ClientUrls[2], "registry/b", "2");
+        Assert.Equal("2", await GetAsync(client, cluster.ClientUrls[0], "registry/b"));
+    }
+
+    private static async Task PutAsync(HttpClient client, Uri member, string key, string value)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri(member, "/v3/kv/put"), new { key = Base64(key), value = Base64(value) }, Ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<string?> GetAsync(HttpClient client, Uri member, string key)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri(member, "/v3/kv/range"), new { key = Base64(key) }, Ct);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return body.RootElement.TryGetProperty("kvs", out var kvs)
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(kvs[0].GetProperty("value").GetString()!))
+            : null;
+    }
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+}
