@@ -81,7 +81,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
                 "--listen-client-urls", Bare(ClientUrl), "--advertise-client-urls", Bare(ClientUrl),
                 "--listen-peer-urls", Bare(PeerUrl), "--initial-advertise-peer-urls", Bare(PeerUrl),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", "registry-tests",
-                "--heartbeat-interval", "50", "--election-timeout", "500",
+                "--heartbeat-interval", "100", "--election-timeout", "1000",
             })
             {
                 start.ArgumentList.Add(argument);

@@ -17,18 +17,20 @@ public sealed class EtcdClusterTests
         await using var cluster = await EtcdCluster.StartAsync(3);
         using var client = new HttpClient();
 
-        await PutAsync(client, cluster.ClientUrls[0], "registry/a", "1");
+        await Eventually.TrueAsync(() => TryPutAsync(client, cluster.ClientUrls[0], "registry/a", "1"), "a first write");
         Assert.Equal("1", await GetAsync(client, cluster.ClientUrls[2], "registry/a"));
 
+        // If it was the leader, the others elect a new one first: until then a write is refused (503), never lost.
         cluster.Kill(1);
-        await PutAsync(client, cluster.ClientUrls[2], "registry/b", "2");
+        await Eventually.TrueAsync(() => TryPutAsync(client, cluster.ClientUrls[2], "registry/b", "2"), "a write after the kill");
         Assert.Equal("2", await GetAsync(client, cluster.ClientUrls[0], "registry/b"));
     }
 
-    private static async Task PutAsync(HttpClient client, Uri member, string key, string value)
+    /// <summary>A write; false while the members hold an election (503).</summary>
+    private static async Task<bool> TryPutAsync(HttpClient client, Uri member, string key, string value)
     {
         using var response = await client.PostAsJsonAsync(new Uri(member, "/v3/kv/put"), new { key = Base64(key), value = Base64(value) }, Ct);
-        response.EnsureSuccessStatusCode();
+        return response.IsSuccessStatusCode;
     }
 
     private static async Task<string?> GetAsync(HttpClient client, Uri member, string key)
