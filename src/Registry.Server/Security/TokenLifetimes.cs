@@ -11,13 +11,25 @@ internal static class TokenLifetimes
 {
     public static IApplicationBuilder UseTokenLifetimes(this IApplicationBuilder app) =>
         app.Use((context, next) =>
-            context.Token() is { } token && context.RequestServices.GetRequiredService<TokenTable>().LifeOf(token) is var (ends, reason)
-                ? WhileTheTokenLivesAsync(context, next, reason, ends)
-                : next(context));
+            context.Token() is { } token && context.EndsWith(token) ? WhileTheTokenLivesAsync(context, next) : next(context));
 
-    private static async Task WhileTheTokenLivesAsync(HttpContext context, RequestDelegate next, Func<EarlyEndReason> reason, CancellationToken ends)
+    /// <summary>
+    /// Ends <paramref name="context"/> when <paramref name="token"/> is revoked or expires (a surface that
+    /// authenticates by itself calls this once it knows the token); false for a token that never ends.
+    /// </summary>
+    public static bool EndsWith(this HttpContext context, TokenRecord token)
     {
+        if (context.RequestServices.GetRequiredService<TokenTable>().LifeOf(token) is not var (ends, reason))
+        {
+            return false;
+        }
+
         context.EndEarlyWith(reason, ends);
+        return true;
+    }
+
+    private static async Task WhileTheTokenLivesAsync(HttpContext context, RequestDelegate next)
+    {
         try
         {
             await next(context);

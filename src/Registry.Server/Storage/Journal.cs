@@ -231,9 +231,7 @@ internal sealed class Journal : IDisposable
             return last;
         }
 
-        // A crash can only cut the last write short, so an intact record after the bad one means the bad one was
-        // acknowledged once: damage, not a torn write.
-        if (!isLast || IntactRecordAfter(file, end, last))
+        if (IsDamage(file, end, last, isLast))
         {
             throw new StartupException(Damaged(path, end));
         }
@@ -253,7 +251,7 @@ internal sealed class Journal : IDisposable
             using var file = new FileStream(files[i].Path, FileMode.Open, FileAccess.Read, FileShare.None);
             var last = files[i].First - 1;
             var end = ReadRecords(file, (revision, _) => last = revision);
-            if (end != file.Length && (i < files.Count - 1 || IntactRecordAfter(file, end, last)))
+            if (end != file.Length && IsDamage(file, end, last, isLast: i == files.Count - 1))
             {
                 return (files[i].Path, end);
             }
@@ -290,6 +288,13 @@ internal sealed class Journal : IDisposable
         $"The journal {path} is damaged at byte {offset}, before its end: entries after that point were acknowledged and cannot be read. "
         + "The file is left as it is. Restore a backup, or run 'Registry.Server salvage-journal' to move the journal aside and start "
         + "from its intact part (entries after the damage are then lost).";
+
+    /// <summary>
+    /// Whether a segment whose intact records end at <paramref name="end"/> is damaged there, rather than torn: a crash
+    /// can only cut the last write of the last segment short, so anything else, or an intact record after the bad one,
+    /// means what follows was acknowledged once.
+    /// </summary>
+    private static bool IsDamage(FileStream file, long end, long last, bool isLast) => !isLast || IntactRecordAfter(file, end, last);
 
     /// <summary>
     /// Whether an intact record of a later revision than <paramref name="last"/> starts anywhere after

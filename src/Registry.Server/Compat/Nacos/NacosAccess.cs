@@ -62,10 +62,7 @@ internal static class NacosAccess
         }
 
         // A listener's long poll lives no longer than the token that let it in.
-        if (http.RequestServices.GetRequiredService<TokenTable>().LifeOf(token) is var (ends, reason))
-        {
-            http.EndEarlyWith(reason, ends);
-        }
+        http.EndsWith(token);
 
         return new Actor(token.Name, address);
     }
