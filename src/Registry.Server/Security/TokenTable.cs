@@ -58,8 +58,8 @@ internal sealed class TokenTable : IProjection
                     _byHash.TryRemove(token.Hash, out _);
                     if (_lives.TryRemove(token.Id, out var life))
                     {
-                        // Off the applying thread: the requests' own endings run in their callbacks.
-                        _ = life.CancelAsync();
+                        // Before any later entry is applied: nothing published after the revocation reaches its streams.
+                        life.Cancel();
                     }
 
                     break;
