@@ -15,6 +15,7 @@ using Registry.Server.Namespaces;
 using Registry.Server.Naming;
 using Registry.Server.Security;
 using Registry.Server.Storage;
+using Registry.Server.Storage.Etcd;
 
 namespace Registry.Server.Hosting;
 
@@ -49,7 +50,7 @@ internal static class RegistryServices
         });
 
         services.AddSingleton<MetricRegistry>();
-        services.AddChangeLog();
+        services.AddChangeLog(configuration);
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<EventStream>();
 
@@ -108,14 +109,26 @@ internal static class RegistryServices
         return services;
     }
 
-    /// <summary>The change log every write goes through, on local disk, with the types of change it stores.</summary>
-    private static void AddChangeLog(this IServiceCollection services)
+    /// <summary>
+    /// The change log every write goes through, with the types of change it stores: on local disk, or in an etcd
+    /// cluster that several nodes share (<c>Registry:Storage:Provider</c>).
+    /// </summary>
+    private static void AddChangeLog(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(Codec);
         services.TryAddSingleton<IDiskFaults, NoDiskFaults>();
         services.AddSingleton<StoreMetrics>();
-        services.AddSingleton<LocalLog>();
-        services.AddSingleton<IChangeLog>(provider => provider.GetRequiredService<LocalLog>());
+        if (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Clustered == true)
+        {
+            services.AddSingleton<EtcdLog>();
+            services.AddSingleton<IChangeLog>(provider => provider.GetRequiredService<EtcdLog>());
+        }
+        else
+        {
+            services.AddSingleton<LocalLog>();
+            services.AddSingleton<IChangeLog>(provider => provider.GetRequiredService<LocalLog>());
+        }
+
         services.AddSingleton<ChangeWriter>();
         services.AddSingleton<ProjectionSet>();
     }

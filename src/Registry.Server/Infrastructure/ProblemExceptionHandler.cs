@@ -20,6 +20,13 @@ internal sealed partial class ProblemExceptionHandler(
             ValidationException validation => ValidationProblem(validation),
             BadHttpRequestException badRequest => BadRequestProblem(badRequest),
             StoreUnavailableException unavailable => StoreProblem(context, unavailable),
+            ChangeTooLargeException tooLarge => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The change is too large for the store.",
+                Detail = tooLarge.Message,
+                Extensions = { [Problems.CodeMember] = "change-too-large" },
+            },
             _ => null,
         };
 

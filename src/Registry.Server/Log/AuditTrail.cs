@@ -33,12 +33,19 @@ internal sealed record AuditRecord(
     public static string KeyPrefix(DateTimeOffset time) => time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
     /// <summary>Writes the notes of an entry; the key is built from the entry alone, so a replay writes the same keys.</summary>
-    public static void Materialize(IDocumentWriter writer, LogEntry entry)
+    public static void Materialize(IDocumentWriter writer, LogEntry entry) =>
+        Materialize(writer, entry, entry.Revision.ToString("D12", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Writes the notes of an entry under keys told apart by <paramref name="tag"/>, for a store that writes an entry
+    /// before its revision is known (the cluster store): the entry's revision is a stamp the store replaces.
+    /// </summary>
+    public static void Materialize(IDocumentWriter writer, LogEntry entry, string tag)
     {
         for (var i = 0; i < entry.Audit.Count; i++)
         {
             var note = entry.Audit[i];
-            var key = string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix(note.Time)}-{entry.Revision:D12}-{i:D4}");
+            var key = string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix(note.Time)}-{tag}-{i:D4}");
             Collection.Put(writer, key, new AuditRecord(
                 note.Time, note.Actor.Name, note.Actor.SourceAddress, note.Action, note.Namespace, note.Target, note.Outcome, note.Detail,
                 note.Revision ?? entry.Revision), created: true);

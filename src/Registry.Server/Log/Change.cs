@@ -22,6 +22,13 @@ internal abstract record Change
 
     /// <summary>The documents it sets or removes in the snapshot store, written as of <paramref name="revision"/>.</summary>
     public abstract void Materialize(IDocumentWriter writer, long revision);
+
+    /// <summary>
+    /// The documents it sets or removes in a store that takes every change on its own and no snapshot of the
+    /// projections (the cluster store): what <see cref="Materialize"/> writes, and for a change of a snapshotted
+    /// projection its own document too.
+    /// </summary>
+    public virtual void MaterializeAlone(IDocumentWriter writer, long revision) => Materialize(writer, revision);
 }
 
 /// <summary>One durable entry of the log: the changes a use case appended together, under one revision.</summary>

@@ -78,7 +78,8 @@ internal sealed record PendingChange(long Revision, Change Change);
 internal readonly record struct Appended(long Revision, long? Conflict = null);
 
 /// <summary>Whether the log takes writes, why not, and how far it is.</summary>
-internal sealed record LogHealth(bool CanWrite, string? Problem, long Revision, bool LastWriteFailed);
+/// <param name="Stale">Reads may be behind what the log holds: this node lost the store the other nodes write to.</param>
+internal sealed record LogHealth(bool CanWrite, string? Problem, long Revision, bool LastWriteFailed, bool Stale = false);
 
 /// <summary>A backup file at a revision; delete it once it is sent.</summary>
 internal sealed record Backup(string Path, long Revision, long Bytes);

@@ -40,6 +40,9 @@ internal sealed record InstancePut(ServiceKey Service, InstanceRecord Record, bo
     public override void Materialize(IDocumentWriter writer, long revision)
     {
     }
+
+    public override void MaterializeAlone(IDocumentWriter writer, long revision) =>
+        NamingChanges.InstanceDocuments.Put(writer, Service.InstanceKey(Record.Id), Record with { Revision = revision }, Created);
 }
 
 /// <summary>An instance deregistered or evicted; like a registration, held by the naming tree's snapshot.</summary>
@@ -52,6 +55,9 @@ internal sealed record InstanceRemoved(ServiceKey Service, string Id) : Change
     public override void Materialize(IDocumentWriter writer, long revision)
     {
     }
+
+    public override void MaterializeAlone(IDocumentWriter writer, long revision) =>
+        NamingChanges.InstanceDocuments.Delete(writer, Service.InstanceKey(Id));
 }
 
 /// <summary>Where the naming tree lives in the snapshot store, and the keys its changes write.</summary>
@@ -59,7 +65,10 @@ internal static class NamingChanges
 {
     public static readonly StoreCollection<ServiceRecord> Services = new("services", NamingJson.Default.ServiceRecord);
 
-    /// <summary>Instances one by one, as versions before the naming snapshot wrote them; read at start, then cleared.</summary>
+    /// <summary>
+    /// Instances one by one (<c>ns/group/service/id</c>): as the cluster store holds them, and as versions before the
+    /// naming snapshot wrote them (read at start, then cleared).
+    /// </summary>
     public static readonly StoreCollection<InstanceRecord> InstanceDocuments = new("instances", NamingJson.Default.InstanceRecord);
 
     /// <summary>The naming snapshot: each service's instances in id order, in chunks (<c>ns/group/service/000000</c>).</summary>

@@ -4,6 +4,21 @@ internal sealed class StorageOptions
 {
     public const string Section = "Registry:Storage";
 
+    public const string LiteDb = "litedb";
+
+    public const string EtcdProvider = "etcd";
+
+    /// <summary>
+    /// Where the log lives: <c>litedb</c> (a journal and a LiteDB file on local disk, one node) or <c>etcd</c> (an etcd
+    /// cluster that several nodes share).
+    /// </summary>
+    public string Provider { get; set; } = LiteDb;
+
+    /// <summary>The etcd cluster, when <see cref="Provider"/> is <c>etcd</c>.</summary>
+    public Etcd.EtcdOptions Etcd { get; set; } = new();
+
+    public bool Clustered => string.Equals(Provider, EtcdProvider, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Where the LiteDB file lives; <c>:memory:</c> keeps everything in memory (tests).</summary>
     public string Path { get; set; } = "data/registry.db";
 
