@@ -80,10 +80,16 @@ internal static class RegistryServices
         // Order matters: the log is opened into the projections before the background services start, and all before
         // the server listens.
         services.AddHostedService<LogStartup>();
+        if (Clustered(configuration))
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<EtcdNodes>());
+        }
+
         services.AddHostedService<AuthBootstrap>();
         services.AddHostedService<AnonymousNetworkWarning>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditLog>());
         services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
+        services.AddHostedService<InstanceTakeover>();
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
         services.AddHostedService(provider => provider.GetRequiredService<MetadataHistoryRetention>());
         services.AddHostedService<StoreProbe>();
@@ -118,20 +124,27 @@ internal static class RegistryServices
         services.AddSingleton(Codec);
         services.TryAddSingleton<IDiskFaults, NoDiskFaults>();
         services.AddSingleton<StoreMetrics>();
-        if (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Clustered == true)
+        if (Clustered(configuration))
         {
+            services.AddValidatedOptions<ClusterOptions>(ClusterOptions.Section);
             services.AddSingleton<EtcdLog>();
             services.AddSingleton<IChangeLog>(provider => provider.GetRequiredService<EtcdLog>());
+            services.AddSingleton<EtcdNodes>();
+            services.AddSingleton<IClusterNodes>(provider => provider.GetRequiredService<EtcdNodes>());
         }
         else
         {
             services.AddSingleton<LocalLog>();
             services.AddSingleton<IChangeLog>(provider => provider.GetRequiredService<LocalLog>());
+            services.AddSingleton<IClusterNodes, SingleNode>();
         }
 
         services.AddSingleton<ChangeWriter>();
         services.AddSingleton<ProjectionSet>();
     }
+
+    private static bool Clustered(IConfiguration configuration) =>
+        configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.Clustered == true;
 
     private static void AddProjection<T>(this IServiceCollection services) where T : class, IProjection
     {

@@ -52,7 +52,8 @@ internal static class HeartbeatReplies
 }
 
 internal sealed partial class HeartbeatHandler(
-    ServiceTable tree, ChangeWriter writer, LeasePolicy leases, NamingMetrics metrics, TimeProvider time, ILogger<HeartbeatHandler> logger)
+    ServiceTable tree, ChangeWriter writer, LeasePolicy leases, IClusterNodes nodes, NamingMetrics metrics, TimeProvider time,
+    ILogger<HeartbeatHandler> logger)
     : ICommandHandler<HeartbeatCommand, Outcome<Beat>>
 {
     public async ValueTask<Outcome<Beat>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
@@ -69,6 +70,18 @@ internal sealed partial class HeartbeatHandler(
             if (!instance.Ephemeral)
             {
                 return NamingFailures.PersistentInstanceBeat(command.Id);
+            }
+
+            if (nodes.Self is { } self && instance.Owner != self)
+            {
+                // Its client now beats to this node (it failed over, or a balancer moved it): this node judges its lease.
+                var claimed = await writer.WriteAsync(at => Claim(at, key, command.Id, self), cancellationToken);
+                if (claimed.Failure is { } refused)
+                {
+                    return refused;
+                }
+
+                continue;
             }
 
             if (instance.Beat(time.GetTimestamp(), out var decided) is { } found)
@@ -98,6 +111,28 @@ internal sealed partial class HeartbeatHandler(
         return recovered.Failure is { } failure ? failure : new Beat(reply, recovered.Value);
     }
 
+    /// <summary>Makes this node the instance's owner, healthy: a beat is a sign of life.</summary>
+    private Decision<bool> Claim(ReadPoint at, ServiceKey key, string id, string self)
+    {
+        if (tree.FindInstance(key, id) is not { } instance)
+        {
+            return NamingFailures.InstanceNotFound(key, id);
+        }
+
+        if (instance.Owner == self)
+        {
+            return true;
+        }
+
+        return new Proposal(at)
+            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = true, Owner = self }, Created: false))
+            .Then(revision =>
+            {
+                LogClaimed(key.Namespace, key.Group, key.Name, id, instance.Owner, revision);
+                return true;
+            });
+    }
+
     /// <summary>Marks the instance healthy; the revision that took, or null when it was healthy by now.</summary>
     private Decision<long?> Recover(ReadPoint at, ServiceKey key, string id)
     {
@@ -120,6 +155,10 @@ internal sealed partial class HeartbeatHandler(
                 return (long?)revision;
             });
     }
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information,
+        Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} beats to this node now (owned by {Previous} before): its lease is judged here from revision {Revision}")]
+    private partial void LogClaimed(string @namespace, string group, string service, string instanceId, string? previous, long revision);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
         Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} is beating again: healthy at revision {Revision}")]

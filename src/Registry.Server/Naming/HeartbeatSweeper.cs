@@ -15,6 +15,7 @@ internal sealed partial class HeartbeatSweeper(
     ChangeWriter writer,
     LeasePolicy leases,
     SelfPreservation selfPreservation,
+    IClusterNodes nodes,
     NamingMetrics metrics,
     IOptions<NamingOptions> options,
     TimeProvider time,
@@ -31,10 +32,18 @@ internal sealed partial class HeartbeatSweeper(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // A node cut off from the cluster cannot tell its own silence from its instances': it judges nothing.
+            if (!nodes.CanDecide)
+            {
+                return;
+            }
+
             // Leases run on the monotonic clock: a step of the wall clock neither expires nor extends one.
             var now = time.GetTimestamp();
-            var (suspects, expired) = FindLapsed(now);
-            if (selfPreservation.ShouldHold(expired.Count, tree.EphemeralCount, now))
+            var (suspects, expired, lapsedElsewhere) = FindLapsed(now, nodes.Self);
+
+            // Judged over the whole registry: what lapsed here, and what the other owners marked unhealthy.
+            if (selfPreservation.ShouldHold(expired.Count, lapsedElsewhere, tree.EphemeralCount, now))
             {
                 // Kept, but not as healthy: they still count as suspects.
                 suspects.AddRange(expired.Where(lapsed => lapsed.Instance.Healthy));
@@ -53,15 +62,23 @@ internal sealed partial class HeartbeatSweeper(
 
     // Called once a sweep over every instance: compiled optimized at once, not after thirty sweeps.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (List<Lapsed> Suspects, List<Lapsed> Expired) FindLapsed(long now)
+    private (List<Lapsed> Suspects, List<Lapsed> Expired, int LapsedElsewhere) FindLapsed(long now, string? self)
     {
         List<Lapsed> suspects = [], expired = [];
+        var lapsedElsewhere = 0;
         foreach (var service in tree.Services)
         {
             foreach (var instance in service.Instances)
             {
                 if (!instance.Ephemeral)
                 {
+                    continue;
+                }
+
+                // Another node owns it: only it sees the beats.
+                if (instance.Owner != self)
+                {
+                    lapsedElsewhere += instance.Healthy ? 0 : 1;
                     continue;
                 }
 
@@ -77,7 +94,7 @@ internal sealed partial class HeartbeatSweeper(
             }
         }
 
-        return (suspects, expired);
+        return (suspects, expired, lapsedElsewhere);
     }
 
     /// <summary>

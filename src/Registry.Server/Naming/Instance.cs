@@ -35,6 +35,7 @@ internal sealed class Instance : ILeaseTerms
         _lease = LeaseOverrides.Of(record);
         _registeredAtTicks = record.RegisteredAt.UtcTicks;
         Revision = revision;
+        Owner = NodeIds.Intern(record.Owner);
         _lastBeat = lastBeat;
     }
 
@@ -73,9 +74,12 @@ internal sealed class Instance : ILeaseTerms
     /// </summary>
     public long LastBeat => Interlocked.Read(ref _lastBeat);
 
+    /// <summary>The node that judges its lease, in a cluster; null on a single node.</summary>
+    public string? Owner { get; }
+
     public InstanceRecord ToRecord() => new(
         Id, Ip, Port, Cluster, Weight, Enabled, Healthy, Ephemeral, Metadata, HeartbeatIntervalMs, UnhealthyAfterMs, EvictAfterMs,
-        RegisteredAt, Revision);
+        RegisteredAt, Revision, Owner);
 
     /// <summary>
     /// Renews the lease of this instance or of whatever replaced it. The instance beaten, or null once it was removed;

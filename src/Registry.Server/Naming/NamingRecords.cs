@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 using Registry.Server.Documents;
 using Registry.Server.Infrastructure;
@@ -29,6 +30,7 @@ internal sealed record ServiceRecord(
 /// A registration as persisted. Lease fields are null when the instance uses the server's defaults, so a
 /// change of the defaults applies to it. Its service comes from the store key.
 /// </summary>
+/// <param name="Owner">The node that judges its lease, in a cluster: the one its client beats to. Null on a single node.</param>
 internal sealed record InstanceRecord(
     string Id,
     string Ip,
@@ -43,7 +45,8 @@ internal sealed record InstanceRecord(
     long? UnhealthyAfterMs,
     long? EvictAfterMs,
     DateTimeOffset RegisteredAt,
-    long Revision) : ILeaseTerms;
+    long Revision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner = null) : ILeaseTerms;
 
 /// <summary>An instance's own lease, in milliseconds; null where it uses the server's default.</summary>
 internal interface ILeaseTerms

@@ -61,8 +61,8 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
 }
 
 internal sealed partial class RegisterInstanceHandler(
-    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, LeasePolicy leases, NamingMetrics metrics, TimeProvider time,
-    ILogger<RegisterInstanceHandler> logger)
+    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, LeasePolicy leases, IClusterNodes nodes, NamingMetrics metrics,
+    TimeProvider time, ILogger<RegisterInstanceHandler> logger)
     : ICommandHandler<RegisterInstanceCommand, Outcome<Registration>>
 {
     public async ValueTask<Outcome<Registration>> Handle(RegisterInstanceCommand command, CancellationToken cancellationToken)
@@ -108,7 +108,9 @@ internal sealed partial class RegisterInstanceHandler(
             leaseGiven ? command.UnhealthyAfterMs : current?.UnhealthyAfterMs,
             leaseGiven ? command.EvictAfterMs : current?.EvictAfterMs,
             RegisteredAt: current?.RegisteredAt ?? now,
-            Revision: current?.Revision ?? 0);
+            Revision: current?.Revision ?? 0,
+            // In a cluster, the node its client talks to judges its lease from now on.
+            Owner: ephemeral ? nodes.Self : null);
         if (current is not null && InstanceRules.SameRegistration(current.ToRecord(), record))
         {
             return new Registration(current.ToInfo(key, service!.Routing, leases), Created: false);

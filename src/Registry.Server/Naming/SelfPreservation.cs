@@ -27,14 +27,16 @@ internal sealed partial class SelfPreservation(IOptions<NamingOptions> options, 
 
     /// <summary>
     /// True when <paramref name="expired"/> of <paramref name="total"/> ephemeral instances must be kept at
-    /// <paramref name="now"/>, a timestamp of the monotonic clock (the hold is timed on it).
+    /// <paramref name="now"/>, a timestamp of the monotonic clock (the hold is timed on it). In a cluster,
+    /// <paramref name="lapsedElsewhere"/> instances that other nodes own are unhealthy and count toward the share too.
     /// </summary>
-    public bool ShouldHold(int expired, int total, long now)
+    public bool ShouldHold(int expired, int lapsedElsewhere, int total, long now)
     {
         lock (_lock)
         {
+            var lapsed = expired + lapsedElsewhere;
             var massExpiry = _options.Enabled && expired > 0 && total >= _options.MinInstances
-                && expired > _options.Threshold * total;
+                && lapsed > _options.Threshold * total;
             if (!massExpiry)
             {
                 if (_state.Active)

@@ -175,7 +175,10 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     private void PutInstance(ServiceNode node, InstanceRecord record, long revision, EventBatch events)
     {
         var previous = node.View.Find(record.Id);
-        var instance = new Instance(record, revision, previous?.LastBeat ?? time.GetTimestamp());
+
+        // A new owner never saw a beat of it: its lease starts afresh there.
+        var instance = new Instance(
+            record, revision, previous is not null && previous.Owner == record.Owner ? previous.LastBeat : time.GetTimestamp());
         previous?.ReplaceWith(instance);
         AdjustEphemeralCount(previous?.Ephemeral, instance.Ephemeral);
         Tally(node.View.Key.Namespace, 0, previous is null ? 1 : 0, (instance.Healthy ? 1 : 0) - (previous?.Healthy == true ? 1 : 0));
