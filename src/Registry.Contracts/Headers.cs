@@ -5,4 +5,16 @@ public static class RegistryHeaders
 {
     /// <summary>The revision a mutation took, on every successful change.</summary>
     public const string Revision = "X-Registry-Revision";
+
+    /// <summary>
+    /// On a read: answer only once the node has applied at least this revision (a write's <see cref="Revision"/>),
+    /// to read one's writes on any node of a cluster; the node waits a few seconds at most.
+    /// </summary>
+    public const string MinRevision = "X-Registry-Min-Revision";
+
+    /// <summary>
+    /// <c>true</c> on a response from a cluster node that lost its store: it serves what it last applied, which may be
+    /// behind the cluster, and refuses writes.
+    /// </summary>
+    public const string Stale = "X-Registry-Stale";
 }

@@ -43,6 +43,7 @@ try
     app.UseRegistryOpenApi();
     app.UseRegistryAuth();
     app.UseRateLimiter();
+    app.UseClusterReads();
     app.UseBodyLimits();
 
     app.MapRegistryOpenApi();

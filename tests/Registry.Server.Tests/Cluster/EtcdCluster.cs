@@ -43,6 +43,9 @@ internal sealed class EtcdCluster : IAsyncDisposable
     /// <summary>SIGKILL to member <paramref name="index"/>: it stops at once, as a crash would.</summary>
     public void Kill(int index) => _members[index].Kill();
 
+    /// <summary>Starts killed member <paramref name="index"/> again on its data directory: it rejoins the cluster.</summary>
+    public void Restart(int index) => _members[index].Restart();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var member in _members)
@@ -65,6 +68,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
     private sealed class Member(string name, Uri clientUrl, Uri peerUrl)
     {
         private Process? _process;
+        private (string Executable, string DataDir, string InitialCluster)? _started;
 
         public string Name => name;
 
@@ -72,8 +76,15 @@ internal sealed class EtcdCluster : IAsyncDisposable
 
         public Uri PeerUrl => peerUrl;
 
+        public void Restart()
+        {
+            var (executable, dataDir, initialCluster) = _started ?? throw new InvalidOperationException($"etcd member {name} never started.");
+            Start(executable, dataDir, initialCluster);
+        }
+
         public void Start(string executable, string dataDir, string initialCluster)
         {
+            _started = (executable, dataDir, initialCluster);
             var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in new[]
             {

@@ -121,13 +121,13 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
             }
 
             var revision = response.Header.Revision;
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(_options.RequestTimeout * 2);
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout * 2, _time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             try
             {
                 await WaitForAsync(revision, bounded.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new StoreUnavailableException(
                     $"The change was committed at revision {revision}, but this node has not received it back from the cluster store yet; it will show once it has. Read it back before retrying.");

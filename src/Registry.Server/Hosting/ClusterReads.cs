@@ -1,0 +1,73 @@
+using System.Globalization;
+using Registry.Contracts;
+using Registry.Server.Infrastructure;
+using Registry.Server.Log;
+
+namespace Registry.Server.Hosting;
+
+/// <summary>
+/// What reads of a node say about the log behind them: a read may ask for at least a revision (a write's, made on any
+/// node) and waits, bounded, until this node has applied it; a node that lost its store marks every answer stale.
+/// </summary>
+internal static class ClusterReads
+{
+    /// <summary>How long a read waits for a revision this node has not applied yet.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
+    public static WebApplication UseClusterReads(this WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<IChangeLog>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use(async (context, next) =>
+        {
+            if (log.Health.Stale)
+            {
+                context.Response.Headers[RegistryHeaders.Stale] = "true";
+            }
+
+            if (context.Request.Headers[RegistryHeaders.MinRevision] is [{ } wanted])
+            {
+                if (!long.TryParse(wanted, NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
+                {
+                    await new Failure(StatusCodes.Status400BadRequest, "validation-failed", "The request is not valid.",
+                            $"{RegistryHeaders.MinRevision} must be a revision: a whole number of zero or more, such as a write's {RegistryHeaders.Revision}.")
+                        .ToProblem().ExecuteAsync(context);
+                    return;
+                }
+
+                if (!await ReachedAsync(log, revision, time, context.RequestAborted))
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                    await new Failure(StatusCodes.Status503ServiceUnavailable, "revision-not-reached", "This node is behind the revision asked for.",
+                            string.Create(CultureInfo.InvariantCulture,
+                                $"This node has applied revision {log.Revision}, not yet {revision}, after waiting {MaxWait.TotalSeconds:F0} s. Retry, or read from another node."))
+                        .ToProblem().ExecuteAsync(context);
+                    return;
+                }
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    private static async Task<bool> ReachedAsync(IChangeLog log, long revision, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (log.Revision >= revision)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(MaxWait, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await log.WaitForAsync(revision, bounded.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Registry.Server.Tests.Cluster;
+
+/// <summary>
+/// A cluster as it runs in production, in real processes on loopback: three etcd members and three Registry nodes
+/// over them, each node killable and restartable on its own, with short leases so that faults play out in seconds.
+/// </summary>
+internal sealed class RegistryCluster : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ServerProcess?[] _nodes;
+    private readonly int[] _ports;
+
+    private RegistryCluster(EtcdCluster etcd, int size)
+    {
+        Etcd = etcd;
+        _nodes = new ServerProcess?[size];
+        _ports = [.. Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort())];
+    }
+
+    public EtcdCluster Etcd { get; }
+
+    /// <summary>The nodes' addresses, in order, whether they run or not.</summary>
+    public IReadOnlyList<Uri> Addresses => [.. _ports.Select(port => new Uri($"http://127.0.0.1:{port}"))];
+
+    public static async Task<RegistryCluster> StartAsync(int nodes = 3)
+    {
+        var cluster = new RegistryCluster(await EtcdCluster.StartAsync(3), nodes);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, nodes).Select(cluster.StartNodeAsync));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    public ServerProcess Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"Node {index} is not running.");
+
+    public HttpClient Client(int index) => new() { BaseAddress = Addresses[index], Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Starts node <paramref name="index"/> (again), on its port, with its id.</summary>
+    public async Task StartNodeAsync(int index)
+    {
+        var directory = _dir.File("node" + index.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(directory);
+        _nodes[index] = await ServerProcess.StartOnPortAsync(directory, _ports[index],
+            "--Registry:Storage:Provider=etcd",
+            $"--Registry:Storage:Etcd:Endpoints={Etcd.Endpoints}",
+            "--Registry:Storage:Etcd:NodeLeaseTtl=00:00:03",
+            "--Registry:Storage:Etcd:RequestTimeout=00:00:02",
+            $"--Registry:Cluster:NodeId=node{index}");
+    }
+
+    /// <summary>SIGKILL to node <paramref name="index"/>: it stops at once, as a crash would.</summary>
+    public async Task KillNodeAsync(int index)
+    {
+        await Node(index).KillAsync();
+        _nodes[index] = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+
+        await Etcd.DisposeAsync();
+        _dir.Dispose();
+    }
+}
