@@ -9,6 +9,13 @@ public sealed class RegistryClientOptions
     /// <summary>The registry's base address, e.g. <c>http://registry:8848</c>.</summary>
     public Uri Server { get; set; } = new("http://127.0.0.1:8848");
 
+    /// <summary>
+    /// Every node of a registry cluster (<c>Registry:Client:Servers:0</c>, <c>…:1</c>, …), in place of
+    /// <see cref="Server"/>: the client talks to one and moves to the next when it cannot be reached or answers 503;
+    /// beats, watches and configuration follow it.
+    /// </summary>
+    public IList<Uri> Servers { get; set; } = [];
+
     /// <summary>A bearer token, when the registry has auth on.</summary>
     public string? Token { get; set; }
 

@@ -28,19 +28,29 @@ public static class RegistryClientServiceCollectionExtensions
             .Configure<IConfiguration>((options, configuration) => configuration.GetSection(RegistryClientOptions.Section).Bind(options))
             .Configure(options => configure?.Invoke(options))
             .Validate(static options => options.Server.IsAbsoluteUri, "Registry:Client:Server must be an absolute URI.")
+            .Validate(static options => options.Servers.All(static server => server.IsAbsoluteUri), "Every Registry:Client:Servers entry must be an absolute URI.")
             .Validate(static options => options.Discovery.PollInterval > TimeSpan.Zero, "Registry:Client:Discovery:PollInterval must be positive.");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<BearerTokenHandler>();
+        services.TryAddSingleton(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RegistryClientOptions>>().Value;
+            return new ServerList(options.Server, options.Servers);
+        });
+        services.TryAddTransient<FailoverHandler>();
 
+        // Failover is inside the retries: a retry goes to the node that is current by then.
         services.AddHttpClient(nameof(RegistryApi), ConfigureBaseAddress)
             .AddHttpMessageHandler<BearerTokenHandler>()
             .AddStandardResilienceHandler();
+        services.AddHttpClient(nameof(RegistryApi)).AddHttpMessageHandler<FailoverHandler>();
         services.AddHttpClient(EventStream.HttpClientName, (provider, http) =>
             {
                 ConfigureBaseAddress(provider, http);
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddHttpMessageHandler<BearerTokenHandler>();
+            .AddHttpMessageHandler<BearerTokenHandler>()
+            .AddHttpMessageHandler<FailoverHandler>();
 
         services.TryAddSingleton<RegistryResolver>();
         services.TryAddSingleton<IRegistryResolver>(static provider => provider.GetRequiredService<RegistryResolver>());
@@ -73,5 +83,5 @@ public static class RegistryClientServiceCollectionExtensions
     }
 
     private static void ConfigureBaseAddress(IServiceProvider provider, HttpClient http) =>
-        http.BaseAddress = provider.GetRequiredService<IOptions<RegistryClientOptions>>().Value.Server;
+        http.BaseAddress = provider.GetRequiredService<ServerList>().First;
 }

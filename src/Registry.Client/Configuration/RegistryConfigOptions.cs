@@ -6,6 +6,9 @@ public sealed class RegistryConfigOptions
     /// <summary>The registry's base address; by default <c>Registry:Client:Server</c> of the configuration built so far.</summary>
     public Uri Server { get; set; } = new("http://127.0.0.1:8848");
 
+    /// <summary>Every node of a registry cluster, in place of <see cref="Server"/>; by default <c>Registry:Client:Servers</c>.</summary>
+    public IList<Uri> Servers { get; set; } = [];
+
     /// <summary>A bearer token, when the registry has auth on; by default <c>Registry:Client:Token</c>.</summary>
     public string? Token { get; set; }
 

@@ -24,6 +24,7 @@ public static class RegistryConfigurationExtensions
         if (builder is IConfiguration built && built.GetSection(RegistryClientOptions.Section) is { } client)
         {
             options.Server = client["Server"] is { } server ? new Uri(server) : options.Server;
+            options.Servers = [.. client.GetSection("Servers").GetChildren().Select(static node => node.Value).OfType<string>().Select(static node => new Uri(node))];
             options.Token = client["Token"] ?? options.Token;
             options.Namespace = client["Namespace"] ?? options.Namespace;
             options.Group = client["Group"] ?? options.Group;

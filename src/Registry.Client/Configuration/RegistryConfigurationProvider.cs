@@ -20,6 +20,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
 {
     private readonly string _dataId;
     private readonly RegistryConfigOptions _options;
+    private readonly ServerList _servers;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private Task? _watch;
@@ -28,9 +29,11 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     {
         _dataId = dataId;
         _options = options;
-        _http = new HttpClient(options.CreateHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true)
+        _servers = new ServerList(options.Server, options.Servers);
+        var servers = _servers;
+        _http = new HttpClient(new FailoverHandler(servers) { InnerHandler = options.CreateHandler?.Invoke() ?? new SocketsHttpHandler() }, disposeHandler: true)
         {
-            BaseAddress = options.Server,
+            BaseAddress = servers.First,
             Timeout = Timeout.InfiniteTimeSpan,
         };
         if (options.Token is { Length: > 0 } token)
@@ -58,7 +61,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             throw new InvalidOperationException(
-                $"Config '{_dataId}' could not be read from the registry at {_options.Server}: {ex.Message} (set Optional to start without it).", ex);
+                $"Config '{_dataId}' could not be read from the registry at {_servers}: {ex.Message} (set Optional to start without it).", ex);
         }
 
         if (_options.ReloadOnChange)

@@ -21,6 +21,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     private readonly ConcurrentDictionary<(string Service, string Protocol), ServiceCache> _caches = new();
     private readonly IHttpClientFactory _clients;
     private readonly RegistryClientOptions _options;
+    private readonly ServerList _servers;
     private readonly SnapshotStore? _snapshots;
     private readonly TimeProvider _time;
     private readonly ILogger<RegistryResolver> _logger;
@@ -28,9 +29,11 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
     private int _disposed;
 
     public RegistryResolver(
-        IHttpClientFactory clients, IOptions<RegistryClientOptions> options, TimeProvider time, ILogger<RegistryResolver> logger)
+        IHttpClientFactory clients, IOptions<RegistryClientOptions> options, ServerList servers, TimeProvider time,
+        ILogger<RegistryResolver> logger)
     {
         _clients = clients;
+        _servers = servers;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -100,7 +103,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
             {
                 if (_snapshots?.Load(_options, cache.Service, cache.Protocol) is not { } saved)
                 {
-                    throw new RegistryUnavailableException($"The registry at {_options.Server} cannot be reached and nothing is known of '{cache.Service}'.", ex);
+                    throw new RegistryUnavailableException($"The registry at {_servers} cannot be reached and nothing is known of '{cache.Service}'.", ex);
                 }
 
                 LogFromSnapshot(cache.Service, saved.Revision, ex);
