@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -144,6 +145,95 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task Node_KilledUnderWriteAndBeatLoad_LosesNothingAcknowledged()
+    {
+        Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
+        await using var cluster = await RegistryCluster.StartAsync();
+        const int instances = 20;
+        using var doomed = cluster.Client(2);
+        using var survivor = cluster.Client(1);
+        using var observer = cluster.Client(0);
+        for (var i = 0; i < instances; i++)
+        {
+            using var register = await doomed.PutAsync("/v1/services/orders/instances", Json(
+                $$"""{"ip":"10.0.1.{{i}}","port":8080,"heartbeatIntervalMs":1000,"unhealthyAfterMs":3000,"evictAfterMs":6000}"""), Ct);
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        }
+
+        // A watcher of everything the writers write, on the node that will die.
+        var (watchResponse, watch) = await SseReader.OpenAsync(doomed, "/v1/configs/watch?group=load");
+        var seen = new List<long>();
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                while (await watch.NextAsync() is { } next)
+                {
+                    seen.Add(long.Parse(next.Id!));
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                // Its node died.
+            }
+        }, Ct);
+
+        // Clients beat to the node they know, and fail over when it stops answering, as the .NET client does.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var beating = Task.Run(() => BeatAsync([doomed, survivor], instances, stop.Token), Ct);
+
+        // Writers on both nodes; each remembers what was acknowledged to it.
+        var acknowledged = new ConcurrentDictionary<string, (int Sequence, long Revision)>();
+        var revisions = new ConcurrentBag<long>();
+        var writers = Enumerable.Range(0, 4)
+            .Select(w => Task.Run(() => WriteAsync(w % 2 == 0 ? doomed : survivor, survivor, $"w{w}.yaml", acknowledged, revisions, stop.Token), Ct))
+            .ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        await cluster.KillNodeAsync(2);
+        await Task.Delay(TimeSpan.FromSeconds(10), Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll([.. writers, beating]);
+        await watching;
+        watchResponse.Dispose();
+        await watch.DisposeAsync();
+
+        // Every acknowledged write is on every live node.
+        var last = acknowledged.Values.Max(static a => a.Revision);
+        foreach (var (dataId, (sequence, _)) in acknowledged)
+        {
+            foreach (var node in new[] { observer, survivor })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/configs/{dataId}?group=load") { Headers = { { "X-Registry-Min-Revision", last.ToString() } } };
+                using var read = await node.SendAsync(request, Ct);
+                var content = await read.Content.ReadAsStringAsync(Ct);
+                Assert.True(int.Parse(content.Split(' ')[1]) >= sequence, $"{dataId}: acknowledged {sequence}, read '{content}'");
+            }
+        }
+
+        // The watcher resumes on a live node from the last event it got: nothing missed, nothing twice.
+        var (resumedResponse, resumed) = await SseReader.OpenAsync(survivor, "/v1/configs/watch?group=load", seen.Count > 0 ? seen[^1].ToString() : null);
+        using (resumedResponse)
+        await using (resumed)
+        {
+            while (seen[^1] < last)
+            {
+                seen.Add(long.Parse((await resumed.NextAsync())!.Id!));
+            }
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(seen.Order(), seen);
+        Assert.Superset(revisions.ToHashSet(), seen.ToHashSet());
+
+        // Its instances stayed: their clients beat to another node, which took them over.
+        using var list = JsonDocument.Parse(await observer.GetStringAsync("/v1/services/orders/instances", Ct));
+        var listed = list.RootElement.GetProperty("instances").EnumerateArray().ToList();
+        Assert.Equal(instances, listed.Count);
+        Assert.All(listed, instance => Assert.True(instance.GetProperty("healthy").GetBoolean()));
+    }
+
+    [Fact]
     public async Task EtcdMember_Killed_WritesGoOn()
     {
         Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
@@ -200,6 +290,65 @@ public sealed class ClusterTests
         Assert.False(after.Headers.Contains("X-Registry-Stale"));
         using var otherNode = cluster.Client(2);
         Assert.Equal("a: 3\n", await (await ReadAtAsync(otherNode, written)).Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>Beats every instance each second to the first node that answers, in order.</summary>
+    private static async Task BeatAsync(HttpClient[] nodes, int instances, CancellationToken stop)
+    {
+        var current = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        using var beat = await nodes[current].PutAsync($"/v1/services/orders/instances/10.0.1.{i}%238080%23DEFAULT/heartbeat", null, CancellationToken.None);
+                        Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
+                        break;
+                    }
+                    catch (HttpRequestException) when (current < nodes.Length - 1)
+                    {
+                        current++;
+                    }
+                }
+            }
+
+            try
+            {
+                await Task.Delay(1000, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes n: 1, n: 2, … to one key, moving to <paramref name="fallback"/> once its node is gone.</summary>
+    private static async Task WriteAsync(
+        HttpClient node, HttpClient fallback, string dataId, ConcurrentDictionary<string, (int Sequence, long Revision)> acknowledged,
+        ConcurrentBag<long> revisions, CancellationToken stop)
+    {
+        for (var sequence = 1; !stop.IsCancellationRequested; sequence++)
+        {
+            try
+            {
+                using var response = await node.PutAsync($"/v1/configs/{dataId}?group=load", Yaml($"n: {sequence}\n"), CancellationToken.None);
+                if (response.IsSuccessStatusCode)
+                {
+                    var revision = long.Parse(response.Headers.GetValues("X-Registry-Revision").Single());
+                    acknowledged[dataId] = (sequence, revision);
+                    revisions.Add(revision);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not acknowledged: it may or may not have been applied. The writer goes on elsewhere.
+                node = fallback;
+            }
+        }
     }
 
     private static async Task<long> PublishAsync(HttpClient client, string content)
