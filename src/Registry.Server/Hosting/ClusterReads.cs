@@ -20,10 +20,17 @@ internal static class ClusterReads
         var time = app.Services.GetRequiredService<TimeProvider>();
         app.Use(async (context, next) =>
         {
-            if (log.Health.Stale)
+            // Set as the response starts: an error handler clears the headers set before it.
+            context.Response.OnStarting(static state =>
             {
-                context.Response.Headers[RegistryHeaders.Stale] = "true";
-            }
+                var (response, log) = ((HttpResponse, IChangeLog))state;
+                if (log.Health.Stale)
+                {
+                    response.Headers[RegistryHeaders.Stale] = "true";
+                }
+
+                return Task.CompletedTask;
+            }, (context.Response, log));
 
             if (context.Request.Headers[RegistryHeaders.MinRevision] is [{ } wanted])
             {

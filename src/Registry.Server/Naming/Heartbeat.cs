@@ -59,6 +59,14 @@ internal sealed partial class HeartbeatHandler(
     public async ValueTask<Outcome<Beat>> Handle(HeartbeatCommand command, CancellationToken cancellationToken)
     {
         var key = command.ServiceKey();
+        if (nodes.Self is not null && !nodes.CanDecide)
+        {
+            // Answered from memory, the beat would look fine while the others, who never see it, take the instance
+            // over and evict it: the client is told to beat to another node.
+            throw new StoreUnavailableException(
+                "This node is cut off from the cluster store: a beat here would not keep the instance alive. Beat to another node of the cluster.");
+        }
+
         Instance beaten;
         while (true)
         {

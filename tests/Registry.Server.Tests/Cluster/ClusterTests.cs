@@ -234,6 +234,52 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task Node_CutOffFromEtcd_RefusesWritesAndBeatsEvictsNothingAndRejoins()
+    {
+        Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
+        await using var cluster = await RegistryCluster.StartAsync();
+        using var cutOff = cluster.Client(2);
+        using var other = cluster.Client(0);
+        using (var register = await cutOff.PutAsync("/v1/services/orders/instances", Json(
+            """{"ip":"10.0.0.1","port":8080,"heartbeatIntervalMs":1000,"unhealthyAfterMs":3000,"evictAfterMs":6000}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        }
+
+        cluster.CutOff(2, cut: true);
+
+        await Eventually.TrueAsync(async () => await TryPublishAsync(cutOff, "a: 1\n") < 0, "writes refused on the node cut off");
+        using (var ready = await cutOff.GetAsync("/readyz", Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
+        // Its client is told to beat elsewhere, and does so for longer than the instance's lease and the node's.
+        var started = DateTime.UtcNow;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(10))
+        {
+            using var refused = await cutOff.PutAsync("/v1/services/orders/instances/10.0.0.1%238080%23DEFAULT/heartbeat", null, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("true", refused.Headers.GetValues("X-Registry-Stale").Single());
+            using var beat = await other.PutAsync("/v1/services/orders/instances/10.0.0.1%238080%23DEFAULT/heartbeat", null, Ct);
+            Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
+            await Task.Delay(1000, Ct);
+        }
+
+        cluster.CutOff(2, cut: false);
+
+        var written = await Eventually.MatchesAsync(() => TryPublishAsync(cutOff, "a: 2\n"), static revision => revision > 0, "writes taken again");
+        foreach (var client in new[] { cutOff, other })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/services/orders/instances") { Headers = { { "X-Registry-Min-Revision", written.ToString() } } };
+            using var response = await client.SendAsync(request, Ct);
+            using var list = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+            var instance = Assert.Single(list.RootElement.GetProperty("instances").EnumerateArray());
+            Assert.True(instance.GetProperty("healthy").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task EtcdMember_Killed_WritesGoOn()
     {
         Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");

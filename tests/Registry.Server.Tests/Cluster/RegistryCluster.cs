@@ -5,18 +5,21 @@ namespace Registry.Server.Tests.Cluster;
 /// <summary>
 /// A cluster as it runs in production, in real processes on loopback: three etcd members and three Registry nodes
 /// over them, each node killable and restartable on its own, with short leases so that faults play out in seconds.
+/// Each node reaches the members through relays of its own, so that one node can be cut off from etcd alone.
 /// </summary>
 internal sealed class RegistryCluster : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly ServerProcess?[] _nodes;
     private readonly int[] _ports;
+    private readonly TcpProxy[][] _links;
 
     private RegistryCluster(EtcdCluster etcd, int size)
     {
         Etcd = etcd;
         _nodes = new ServerProcess?[size];
         _ports = [.. Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort())];
+        _links = [.. Enumerable.Range(0, size).Select(_ => etcd.ClientUrls.Select(url => new TcpProxy(url)).ToArray())];
     }
 
     public EtcdCluster Etcd { get; }
@@ -51,10 +54,19 @@ internal sealed class RegistryCluster : IAsyncDisposable
         Directory.CreateDirectory(directory);
         _nodes[index] = await ServerProcess.StartOnPortAsync(directory, _ports[index],
             "--Registry:Storage:Provider=etcd",
-            $"--Registry:Storage:Etcd:Endpoints={Etcd.Endpoints}",
+            $"--Registry:Storage:Etcd:Endpoints={string.Join(',', _links[index].Select(static link => link.Address.GetLeftPart(UriPartial.Authority)))}",
             "--Registry:Storage:Etcd:NodeLeaseTtl=00:00:03",
             "--Registry:Storage:Etcd:RequestTimeout=00:00:02",
             $"--Registry:Cluster:NodeId=node{index}");
+    }
+
+    /// <summary>Cuts node <paramref name="index"/> off from every etcd member, or joins it again; the other nodes keep theirs.</summary>
+    public void CutOff(int index, bool cut)
+    {
+        foreach (var link in _links[index])
+        {
+            link.Cut = cut;
+        }
     }
 
     /// <summary>SIGKILL to node <paramref name="index"/>: it stops at once, as a crash would.</summary>
@@ -72,6 +84,11 @@ internal sealed class RegistryCluster : IAsyncDisposable
             {
                 await node.DisposeAsync();
             }
+        }
+
+        foreach (var link in _links.SelectMany(static links => links))
+        {
+            await link.DisposeAsync();
         }
 
         await Etcd.DisposeAsync();

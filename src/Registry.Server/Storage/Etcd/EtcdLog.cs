@@ -1,3 +1,4 @@
+using System.Globalization;
 using dotnet_etcd;
 using Etcdserverpb;
 using Grpc.Core;
@@ -43,7 +44,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
     private TaskCompletionSource _progress = NewSignal();
     private Task _follower = Task.CompletedTask;
     private Task _checker = Task.CompletedTask;
-    private volatile string? _unavailable;
+    private string? _unavailable;
     private volatile bool _lastWriteFailed;
     private int _disposed;
 
@@ -65,7 +66,9 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
 
     public ReadPoint ReadPoint => new(Interlocked.Read(ref _applied), 0);
 
-    public LogHealth Health => new(_unavailable is null, _unavailable, Revision, _lastWriteFailed, Stale: _unavailable is not null);
+    public LogHealth Health => Volatile.Read(ref _unavailable) is { } problem
+        ? new(false, problem, Revision, _lastWriteFailed, Stale: true)
+        : new(true, null, Revision, _lastWriteFailed);
 
     /// <summary>The members' key-value service, for what else the node keeps in etcd (its lease, its ownerships).</summary>
     public KV.KVClient Kv { get; }
@@ -90,7 +93,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_unavailable is { } problem)
+            if (Volatile.Read(ref _unavailable) is { } problem)
             {
                 throw new StoreUnavailableException(
                     $"The cluster store cannot take writes now ({problem}); the change was not applied. Reads keep serving what this node has applied; retry the write later.");
@@ -108,6 +111,12 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                 _metrics.CommitFailures.Inc();
                 _lastWriteFailed = true;
                 LogCommitFailed(ex.Status.StatusCode, ex.Status.Detail);
+                if (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+                {
+                    // Until the next check reaches a quorum: writes are refused at once, reads marked stale.
+                    MarkUnavailable($"etcd has no quorum or cannot be reached: {Describe(ex)}");
+                }
+
                 throw new StoreUnavailableException(ex.StatusCode == StatusCode.DeadlineExceeded
                     ? "The cluster store did not confirm the change in time, so it is not acknowledged; it may still take effect. Read it back before retrying, or retry with If-Match."
                     : $"The cluster store refused the change ({ex.Status.Detail}); it was not applied. Retry the write later.", ex);
@@ -121,16 +130,14 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
             }
 
             var revision = response.Header.Revision;
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout * 2, _time);
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             try
             {
-                await WaitForAsync(revision, bounded.Token);
+                await WaitForAsync(revision, cancellationToken);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (StoreUnavailableException ex)
             {
                 throw new StoreUnavailableException(
-                    $"The change was committed at revision {revision}, but this node has not received it back from the cluster store yet; it will show once it has. Read it back before retrying.");
+                    $"The change was committed at revision {revision}, but this node has not received it back from the cluster store yet; it will show once it has. Read it back before retrying.", ex);
             }
 
             return new Appended(revision);
@@ -145,17 +152,28 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
     /// <summary>Decisions build on applied state only: every node sees other nodes' changes only once applied.</summary>
     public PendingChange? Pending(string key) => null;
 
+    /// <summary>Bounded: a node that cannot follow the log (cut off) says so instead of holding its callers.</summary>
     public async Task WaitForAsync(long revision, CancellationToken cancellationToken)
     {
-        while (true)
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout * 2, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
         {
-            var progress = Volatile.Read(ref _progress);
-            if (Interlocked.Read(ref _applied) >= revision)
+            while (true)
             {
-                return;
-            }
+                var progress = Volatile.Read(ref _progress);
+                if (Interlocked.Read(ref _applied) >= revision)
+                {
+                    return;
+                }
 
-            await progress.Task.WaitAsync(cancellationToken);
+                await progress.Task.WaitAsync(bounded.Token);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException(string.Create(CultureInfo.InvariantCulture,
+                $"This node has applied revision {Revision} and has not received revision {revision} from the cluster store yet; retry, or use another node."));
         }
     }
 
@@ -166,7 +184,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         throw new StoreUnavailableException(
             "In cluster mode the registry lives in etcd: back it up with 'etcdctl snapshot save' (see docs/cluster.md).");
 
-    public string? Probe() => _unavailable;
+    public string? Probe() => Volatile.Read(ref _unavailable);
 
     public async ValueTask DisposeAsync()
     {
@@ -202,7 +220,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                     if (response.CompactRevision > 0)
                     {
                         LogFellBehind(Revision, response.CompactRevision);
-                        _unavailable = "this node fell behind the compacted log and is restarting";
+                        MarkUnavailable("this node fell behind the compacted log and is restarting");
                         _lifetime.StopApplication();
                         return;
                     }
@@ -221,8 +239,13 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                     Apply(response);
                 }
             }
-            catch (Exception ex) when (ex is RpcException or IOException && !_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Whatever broke it, the watch is opened again from the last applied revision.
                 if (!broken)
                 {
                     broken = true;
@@ -230,10 +253,6 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                 }
 
                 await DelayAsync(CheckInterval);
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
             }
         }
     }
@@ -285,18 +304,24 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                 return;
             }
 
-            var previous = _unavailable;
-            _unavailable = problem;
-            if (problem is not null && previous is null)
+            if (problem is not null)
             {
-                LogUnavailable(problem);
+                MarkUnavailable(problem);
             }
-            else if (problem is null && previous is not null)
+            else if (Interlocked.Exchange(ref _unavailable, null) is not null)
             {
                 LogAvailableAgain(Revision);
             }
 
             await DelayAsync(CheckInterval);
+        }
+    }
+
+    private void MarkUnavailable(string problem)
+    {
+        if (Interlocked.Exchange(ref _unavailable, problem) is null)
+        {
+            LogUnavailable(problem);
         }
     }
 
