@@ -41,6 +41,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Publishes per push scenario.</summary>
     public int Publishes { get; init; } = 20;
 
+    /// <summary>Cluster mode instead: three etcd members and three nodes (etcd must be installed).</summary>
+    public bool Cluster { get; init; }
+
     /// <summary>How long a server is left quiet before its memory is read, so the figure is of a settled heap.</summary>
     public TimeSpan Quiet { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -72,6 +75,9 @@ internal sealed record BenchmarkOptions
           --compare <directory>    also run another build of the server, side by side in every scenario:
                                    a directory holding its Registry.Server.dll, e.g. the output of
                                    dotnet build -c Release src/Registry.Server -o <directory> at another commit
+          --cluster                cluster mode: three etcd members and three nodes on this machine; durable
+                                   writes beside raw etcd transactions, heartbeats on one node, push
+                                   across nodes and a watcher's fail-over (docs/benchmarks-cluster.md)
           --smoke                  every scenario, tiny and short (the CI run)
         """;
 
@@ -82,6 +88,12 @@ internal sealed record BenchmarkOptions
         {
             if (args[i] == "--smoke")
             {
+                continue;
+            }
+
+            if (args[i] == "--cluster")
+            {
+                options = options with { Cluster = true };
                 continue;
             }
 

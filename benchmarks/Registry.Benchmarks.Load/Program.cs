@@ -1,3 +1,4 @@
+using Registry.Benchmarks.Load.Cluster;
 using Registry.Benchmarks.Load.Load;
 using Registry.Benchmarks.Load.Report;
 
@@ -39,8 +40,23 @@ internal static class Program
         };
 
         Console.WriteLine($"Load generator: {generator.Description}");
-        var results = await new BenchmarkRun(options, generator, Console.Out).RunAsync(stop.Token);
         var command = "dotnet run -c Release --project benchmarks/Registry.Benchmarks.Load --" + string.Concat(Redacted(args).Select(a => " " + a));
+        if (options.Cluster)
+        {
+            var cluster = await new ClusterRun(options, generator, Console.Out).RunAsync(stop.Token);
+            var report = ClusterReport.Render(cluster, command, DateTimeOffset.UtcNow);
+            Console.WriteLine();
+            Console.Write(report);
+            if (options.Output is { } file)
+            {
+                await File.WriteAllTextAsync(file, report);
+                Console.WriteLine($"Wrote {file}");
+            }
+
+            return 0;
+        }
+
+        var results = await new BenchmarkRun(options, generator, Console.Out).RunAsync(stop.Token);
         Console.WriteLine();
         Console.Write(MarkdownReport.Render(results, command, DateTimeOffset.UtcNow));
         if (options.Output is { } output)

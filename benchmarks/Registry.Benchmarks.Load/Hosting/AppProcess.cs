@@ -22,6 +22,8 @@ internal sealed class AppProcess : IAsyncDisposable
         _startedAt = startedAt;
     }
 
+    private int _disposed;
+
     public Uri Address { get; }
 
     /// <summary>From starting the process to the first successful answer of the ready path.</summary>
@@ -113,6 +115,12 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A process killed on purpose (a node of a cluster) is disposed again with the others.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

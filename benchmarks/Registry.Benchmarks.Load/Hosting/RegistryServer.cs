@@ -30,10 +30,11 @@ internal sealed class RegistryServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Starts <paramref name="build"/> in <paramref name="directory"/> (where its store lives) and waits until it answers.</summary>
-    public static async Task<RegistryServer> StartAsync(ServerBuild build, string directory, CancellationToken cancellationToken)
+    public static async Task<RegistryServer> StartAsync(
+        ServerBuild build, string directory, CancellationToken cancellationToken, IEnumerable<string>? arguments = null)
     {
         Directory.CreateDirectory(directory);
-        var process = await AppProcess.StartAsync(build.AssemblyPath, directory, Arguments, "/healthz", cancellationToken);
+        var process = await AppProcess.StartAsync(build.AssemblyPath, directory, Arguments.Concat(arguments ?? []), "/healthz", cancellationToken);
         return new RegistryServer(build, process);
     }
 

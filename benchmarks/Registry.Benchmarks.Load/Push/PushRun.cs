@@ -10,14 +10,21 @@ namespace Registry.Benchmarks.Load.Push;
 /// </summary>
 internal static class PushRun
 {
-    public static async Task<PushResult> MeasureAsync(RegistryServer server, int subscribers, int publishes, CancellationToken cancellationToken)
+    public static Task<PushResult> MeasureAsync(RegistryServer server, int subscribers, int publishes, CancellationToken cancellationToken) =>
+        MeasureAsync(server, server, subscribers, publishes, cancellationToken);
+
+    /// <summary>Publishes through <paramref name="publisher"/> to subscribers of <paramref name="watched"/> (another node of a cluster).</summary>
+    public static async Task<PushResult> MeasureAsync(
+        RegistryServer publisher, RegistryServer watched, int subscribers, int publishes, CancellationToken cancellationToken)
     {
+        var server = publisher;
+
         // A key of its own per scenario, so nothing a watch might be sent at connect carries a marker of another.
         var dataId = $"{Scenarios.PushDataId}-{subscribers}";
 
         // Publish 0 is the warm-up: it creates the key and takes the fan-out's first pass, and is not counted.
         await using var watchers = await SseSubscribers.ConnectAsync(
-            server.Process.Address, $"/v1/configs/watch?dataId={dataId}", subscribers, publishes + 1, cancellationToken);
+            watched.Process.Address, $"/v1/configs/watch?dataId={dataId}", subscribers, publishes + 1, cancellationToken);
         var latencies = new List<double>();
         for (var publish = 0; publish <= publishes; publish++)
         {
