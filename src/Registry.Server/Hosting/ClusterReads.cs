@@ -7,7 +7,8 @@ namespace Registry.Server.Hosting;
 
 /// <summary>
 /// What reads of a node say about the log behind them: a read may ask for at least a revision (a write's, made on any
-/// node) and waits, bounded, until this node has applied it; a node that lost its store marks every answer stale.
+/// node) and waits, bounded, until this node has applied it; so does a watch resumed from an event id, in a cluster;
+/// a node that lost its store marks every answer stale.
 /// </summary>
 internal static class ClusterReads
 {
@@ -18,6 +19,7 @@ internal static class ClusterReads
     {
         var log = app.Services.GetRequiredService<IChangeLog>();
         var time = app.Services.GetRequiredService<TimeProvider>();
+        var clustered = app.Services.GetRequiredService<IClusterNodes>().Self is not null;
         app.Use(async (context, next) =>
         {
             // Set as the response starts: an error handler clears the headers set before it.
@@ -53,10 +55,23 @@ internal static class ClusterReads
                 }
             }
 
+            // A watch resumed on this node after another one's death may name an event this node is about to apply:
+            // it waits for it rather than answering with a reset.
+            if (clustered && LastEventId(context.Request) is { } lastEventId)
+            {
+                await ReachedAsync(log, lastEventId, time, context.RequestAborted);
+            }
+
             await next(context);
         });
         return app;
     }
+
+    private static long? LastEventId(HttpRequest request) =>
+        (request.Headers["Last-Event-ID"] is [{ } header] ? header : request.Query["lastEventId"] is [{ } query] ? query : null) is { } id
+        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+            ? revision
+            : null;
 
     private static async Task<bool> ReachedAsync(IChangeLog log, long revision, TimeProvider time, CancellationToken cancellationToken)
     {

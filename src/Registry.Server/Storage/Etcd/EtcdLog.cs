@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using dotnet_etcd;
 using Etcdserverpb;
@@ -39,6 +40,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
     private readonly ILogger<EtcdLog> _logger;
     private readonly EtcdClient _client;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, PendingChange> _pending = new(StringComparer.Ordinal);
     private ILogSink _sink = null!;
     private long _applied;
     private TaskCompletionSource _progress = NewSignal();
@@ -117,9 +119,10 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                     MarkUnavailable($"etcd has no quorum or cannot be reached: {Describe(ex)}");
                 }
 
-                throw new StoreUnavailableException(ex.StatusCode == StatusCode.DeadlineExceeded
-                    ? "The cluster store did not confirm the change in time, so it is not acknowledged; it may still take effect. Read it back before retrying, or retry with If-Match."
-                    : $"The cluster store refused the change ({ex.Status.Detail}); it was not applied. Retry the write later.", ex);
+                // Sent, but not confirmed: etcd may still commit it.
+                throw new StoreUnavailableException(
+                    $"The cluster store did not confirm the change ({Describe(ex)}), so it is not acknowledged; it may still take effect. Read it back before retrying, or retry with If-Match.",
+                    ex);
             }
 
             _metrics.Commits.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -129,7 +132,10 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                 return new Appended(0, EtcdTransaction.Conflict(response));
             }
 
+            // Committed: the next writer of these keys on this node may build on it before the watch brings it back.
             var revision = response.Header.Revision;
+            Remember(proposal, revision);
+            proposal.Accepted();
             try
             {
                 await WaitForAsync(revision, cancellationToken);
@@ -149,8 +155,11 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         }
     }
 
-    /// <summary>Decisions build on applied state only: every node sees other nodes' changes only once applied.</summary>
-    public PendingChange? Pending(string key) => null;
+    /// <summary>
+    /// A change this node committed and has not applied yet. Only this node's: another node's changes are seen once
+    /// applied, and a decision that missed one fails its compare and is made again.
+    /// </summary>
+    public PendingChange? Pending(string key) => _pending.GetValueOrDefault(key);
 
     /// <summary>Bounded: a node that cannot follow the log (cut off) says so instead of holding its callers.</summary>
     public async Task WaitForAsync(long revision, CancellationToken cancellationToken)
@@ -276,7 +285,39 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
 
         _sink.Apply(entries);
         Interlocked.Exchange(ref _applied, entries[^1].Revision);
+        Forget(entries[^1].Revision);
         Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
+    }
+
+    private void Remember(Proposal proposal, long revision)
+    {
+        var keys = proposal.WrittenKeys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] is { } key)
+            {
+                _pending.AddOrUpdate(key, new PendingChange(revision, proposal.Changes[i]),
+                    (_, known) => known.Revision > revision ? known : new PendingChange(revision, proposal.Changes[i]));
+            }
+        }
+
+        // Applied meanwhile: nothing is pending any more.
+        if (Revision >= revision)
+        {
+            Forget(Revision);
+        }
+    }
+
+    /// <summary>Applied through <paramref name="revision"/>: what this node committed up to it is no longer pending.</summary>
+    private void Forget(long revision)
+    {
+        foreach (var pending in _pending)
+        {
+            if (pending.Value.Revision <= revision)
+            {
+                _pending.TryRemove(pending);
+            }
+        }
     }
 
     /// <summary>
