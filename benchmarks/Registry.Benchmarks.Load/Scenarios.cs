@@ -33,5 +33,8 @@ internal static class Scenarios
     /// <summary>A new version of one of a hundred-key group per request; every publish changes the content.</summary>
     public static RequestTemplate Publish { get; } = new("PUT", "/v1/configs/bench-{g}?format=text", "value={k}", "text/plain");
 
+    /// <summary>A new version of one of a thousand keys per request, in turn: writers seldom meet on a key.</summary>
+    public static RequestTemplate PublishSpread { get; } = new("PUT", "/v1/configs/spread-{k%1000}?format=text", "value={k}", "text/plain");
+
     public static RequestTemplate ConfigGet { get; } = new("GET", $"/v1/configs/{ConfigGetDataId}");
 }

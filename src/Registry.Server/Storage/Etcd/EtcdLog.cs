@@ -68,6 +68,9 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
 
     public ReadPoint ReadPoint => new(Interlocked.Read(ref _applied), 0);
 
+    /// <summary>Whether writes are taken now: read on every beat, so without building a <see cref="LogHealth"/>.</summary>
+    public bool CanWrite => Volatile.Read(ref _unavailable) is null;
+
     public LogHealth Health => Volatile.Read(ref _unavailable) is { } problem
         ? new(false, problem, Revision, _lastWriteFailed, Stale: true)
         : new(true, null, Revision, _lastWriteFailed);

@@ -41,7 +41,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
     public string? Self { get; }
 
     public bool CanDecide =>
-        _log.Health.CanWrite && _time.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < _options.NodeLeaseTtl - RefreshInterval;
+        _log.CanWrite && _time.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < _options.NodeLeaseTtl - RefreshInterval;
 
     public IReadOnlySet<string> Live => _live;
 
