@@ -40,12 +40,20 @@ internal sealed partial class AuthBootstrap(
         var token = new TokenRecord(
             TokenIds.New(), "admin", TokenSecrets.Hash(secret), [Roles.Admin], [TokenRules.AllNamespaces],
             TokenRecord.FromApi, now, "bootstrap", ExpiresAt: null);
-        await writer.WriteAsync(at => new Proposal(at)
-            .Add(new TokenPut(token))
-            .Audited(TokenAudit.Created(now, new Actor("bootstrap", ""), token, " (generated at first start)"))
-            .Then(_ => true), cancellationToken);
-        announcer.Announce(secret);
-        LogGenerated(token.Id);
+        // Nodes of a cluster starting together each find no admin: the name they all write makes one of them win, and
+        // the others decide again and find its token.
+        var created = await writer.WriteAsync(at => tokens.HasAdmin
+            ? false
+            : new Proposal(at)
+                .Read(TokenChanges.Name(token.Name))
+                .Add(new TokenPut(token))
+                .Audited(TokenAudit.Created(now, new Actor("bootstrap", ""), token, " (generated at first start)"))
+                .Then(_ => true), cancellationToken);
+        if (created.Value)
+        {
+            announcer.Announce(secret);
+            LogGenerated(token.Id);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

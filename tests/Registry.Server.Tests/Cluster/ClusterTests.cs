@@ -280,6 +280,17 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task AuthOn_NodesStartTogether_ExactlyOneAdminTokenIsGenerated()
+    {
+        Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
+        await using var cluster = await RegistryCluster.StartAsync(3, "--Registry:Auth:Enabled=true");
+
+        var generated = Enumerable.Range(0, 3).Count(i => cluster.Node(i).Output.Contains("generated admin token", StringComparison.Ordinal));
+
+        Assert.Equal(1, generated);
+    }
+
+    [Fact]
     public async Task EtcdMember_Killed_WritesGoOn()
     {
         Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");

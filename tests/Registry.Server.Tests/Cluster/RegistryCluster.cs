@@ -14,9 +14,12 @@ internal sealed class RegistryCluster : IAsyncDisposable
     private readonly int[] _ports;
     private readonly TcpProxy[][] _links;
 
-    private RegistryCluster(EtcdCluster etcd, int size)
+    private readonly string[] _arguments;
+
+    private RegistryCluster(EtcdCluster etcd, int size, string[] arguments)
     {
         Etcd = etcd;
+        _arguments = arguments;
         _nodes = new ServerProcess?[size];
         _ports = [.. Enumerable.Range(0, size).Select(_ => ServerProcess.FreePort())];
         _links = [.. Enumerable.Range(0, size).Select(_ => etcd.ClientUrls.Select(url => new TcpProxy(url)).ToArray())];
@@ -27,9 +30,10 @@ internal sealed class RegistryCluster : IAsyncDisposable
     /// <summary>The nodes' addresses, in order, whether they run or not.</summary>
     public IReadOnlyList<Uri> Addresses => [.. _ports.Select(port => new Uri($"http://127.0.0.1:{port}"))];
 
-    public static async Task<RegistryCluster> StartAsync(int nodes = 3)
+    /// <summary>Starts the members, then the nodes all at once, each with <paramref name="arguments"/> besides the cluster's own.</summary>
+    public static async Task<RegistryCluster> StartAsync(int nodes = 3, params string[] arguments)
     {
-        var cluster = new RegistryCluster(await EtcdCluster.StartAsync(3), nodes);
+        var cluster = new RegistryCluster(await EtcdCluster.StartAsync(3), nodes, arguments);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, nodes).Select(cluster.StartNodeAsync));
@@ -53,11 +57,14 @@ internal sealed class RegistryCluster : IAsyncDisposable
         var directory = _dir.File("node" + index.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(directory);
         _nodes[index] = await ServerProcess.StartOnPortAsync(directory, _ports[index],
+        [
             "--Registry:Storage:Provider=etcd",
             $"--Registry:Storage:Etcd:Endpoints={string.Join(',', _links[index].Select(static link => link.Address.GetLeftPart(UriPartial.Authority)))}",
             "--Registry:Storage:Etcd:NodeLeaseTtl=00:00:03",
             "--Registry:Storage:Etcd:RequestTimeout=00:00:02",
-            $"--Registry:Cluster:NodeId=node{index}");
+            $"--Registry:Cluster:NodeId=node{index}",
+            .. _arguments,
+        ]);
     }
 
     /// <summary>Cuts node <paramref name="index"/> off from every etcd member, or joins it again; the other nodes keep theirs.</summary>
