@@ -28,7 +28,9 @@ internal static class OpenApi
                 Description = "Naming, config and metadata center. Namespace and group are optional query "
                     + "parameters of every naming, metadata and config call (defaults 'public' and 'DEFAULT_GROUP'). "
                     + "Every error is application/problem+json; every change returns its revision in the "
-                    + "X-Registry-Revision header.",
+                    + "X-Registry-Revision header. In a cluster, any read may send X-Registry-Min-Revision: <revision> to be "
+                    + "answered only once the node has applied it (503 revision-not-reached after 5 s), and a node that lost "
+                    + "its store marks its answers X-Registry-Stale: true.",
             });
             options.SupportNonNullableReferenceTypes();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
