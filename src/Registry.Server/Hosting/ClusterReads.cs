@@ -38,8 +38,9 @@ internal static class ClusterReads
             {
                 if (!long.TryParse(wanted, NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
                 {
-                    await new Failure(StatusCodes.Status400BadRequest, "validation-failed", "The request is not valid.",
-                            $"{RegistryHeaders.MinRevision} must be a revision: a whole number of zero or more, such as a write's {RegistryHeaders.Revision}.")
+                    var rule = $"{RegistryHeaders.MinRevision} must be a revision: a whole number of zero or more, such as a write's {RegistryHeaders.Revision}.";
+                    await new Failure(StatusCodes.Status400BadRequest, "validation-failed", "The request is not valid.", rule,
+                            new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [RegistryHeaders.MinRevision] = [rule] } })
                         .ToProblem().ExecuteAsync(context);
                     return;
                 }
