@@ -12,6 +12,9 @@ internal abstract partial class DocumentRetention<TKey, TBody>(
     where TKey : struct, IDocumentKey
     where TBody : class
 {
+    /// <summary>Documents trimmed per change: each is a few operations of a store's transaction, which holds 128 at most.</summary>
+    private const int DocumentsPerChange = 32;
+
     /// <summary>History older than this goes; zero keeps all.</summary>
     protected abstract TimeSpan MaxAge { get; }
 
@@ -35,20 +38,25 @@ internal abstract partial class DocumentRetention<TKey, TBody>(
             return;
         }
 
-        await writer.WriteAsync(at =>
+        // In changes of a bounded size: a cluster store takes a limited number of operations per transaction.
+        foreach (var batch in trims.Chunk(DocumentsPerChange))
         {
-            var proposal = new Proposal(at);
-            foreach (var (key, through) in trims)
+            await writer.WriteAsync(at =>
             {
-                // Decided again on the document as it is now: it may have moved on since the scan.
-                if (table.Find(key) is { } head && Math.Min(through + 1, head.Version) is var first && first > head.FirstVersion)
+                var proposal = new Proposal(at);
+                foreach (var (key, through) in batch)
                 {
-                    proposal.Add(table.Trim(key, head with { FirstVersion = first }, head.FirstVersion));
+                    // Decided again on the document as it is now: it may have moved on since the scan.
+                    if (table.Find(key) is { } head && Math.Min(through + 1, head.Version) is var first && first > head.FirstVersion)
+                    {
+                        proposal.Add(table.Trim(key, head with { FirstVersion = first }, head.FirstVersion));
+                    }
                 }
-            }
 
-            return proposal.Changes.Count == 0 ? 0 : proposal.Then(_ => proposal.Changes.Count);
-        }, cancellationToken);
+                return proposal.Changes.Count == 0 ? 0 : proposal.Then(_ => proposal.Changes.Count);
+            }, cancellationToken);
+        }
+
         LogTrimmed(logger, trims.Count, table.Kind.Name);
     }
 
