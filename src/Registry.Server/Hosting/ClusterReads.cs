@@ -22,17 +22,20 @@ internal static class ClusterReads
         var clustered = app.Services.GetRequiredService<IClusterNodes>().Self is not null;
         app.Use(async (context, next) =>
         {
-            // Set as the response starts: an error handler clears the headers set before it.
-            context.Response.OnStarting(static state =>
+            // Set as the response starts: an error handler clears the headers set before it. A single node is never stale.
+            if (clustered)
             {
-                var (response, log) = ((HttpResponse, IChangeLog))state;
-                if (log.Health.Stale)
+                context.Response.OnStarting(static state =>
                 {
-                    response.Headers[RegistryHeaders.Stale] = "true";
-                }
+                    var (response, log) = ((HttpResponse, IChangeLog))state;
+                    if (log.Health.Stale)
+                    {
+                        response.Headers[RegistryHeaders.Stale] = "true";
+                    }
 
-                return Task.CompletedTask;
-            }, (context.Response, log));
+                    return Task.CompletedTask;
+                }, (context.Response, log));
+            }
 
             if (context.Request.Headers[RegistryHeaders.MinRevision] is [{ } wanted])
             {
@@ -68,11 +71,14 @@ internal static class ClusterReads
         return app;
     }
 
-    private static long? LastEventId(HttpRequest request) =>
-        (request.Headers["Last-Event-ID"] is [{ } header] ? header : request.Query["lastEventId"] is [{ } query] ? query : null) is { } id
-        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
-            ? revision
+    /// <summary>The event id a watch resumes from, if it is one; the query is parsed only when it names one.</summary>
+    private static long? LastEventId(HttpRequest request)
+    {
+        var id = request.Headers["Last-Event-ID"] is [{ } header] ? header
+            : request.QueryString.Value?.Contains("lastEventId", StringComparison.Ordinal) == true && request.Query["lastEventId"] is [{ } query] ? query
             : null;
+        return long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : null;
+    }
 
     private static async Task<bool> ReachedAsync(IChangeLog log, long revision, TimeProvider time, CancellationToken cancellationToken)
     {
