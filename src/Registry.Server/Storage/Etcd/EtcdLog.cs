@@ -62,6 +62,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         _logger = logger;
         _client = Connect(_options);
         Kv = _client.GetConnection().KVClient;
+        WaitUntilAnswering();
     }
 
     public long Revision => Interlocked.Read(ref _applied);
@@ -83,7 +84,15 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
     public async Task OpenAsync(ILogSink sink, CancellationToken cancellationToken)
     {
         _sink = sink;
-        var revision = await CurrentRevisionAtStartAsync(cancellationToken);
+        long revision;
+        try
+        {
+            revision = await CurrentRevisionAsync(cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            throw new StartupException($"etcd at {_options.Endpoints} stopped answering as the node started ({Describe(ex)}).", ex);
+        }
 
         // Every document as of one revision; the watch goes on right after it.
         sink.Load(new EtcdDocumentReader(Kv, revision, _options.RequestTimeout, _time), revision);
@@ -369,21 +378,31 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         }
     }
 
-    private async Task<long> CurrentRevisionAtStartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits, at construction, until a quorum answers (a node started with its members, or before them, waits for
+    /// them), so that a node that cannot reach etcd fails before it starts, with one line saying why.
+    /// </summary>
+    private void WaitUntilAnswering()
     {
-        var deadline = _time.GetUtcNow() + StartTimeout;
+        var started = _time.GetTimestamp();
+        var lastSaid = long.MinValue;
         while (true)
         {
             try
             {
-                var response = await Kv.RangeAsync(
-                    new RangeRequest { Key = EtcdKeys.Log, CountOnly = true }, deadline: Deadline(), cancellationToken: cancellationToken);
-                return response.Header.Revision;
+                _ = CurrentRevisionAsync(CancellationToken.None).GetAwaiter().GetResult();
+                return;
             }
-            catch (RpcException ex) when (_time.GetUtcNow() < deadline)
+            catch (RpcException ex) when (_time.GetElapsedTime(started) < StartTimeout)
             {
-                LogWaitingAtStart(_options.Endpoints, Describe(ex));
-                await Task.Delay(CheckInterval, _time, cancellationToken);
+                // Once at first, then every ten seconds.
+                if (lastSaid == long.MinValue || _time.GetElapsedTime(lastSaid) >= TimeSpan.FromSeconds(10))
+                {
+                    lastSaid = _time.GetTimestamp();
+                    LogWaitingAtStart(_options.Endpoints, Describe(ex));
+                }
+
+                Task.Delay(CheckInterval, _time).GetAwaiter().GetResult();
             }
             catch (RpcException ex)
             {
@@ -393,6 +412,10 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
             }
         }
     }
+
+    private async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
+        (await Kv.RangeAsync(new RangeRequest { Key = EtcdKeys.Log, CountOnly = true }, deadline: Deadline(), cancellationToken: cancellationToken))
+        .Header.Revision;
 
     private async Task DelayAsync(TimeSpan delay)
     {

@@ -47,8 +47,18 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await JoinAsync(cancellationToken);
-        await RefreshLiveAsync(cancellationToken);
+        try
+        {
+            await JoinAsync(cancellationToken);
+            await RefreshLiveAsync(cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            throw new StartupException(
+                $"Node {Self} could not join the cluster: etcd at {_options.Endpoints} did not answer ({ex.Status.Detail}). Check that the members have a quorum.",
+                ex);
+        }
+
         LogJoined(Self!, _live.Count);
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
@@ -120,6 +130,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
     {
         var renewEvery = _options.NodeLeaseTtl / 3;
         var lastRenewal = _time.GetTimestamp();
+        var failing = false;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -131,14 +142,20 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
                 }
 
                 await RefreshLiveAsync(_stop.Token);
-            }
-            catch (RpcException ex) when (!_stop.IsCancellationRequested)
-            {
-                LogRenewalFailed(ex.Status.Detail);
+                failing = false;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                // Once per outage: the log says the rest (event 1062).
+                if (!failing)
+                {
+                    failing = true;
+                    LogRenewalFailed(ex is RpcException rpc ? rpc.Status.Detail : ex.Message);
+                }
             }
 
             try
