@@ -61,6 +61,7 @@ try
 
     await app.StartAsync();
     started = true;
+    StartupBanner.Log(app);
     await app.WaitForShutdownAsync();
     return 0;
 }

@@ -4,7 +4,10 @@ using Registry.Server.Storage;
 
 namespace Registry.Server.Hosting;
 
-/// <summary>Commands of the server binary besides serving: <c>hash-token</c>, <c>restore</c>, <c>salvage-journal</c>, <c>--help</c>.</summary>
+/// <summary>
+/// Commands of the server binary besides serving: <c>hash-token</c>, <c>restore</c>, <c>salvage-journal</c>, <c>--version</c>,
+/// <c>--help</c>.
+/// </summary>
 internal static class ServerCommands
 {
     private const string Usage = """
@@ -15,6 +18,7 @@ internal static class ServerCommands
           Registry.Server restore <backup.db>    replace the data file with a backup; the server must be stopped
           Registry.Server salvage-journal        after a start refused a damaged journal: move it aside and keep
                                                  its intact part (what follows the damage is lost)
+          Registry.Server --version              the version of this build
           Registry.Server --help                 this text
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8848 --Registry:Auth:Enabled=true
@@ -28,8 +32,22 @@ internal static class ServerCommands
         "restore" => Restore(args),
         "salvage-journal" => SalvageJournal(args),
         "--help" or "-h" or "-?" or "help" => Help(),
+        "--version" or "version" => Version(),
         _ => null,
     };
+
+    /// <summary>The build's version, with the commit it was built from when the build knows it.</summary>
+    public static string BuildVersion =>
+        typeof(ServerCommands).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            is [System.Reflection.AssemblyInformationalVersionAttribute { InformationalVersion: { Length: > 0 } informational }, ..]
+            ? informational
+            : typeof(ServerCommands).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    private static int Version()
+    {
+        Console.Out.WriteLine($"Registry {BuildVersion}");
+        return 0;
+    }
 
     private static int HashToken(string[] args)
     {

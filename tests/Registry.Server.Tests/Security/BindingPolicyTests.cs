@@ -55,6 +55,19 @@ public sealed class BindingPolicyTests
     }
 
     [Fact]
+    public async Task Version_PrintsTheBuildsVersionAndServesNothing()
+    {
+        using var dir = new TempDirectory();
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, "--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Registry ", output.Trim(), StringComparison.Ordinal);
+        Assert.Single(output.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "data")));
+    }
+
+    [Fact]
     public async Task HashToken_WithASecret_PrintsItsSha256()
     {
         using var dir = new TempDirectory();
