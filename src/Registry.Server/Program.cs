@@ -26,6 +26,10 @@ try
     // (the data directory is relative to the working directory).
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.UseDefaultUrl();
+
+    // A start that fails (a port in use) is said in one line below; the host would log it first with a stack trace.
+    // A background service that stops the host still shows: that is logged as critical.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     BindingPolicy.Enforce(builder.Configuration);
     builder.Services.AddRegistry(builder.Configuration);
 
@@ -70,7 +74,10 @@ catch (Exception ex) when (!started && ex is not HostAbortedException)
     // A refusal to start is the operator's to fix: say what and why. Only a failure nobody foresaw needs the
     // stack trace. (Test hosts stop the program after building it, with HostAbortedException.)
     var foreseen = ex is StartupException or OptionsValidationException or InvalidOperationException or IOException;
-    await Console.Error.WriteLineAsync($"Registry cannot start: {ex.Message}{(foreseen ? "" : Environment.NewLine + ex)}");
+    var advice = ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+        ? " Another process listens there (another Registry?): stop it, or choose another address with --urls."
+        : "";
+    await Console.Error.WriteLineAsync($"Registry cannot start: {ex.Message}{advice}{(foreseen ? "" : Environment.NewLine + ex)}");
     return 1;
 }
 

@@ -76,10 +76,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         RunOnToExitAsync(workingDirectory, "127.0.0.1", arguments);
 
     /// <summary>As <see cref="RunToExitAsync(string, string[])"/>, listening on <paramref name="bindHost"/>.</summary>
-    public static async Task<(int ExitCode, string Output)> RunOnToExitAsync(string workingDirectory, string bindHost, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunOnToExitAsync(string workingDirectory, string bindHost, params string[] arguments) =>
+        RunToExitAsync(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments);
+
+    /// <summary>As <see cref="RunToExitAsync(string, string[])"/>, on a given address (one that is taken, say).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, Uri address, params string[] arguments)
     {
         var output = new System.Text.StringBuilder();
-        using var process = Launch(workingDirectory, new Uri($"http://{bindHost}:{FreePort()}"), arguments, fileLimit: null, line =>
+        using var process = Launch(workingDirectory, address, arguments, fileLimit: null, line =>
         {
             lock (output)
             {

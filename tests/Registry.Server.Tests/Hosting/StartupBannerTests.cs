@@ -17,4 +17,21 @@ public sealed class StartupBannerTests
         Assert.Contains("auth off", server.Output, StringComparison.Ordinal);
         Assert.Contains("nothing is kept after the server stops", server.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_PortTaken_SaysSoInOneLineAndExits1()
+    {
+        using var dir = new TempDirectory();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}");
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(dir.Path, address, "--Registry:Storage:Path=:memory:");
+
+        Assert.Equal(1, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var said = Assert.Single(lines);
+        Assert.Contains("address already in use", said, StringComparison.Ordinal);
+        Assert.Contains("--urls", said, StringComparison.Ordinal);
+    }
 }

@@ -28,6 +28,7 @@ internal sealed partial class EurekaDeltaQueue(
     public const int MaxEntries = 10_000;
 
     private readonly Lock _lock = new();
+    private bool _disposed;
     private readonly Queue<EurekaDelta> _entries = new();
     private readonly Dictionary<ServiceKey, (long Revision, ImmutableSortedDictionary<string, Instance> Instances)> _known = [];
     private Subscription? _subscription;
@@ -61,7 +62,13 @@ internal sealed partial class EurekaDeltaQueue(
 
     public override void Dispose()
     {
-        _subscription?.Dispose();
+        // A host that failed to start disposes it without stopping it first: the loop ends on its own.
+        lock (_lock)
+        {
+            _disposed = true;
+            _subscription?.Dispose();
+        }
+
         base.Dispose();
     }
 
@@ -74,6 +81,11 @@ internal sealed partial class EurekaDeltaQueue(
                 await _subscription!.Events.WaitToReadAsync(stoppingToken);
                 lock (_lock)
                 {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
                     Drain();
                 }
             }
