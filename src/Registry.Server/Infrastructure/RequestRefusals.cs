@@ -54,8 +54,9 @@ internal static partial class RequestRefusals
         var request = context.HttpContext.Request;
         var (code, detail) = problem.Status switch
         {
-            StatusCodes.Status404NotFound => ("route-not-found", $"No route matches {request.Method} {request.Path}; the API is described at /swagger."),
-            StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", $"{request.Method} is not allowed on {request.Path}."),
+            StatusCodes.Status404NotFound => ("route-not-found",
+                $"No route matches {request.Method} {request.Path}; the API is described at /swagger.{CutInstanceId(request)}"),
+            StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", $"{request.Method} is not allowed on {request.Path}.{CutInstanceId(request)}"),
             StatusCodes.Status413PayloadTooLarge => ("body-too-large", BodyTooLarge(context.HttpContext, problem)),
             StatusCodes.Status415UnsupportedMediaType => ("unsupported-media-type",
                 $"The body must be JSON, sent with 'Content-Type: application/json'; got '{request.ContentType ?? "none"}'."),
@@ -68,6 +69,20 @@ internal static partial class RequestRefusals
             problem.Extensions[Problems.CodeMember] = code;
             problem.Detail = detail;
         }
+    }
+
+    /// <summary>
+    /// A hint when the path ends at an instance id without its '#' parts (<c>…/instances/10.0.0.1</c>): a '#' sent
+    /// unencoded starts the URL's fragment, which clients never send, so the id and what followed it were cut off.
+    /// </summary>
+    private static string CutInstanceId(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        var at = path.LastIndexOf("/instances/", StringComparison.Ordinal);
+        return at >= 0 && path[(at + "/instances/".Length)..] is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal)
+            && !id.Contains('#', StringComparison.Ordinal)
+            ? $" If the instance id was '{id}#<port>#<cluster>', its '#' must be sent as %23 (…/instances/{id}%23<port>%23<cluster>): an unencoded '#' ends the URL, and the rest never reaches the server."
+            : "";
     }
 
     private static string BodyTooLarge(HttpContext context, Microsoft.AspNetCore.Mvc.ProblemDetails problem)

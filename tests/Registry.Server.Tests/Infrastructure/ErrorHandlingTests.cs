@@ -105,6 +105,20 @@ public sealed class ErrorHandlingTests
     }
 
     [Fact]
+    public async Task Heartbeat_IdWithUnencodedHash_Is405SayingToEncodeItAsPercent23()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        // What a client sends for …/instances/10.0.0.1#8080#DEFAULT/heartbeat: the fragment never leaves it.
+        using var response = await client.PutAsync("/v1/services/orders/instances/10.0.0.1", null, Ct);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("method-not-allowed", problem.Code());
+        Assert.Contains("%23", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Write_WhenTheStoreFails_Returns503ChangesNothingAndKeepsReadsWorking()
     {
         using var flaky = new FlakyDisk();
