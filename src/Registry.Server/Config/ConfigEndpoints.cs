@@ -79,7 +79,7 @@ internal static class ConfigEndpoints
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
-    /// <param name="format">text, json, yaml, properties or xml; else taken from Content-Type, else from the data id's extension.</param>
+    /// <param name="format">text, json, yaml, properties or xml; else taken from the data id's extension (app.json is JSON), else from Content-Type, else text.</param>
     /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412.</param>
     /// <param name="ifNoneMatch"><c>*</c>: create only; 412 when the key exists.</param>
     private static async Task<Results<Created<ConfigInfo>, Ok<ConfigInfo>, ProblemHttpResult>> PublishConfig(

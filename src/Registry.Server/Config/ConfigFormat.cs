@@ -50,8 +50,9 @@ internal static partial class ConfigFormat
     public static bool IsKnown(string? name) => name is not null && Names.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The format of a publish: <c>?format=</c>, else the body's media type, else the data id's extension,
-    /// else text. Form and octet-stream bodies (what curl sends by default) say nothing about the format.
+    /// The format of a publish: <c>?format=</c>, else the data id's extension (<c>app.json</c> is JSON whatever the
+    /// client labels its body), else the body's media type, else text. Form and octet-stream bodies (what curl sends by
+    /// default) say nothing about the format.
     /// </summary>
     public static string Resolve(string? format, string? contentType, string dataId)
     {
@@ -60,13 +61,15 @@ internal static partial class ConfigFormat
             return format.ToLowerInvariant();
         }
 
-        var mediaType = contentType?.Split(';')[0].Trim();
-        if (mediaType is not null && (MediaTypes.TryGetValue(mediaType, out var byType) || TryStructuredSuffix(mediaType, out byType)))
+        if (Extensions.TryGetValue(Path.GetExtension(dataId), out var byExtension))
         {
-            return byType;
+            return byExtension;
         }
 
-        return Extensions.TryGetValue(Path.GetExtension(dataId), out var byExtension) ? byExtension : ConfigNames.Text;
+        var mediaType = contentType?.Split(';')[0].Trim();
+        return mediaType is not null && (MediaTypes.TryGetValue(mediaType, out var byType) || TryStructuredSuffix(mediaType, out byType))
+            ? byType
+            : ConfigNames.Text;
     }
 
     /// <summary>The media type a config of <paramref name="format"/> is served with.</summary>
@@ -111,8 +114,35 @@ internal static partial class ConfigFormat
             // A duplicate key is reported without a position; find the second occurrence ourselves.
             var (line, column) = ex.LineNumber is { } at ? (at + 1, ex.BytePositionInLine!.Value + 1) : DuplicateKey(content);
             return new ContentError(
-                $"The JSON is not valid at line {line}, column {column}: {ParserDetail().Replace(ex.Message, "")}", (int)line, (int)column);
+                $"The JSON is not valid at line {line}, column {column}: {JsonProblem(ex.Message, content, line, column)}", (int)line, (int)column);
         }
+    }
+
+    /// <summary>
+    /// The parser's complaint in the user's terms: what JSON does not allow (comments, trailing commas) rather than
+    /// how the parser is configured.
+    /// </summary>
+    private static string JsonProblem(string message, string content, long line, long column) =>
+        message.Contains("trailing comma", StringComparison.OrdinalIgnoreCase)
+            ? "a comma before a closing '}' or ']' is not allowed in JSON."
+            : StartsComment(content, line, column)
+                ? "comments are not allowed in JSON."
+                : ParserDetail().Replace(message, "")
+                    .Replace(" which is not supported in this mode. Change the reader options.", ".", StringComparison.Ordinal)
+                    .Replace(" Change the reader options.", "", StringComparison.Ordinal);
+
+    /// <summary>Whether a comment (<c>//</c> or <c>/*</c>) starts at the 1-based <paramref name="line"/> and byte <paramref name="column"/>.</summary>
+    private static bool StartsComment(string content, long line, long column)
+    {
+        var lines = content.Split('\n');
+        if (line < 1 || line > lines.Length)
+        {
+            return false;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(lines[line - 1]);
+        var at = (int)Math.Min(column - 1, bytes.Length);
+        return bytes.AsSpan(at) is var rest && (rest.StartsWith("//"u8) || rest.StartsWith("/*"u8));
     }
 
     /// <summary>Where the first key given twice in one object of a well-formed JSON document stands (1-based).</summary>

@@ -74,12 +74,14 @@ public sealed class PublishConfigTests
     [InlineData("text/x-java-properties", null, "app", "properties")]
     [InlineData("text/xml", null, "app", "xml")]
     [InlineData("application/vnd.acme+json", null, "app", "json")]
-    [InlineData("text/plain", null, "app.json", "text")]
+    [InlineData("text/plain", null, "app.json", "json")]
+    [InlineData("application/yaml", null, "app.json", "json")]
+    [InlineData("text/plain", "text", "app.json", "text")]
     [InlineData("application/x-www-form-urlencoded", null, "app.yml", "yaml")]
     [InlineData("application/octet-stream", null, "app.properties", "properties")]
     [InlineData("application/octet-stream", null, "app", "text")]
     [InlineData("text/plain", "JSON", "app", "json")]
-    public async Task Publish_Format_ComesFromQueryThenContentTypeThenExtension(string contentType, string? format, string dataId, string expected)
+    public async Task Publish_Format_ComesFromQueryThenExtensionThenContentType(string contentType, string? format, string dataId, string expected)
     {
         await using var app = new RegistryApp();
         using var client = app.CreateClient();
@@ -136,6 +138,21 @@ public sealed class PublishConfigTests
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal((line, column), (problem.GetProperty("line").GetInt32(), problem.GetProperty("column").GetInt32()));
         Assert.StartsWith($"The YAML is not valid {where} line {line}, column {column}: ", Assert.Single(problem.Errors("content")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 1,\n}", "a comma before a closing '}' or ']' is not allowed in JSON.")]
+    [InlineData("{\"a\": 1 // why\n}", "comments are not allowed in JSON.")]
+    public async Task Publish_JsonWithWhatJsonDoesNotAllow_SaysWhatInTheUsersTerms(string content, string said)
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.PutAsync("app.json", content, "text/plain");
+
+        var error = Assert.Single((await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors("content"));
+        Assert.EndsWith(said, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("reader options", error, StringComparison.Ordinal);
     }
 
     [Fact]
