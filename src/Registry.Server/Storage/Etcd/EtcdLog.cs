@@ -241,7 +241,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
                     if (response.CompactRevision > 0)
                     {
                         LogFellBehind(Revision, response.CompactRevision);
-                        MarkUnavailable("this node fell behind the compacted log and is restarting");
+                        MarkUnavailable("this node fell behind the compacted log and stops, to be started again from the current state");
                         _lifetime.StopApplication();
                         return;
                     }
