@@ -52,7 +52,7 @@ internal static class EurekaEndpoints
             return Malformed(error!);
         }
 
-        var outcome = await mediator.Send(new RegisterEurekaInstanceCommand(appId, form), ct);
+        var outcome = await mediator.Send(new RegisterEurekaInstanceCommand(appId, form.WithId()), ct);
         return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 

@@ -30,6 +30,10 @@ internal sealed record EurekaInstanceForm(
     string? LastDirtyTimestamp)
 {
     /// <summary>Reads the form, or says which field has the wrong shape.</summary>
+    /// <summary>The id Eureka gives the instance (<c>InstanceInfo.getId()</c>): its <c>instanceId</c>, else its <c>hostName</c>.</summary>
+    public EurekaInstanceForm WithId() =>
+        string.IsNullOrEmpty(InstanceId) && !string.IsNullOrEmpty(HostName) ? this with { InstanceId = HostName } : this;
+
     public static (EurekaInstanceForm? Form, string? Error) Read(JsonObject document)
     {
         if (document["instance"] is not JsonObject i)

@@ -25,7 +25,8 @@ internal sealed class RegisterEurekaInstanceValidator : AbstractValidator<Regist
     public RegisterEurekaInstanceValidator(IOptions<NamingOptions> options)
     {
         var o = options.Value;
-        RuleFor(c => c.Instance.InstanceId).NotEmpty().WithMessage("Missing instanceId.").OverridePropertyName("instanceId");
+        RuleFor(c => c.Instance.InstanceId).NotEmpty().WithMessage("Missing instanceId (and hostName, which stands in for it).")
+            .OverridePropertyName("instanceId");
         RuleFor(c => c.Instance.HostName).NotEmpty().WithMessage("Missing hostName.").OverridePropertyName("hostName");
         RuleFor(c => c.Instance.IpAddr).NotEmpty().WithMessage("Missing ipAddr.").OverridePropertyName("ipAddr");
         RuleFor(c => c.Instance.App).NotEmpty().WithMessage("Missing app.").OverridePropertyName("app");

@@ -72,8 +72,23 @@ public sealed class RegisterTests
         Assert.Equal(8080, (int)instance["port"]!["$"]!);
     }
 
+    [Fact]
+    public async Task Register_WithoutInstanceId_IsKnownByItsHostName()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var body = EurekaApi.Instance();
+        body["instance"]!.AsObject().Remove("instanceId");
+
+        using var response = await client.RegisterAsync(body, app: "MYAPP");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var instance = (await client.GetJsonAsync("/eureka/v2/apps/MYAPP/host1"))["instance"]!;
+        Assert.Equal("host1", instance["instanceId"].Text());
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host1"));
+    }
+
     [Theory]
-    [InlineData("instanceId")]
     [InlineData("hostName")]
     [InlineData("ipAddr")]
     [InlineData("app")]
