@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+
+using Registry.Benchmarks.Load.Hosting;
 
 namespace Registry.Benchmarks.Load.Cluster;
 
@@ -29,7 +29,7 @@ internal sealed class EtcdMembers : IAsyncDisposable
     {
         var executable = Executable ?? throw new InvalidOperationException("etcd is not installed (apt-get install etcd-server).");
         var members = Enumerable.Range(0, size)
-            .Select(i => (Name: $"m{i}", Client: $"http://127.0.0.1:{FreePort()}", Peer: $"http://127.0.0.1:{FreePort()}"))
+            .Select(i => (Name: $"m{i}", Client: $"http://127.0.0.1:{AppProcess.FreePort()}", Peer: $"http://127.0.0.1:{AppProcess.FreePort()}"))
             .ToList();
         var initial = string.Join(',', members.Select(static m => $"{m.Name}={m.Peer}"));
         var processes = new List<Process>();
@@ -94,12 +94,5 @@ internal sealed class EtcdMembers : IAsyncDisposable
             await process.WaitForExitAsync();
             process.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -88,14 +88,27 @@ internal sealed class EtcdDocumentReader(KV.KVClient kv, long revision, TimeSpan
         return response.Kvs.Count == 0 ? null : EtcdDocuments.Unstamp(response.Kvs[0].Value.Span, response.Kvs[0].ModRevision);
     }
 
-    public IEnumerable<StoredDocument> Scan(string collection, string prefix = "")
+    public IEnumerable<StoredDocument> Scan(string collection, string prefix = "") =>
+        Pages(collection, prefix, descending: false);
+
+    public IEnumerable<StoredDocument> ScanDescending(string collection) => Pages(collection, "", descending: true);
+
+    /// <summary>The documents of a collection under a prefix, a page at a time, in key order or its reverse.</summary>
+    private IEnumerable<StoredDocument> Pages(string collection, string prefix, bool descending)
     {
         var start = EtcdKeys.Document(collection, prefix);
         var end = EtcdKeys.PrefixEnd(EtcdKeys.Documents + collection + "/" + prefix);
         var skip = collection.Length + EtcdKeys.Documents.Length + 1;
         while (true)
         {
-            var response = Range(new RangeRequest { Key = start, RangeEnd = end, Revision = revision, Limit = PageSize });
+            var request = new RangeRequest { Key = start, RangeEnd = end, Revision = revision, Limit = PageSize };
+            if (descending)
+            {
+                request.SortOrder = RangeRequest.Types.SortOrder.Descend;
+                request.SortTarget = RangeRequest.Types.SortTarget.Key;
+            }
+
+            var response = Range(request);
             foreach (var kv in response.Kvs)
             {
                 yield return new StoredDocument(kv.Key.ToStringUtf8()[skip..], EtcdDocuments.Unstamp(kv.Value.Span, kv.ModRevision));
@@ -106,35 +119,15 @@ internal sealed class EtcdDocumentReader(KV.KVClient kv, long revision, TimeSpan
                 yield break;
             }
 
-            // Right after the last key read.
-            start = ByteString.CopyFrom([.. response.Kvs[^1].Key.Span, 0]);
-        }
-    }
-
-    public IEnumerable<StoredDocument> ScanDescending(string collection)
-    {
-        var start = EtcdKeys.Document(collection, "");
-        var end = EtcdKeys.PrefixEnd(EtcdKeys.Documents + collection + "/");
-        var skip = collection.Length + EtcdKeys.Documents.Length + 1;
-        while (true)
-        {
-            var response = Range(new RangeRequest
+            // Descending: up to, not including, the last key read; ascending: right after it.
+            if (descending)
             {
-                Key = start, RangeEnd = end, Revision = revision, Limit = PageSize,
-                SortOrder = RangeRequest.Types.SortOrder.Descend, SortTarget = RangeRequest.Types.SortTarget.Key,
-            });
-            foreach (var kv in response.Kvs)
-            {
-                yield return new StoredDocument(kv.Key.ToStringUtf8()[skip..], EtcdDocuments.Unstamp(kv.Value.Span, kv.ModRevision));
+                end = response.Kvs[^1].Key;
             }
-
-            if (!response.More || response.Kvs.Count == 0)
+            else
             {
-                yield break;
+                start = ByteString.CopyFrom([.. response.Kvs[^1].Key.Span, 0]);
             }
-
-            // Up to, not including, the last key read.
-            end = response.Kvs[^1].Key;
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Asks a member to end a stream when it has no leader, so a node on the wrong side of a partition notices.</summary>
-    private static readonly Grpc.Core.Metadata RequireLeader = new() { { "hasleader", "true" } };
+    public static readonly Grpc.Core.Metadata RequireLeader = new() { { "hasleader", "true" } };
 
     private readonly EtcdOptions _options;
     private readonly ChangeCodec _codec;
@@ -429,11 +429,12 @@ internal sealed partial class EtcdLog : IChangeLog, IAsyncDisposable
         }
     }
 
-    private DateTime Deadline() => (_time.GetUtcNow() + _options.RequestTimeout).UtcDateTime;
+    /// <summary>When a call to the members started now gives up.</summary>
+    public DateTime Deadline() => (_time.GetUtcNow() + _options.RequestTimeout).UtcDateTime;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static string Describe(RpcException ex) => string.IsNullOrEmpty(ex.Status.Detail) ? ex.StatusCode.ToString() : ex.Status.Detail;
+    public static string Describe(RpcException ex) => string.IsNullOrEmpty(ex.Status.Detail) ? ex.StatusCode.ToString() : ex.Status.Detail;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

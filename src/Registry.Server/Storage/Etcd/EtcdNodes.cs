@@ -15,7 +15,6 @@ namespace Registry.Server.Storage.Etcd;
 internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
-    private static readonly Grpc.Core.Metadata RequireLeader = new() { { "hasleader", "true" } };
 
     private readonly EtcdLog _log;
     private readonly EtcdOptions _options;
@@ -55,7 +54,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
         catch (RpcException ex)
         {
             throw new StartupException(
-                $"Node {Self} could not join the cluster: etcd at {_options.Endpoints} did not answer ({ex.Status.Detail}). Check that the members have a quorum.",
+                $"Node {Self} could not join the cluster: etcd at {_options.Endpoints} did not answer ({EtcdLog.Describe(ex)}). Check that the members have a quorum.",
                 ex);
         }
 
@@ -154,7 +153,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
                 if (!failing)
                 {
                     failing = true;
-                    LogRenewalFailed(ex is RpcException rpc ? rpc.Status.Detail : ex.Message);
+                    LogRenewalFailed(ex is RpcException rpc ? EtcdLog.Describe(rpc) : ex.Message);
                 }
             }
 
@@ -171,7 +170,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
 
     private async Task RenewAsync()
     {
-        using var call = _log.Client.GetConnection().LeaseClient.LeaseKeepAlive(RequireLeader, Deadline(), _stop.Token);
+        using var call = _log.Client.GetConnection().LeaseClient.LeaseKeepAlive(EtcdLog.RequireLeader, Deadline(), _stop.Token);
         await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = Interlocked.Read(ref _lease) }, _stop.Token);
         await call.RequestStream.CompleteAsync();
         if (!await call.ResponseStream.MoveNext(_stop.Token))
@@ -209,7 +208,7 @@ internal sealed partial class EtcdNodes : IClusterNodes, IHostedService, IAsyncD
         }
     }
 
-    private DateTime Deadline() => (_time.GetUtcNow() + _options.RequestTimeout).UtcDateTime;
+    private DateTime Deadline() => _log.Deadline();
 
     /// <summary>The host name and the port of the first address the server listens on.</summary>
     private static string DefaultId(IConfiguration configuration)
