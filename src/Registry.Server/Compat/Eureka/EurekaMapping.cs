@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
@@ -50,6 +52,15 @@ internal static class EurekaMapping
     /// <summary>The Eureka instance id: the one the client registered, else the native id.</summary>
     public static string InstanceId(InstanceInfo instance) =>
         instance.Metadata.GetValueOrDefault(InstanceIdKey) ?? instance.Id;
+
+    /// <summary>
+    /// The native cluster of an instance that shares its address with another: its instanceId when that is a
+    /// cluster name, else <c>eureka-</c> and 16 hex digits of the id's SHA-256 (stable across restarts and nodes).
+    /// </summary>
+    public static string ClusterOf(string instanceId) =>
+        NameRules.IsValid(instanceId, NameRules.ClusterMaxLength) && instanceId != NameRules.DefaultCluster
+            ? instanceId
+            : "eureka-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(instanceId)), 0, 8);
 
     public static bool Matches(InstanceInfo instance, string instanceId) =>
         InstanceId(instance) == instanceId || instance.Id == instanceId;

@@ -12,7 +12,9 @@ namespace Registry.Server.Compat.Eureka;
 /// (whose own rules run too). The lease follows <c>leaseInfo</c>: beats every <c>renewalIntervalInSecs</c>
 /// (30), unhealthy (DOWN) after <c>durationInSecs</c> (90) of silence, evicted after twice that, as Eureka
 /// itself in effect evicts. A registration keeps an override an admin set, and moves the instance when it
-/// comes back under the same id at a new address.
+/// comes back under the same id at a new address. Eureka keys instances by instanceId, the naming center by
+/// address and cluster: an instance lives in the cluster <c>DEFAULT</c> unless another instance holds its
+/// address there, and then in a cluster of its own (<see cref="EurekaMapping.ClusterOf"/>), so both are kept.
 /// </summary>
 internal sealed record RegisterEurekaInstanceCommand(string AppId, EurekaInstanceForm Instance)
     : ICommand<Outcome<InstanceInfo>>;
@@ -67,9 +69,10 @@ internal sealed class RegisterEurekaInstanceHandler(IMediator mediator, EurekaIn
         var renewal = (form.RenewalIntervalInSecs ?? RegisterEurekaInstanceValidator.DefaultRenewalSecs) * 1000;
         var duration = (form.DurationInSecs ?? RegisterEurekaInstanceValidator.DefaultDurationSecs) * 1000;
         var evict = Math.Max(duration, Math.Min(2 * duration, (long)options.Value.MaxEvictAfter.TotalMilliseconds));
+        var cluster = await ClusterAsync(service, form, existing, cancellationToken);
 
         var outcome = await mediator.Send(new RegisterInstanceCommand(
-            EurekaMapping.Namespace, EurekaMapping.Group, service, form.IpAddr, form.Port, Cluster: null, Weight: null,
+            EurekaMapping.Namespace, EurekaMapping.Group, service, form.IpAddr, form.Port, cluster, Weight: null,
             Enabled: EurekaMapping.DeclaredStatus(form.Status, overridden) == EurekaMapping.Up, Ephemeral: true,
             Metadata(form, overridden), renewal, duration, evict), cancellationToken);
         if (outcome.Failure is { } failure)
@@ -86,6 +89,26 @@ internal sealed class RegisterEurekaInstanceHandler(IMediator mediator, EurekaIn
         }
 
         return instance;
+    }
+
+    /// <summary>
+    /// The instance's native cluster: where it already is at this address, else <c>DEFAULT</c> unless another
+    /// instance holds the address there. Two first registrations racing for one address both take <c>DEFAULT</c>;
+    /// the loser's next renewal gets 404 and its registration then finds the address held.
+    /// </summary>
+    private async Task<string> ClusterAsync(string service, EurekaInstanceForm form, InstanceInfo? existing, CancellationToken ct)
+    {
+        var ip = HostRules.TryNormalize(form.IpAddr, out var normal) ? normal : form.IpAddr!;
+        if (existing is not null && existing.Ip == ip && existing.Port == form.Port)
+        {
+            return existing.Cluster;
+        }
+
+        var holder = (await mediator.Send(new GetInstanceQuery(EurekaMapping.Namespace, EurekaMapping.Group, service,
+            InstanceIds.Derive(ip, form.Port!.Value, NameRules.DefaultCluster)), ct)).Value;
+        return holder is null || EurekaMapping.InstanceId(holder) == form.InstanceId
+            ? NameRules.DefaultCluster
+            : EurekaMapping.ClusterOf(form.InstanceId!);
     }
 
     private static Dictionary<string, string> Metadata(EurekaInstanceForm form, string? overridden)

@@ -29,6 +29,21 @@ public sealed class DeltaTests
     }
 
     [Fact]
+    public async Task Delta_StatusChangeOfAnInstanceAddedWithinTheWindow_IsModifiedInItsNewState()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a", ip: "10.0.0.1"));
+        await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/a/status?value=OUT_OF_SERVICE");
+
+        var instance = Assert.Single(EurekaApi.Instances(await client.GetJsonAsync("/eureka/v2/apps/delta")));
+
+        // eureka-js-client ignores an ADDED for an instance it holds: it would keep routing to it.
+        Assert.Equal("MODIFIED", instance["actionType"].Text());
+        Assert.Equal("OUT_OF_SERVICE", instance["status"].Text());
+    }
+
+    [Fact]
     public async Task Delta_ChangesOlderThanThreeMinutes_AreDropped()
     {
         await using var app = new RegistryApp();
@@ -53,7 +68,8 @@ public sealed class DeltaTests
 
         var instance = Assert.Single(EurekaApi.Instances(delta));
         Assert.Equal("ORDERS", instance["app"].Text());
-        Assert.Equal("ADDED", instance["actionType"].Text());
+        Assert.Equal("MODIFIED", instance["actionType"].Text());
+        Assert.Equal("OUT_OF_SERVICE", instance["status"].Text());
     }
 
     [Fact]

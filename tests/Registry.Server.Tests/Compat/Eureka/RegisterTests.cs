@@ -166,4 +166,50 @@ public sealed class RegisterTests
 
         Assert.Equal("10.0.0.6", Assert.Single((await client.ListAsync("myapp")).Instances).Ip);
     }
+
+    [Fact]
+    public async Task Register_TwoInstanceIdsAtOneAddress_KeepsBothAndEachRenews()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a:myapp:8080"));
+
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "b:myapp:8080"));
+
+        var instances = (await client.ListAsync("myapp")).Instances;
+        Assert.Equal(["10.0.0.5#8080#DEFAULT", "10.0.0.5#8080#b:myapp:8080"], instances.Select(i => i.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/a:myapp:8080"));
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/b:myapp:8080"));
+        Assert.Equal(2, EurekaApi.Instances(await client.GetJsonAsync("/eureka/v2/apps")).Count);
+    }
+
+    [Fact]
+    public async Task Register_AgainAtAnAddressItShares_StaysWhereItIs()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a"));
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "b"));
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Delete, "/eureka/v2/apps/MYAPP/a"));
+
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "b", status: "DOWN"));
+
+        var instance = Assert.Single((await client.ListAsync("myapp")).Instances);
+        Assert.Equal("10.0.0.5#8080#b", instance.Id);
+        Assert.Equal("DOWN", instance.Metadata["eureka.status"]);
+    }
+
+    [Fact]
+    public async Task Register_SharedAddressAndAnIdThatIsNoClusterName_TakesAClusterNamedByItsHash()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "a"));
+
+        await client.RegisteredAsync(EurekaApi.Instance(instanceId: "host 1:myapp"));
+
+        var second = Assert.Single((await client.ListAsync("myapp")).Instances, i => i.Cluster != "DEFAULT");
+        Assert.Matches("^eureka-[0-9a-f]{16}$", second.Cluster);
+        Assert.Equal(HttpStatusCode.OK, await client.SendAsync(HttpMethod.Put, "/eureka/v2/apps/MYAPP/host%201:myapp"));
+    }
 }
