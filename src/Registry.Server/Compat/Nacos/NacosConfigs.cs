@@ -12,7 +12,7 @@ namespace Registry.Server.Compat.Nacos;
 /// <c>/nacos/v1/cs/configs</c> over the native config use cases. Nacos's <c>tenant</c>
 /// is the namespace (blank: public) and its <c>type</c> the format.
 /// </summary>
-internal static class NacosConfigs
+internal static partial class NacosConfigs
 {
     public const string NotFoundText = "config data not exist";
 
@@ -48,7 +48,13 @@ internal static class NacosConfigs
         return NacosResults.Raw(read.Content, ContentType(info.Format));
     }
 
-    public static async Task<IResult> Publish(HttpContext http, IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)
+    /// <summary>
+    /// Stores any content, as Nacos does: content that does not hold to its declared <c>type</c> is kept as text
+    /// (and logged), since Nacos clients retry a refused publish in a tight loop rather than report it. The native
+    /// API refuses such content.
+    /// </summary>
+    public static async Task<IResult> Publish(
+        HttpContext http, IMediator mediator, IOptions<ConfigOptions> options, ILoggerFactory loggers, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var ns = NacosNames.ConfigNamespace(p);
@@ -75,7 +81,14 @@ internal static class NacosConfigs
             ifMatch = EntityTags.Format(live.Version);
         }
 
-        var command = new PublishConfigCommand(ns, group, dataId, content, Format(p["type"]), ifMatch, ifNoneMatch, actor);
+        var format = Format(p["type"]);
+        if (ConfigFormat.Validate(format, content) is { } broken)
+        {
+            LogKeptAsText(loggers.CreateLogger(typeof(NacosConfigs).FullName!), ns, group, dataId, format, broken.Message);
+            format = ConfigNames.Text;
+        }
+
+        var command = new PublishConfigCommand(ns, group, dataId, content, format, ifMatch, ifNoneMatch, actor);
         var outcome = await NacosNamespaces.CreatingNamespaceAsync(mediator, ns, actor, () => mediator.Send(command, ct), ct);
         if (outcome.Failure is { Code: "version-mismatch" })
         {
@@ -115,6 +128,10 @@ internal static class NacosConfigs
         ConfigNames.Yaml => "text/yaml;charset=UTF-8",
         _ => NacosResults.TextType,
     };
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning,
+        Message = "Nacos publish of {Namespace}/{Group}/{DataId} is not valid {Format}, kept as text: {Problem}")]
+    private static partial void LogKeptAsText(ILogger logger, string @namespace, string group, string dataId, string format, string problem);
 
     private static NacosException CasFailed() =>
         new(StatusCodes.Status500InternalServerError, "Cas publish fail, server md5 may have changed.");
