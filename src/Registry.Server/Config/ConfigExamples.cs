@@ -49,7 +49,7 @@ internal sealed class ConfigExamples : IOperationFilter
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The raw document. Its format comes from ?format=, else this content type, else the data id's extension.",
+            Description = "The raw document. Its format comes from ?format=, else the data id's extension, else this content type, else text.",
             Content = content,
         };
     }

@@ -122,6 +122,12 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         return new DocumentDecision<TBody>(Written: version, Created: live is null);
     }
 
+    /// <summary>
+    /// The live version a decision builds on (one the log has taken in but not applied yet included), recorded as read
+    /// by <paramref name="proposal"/>: what a change computed from the current document starts from.
+    /// </summary>
+    public DocumentVersion<TBody>? LiveAt(Proposal proposal, TKey key) => Latest(proposal, key)?.Live;
+
     /// <summary>A version: the current one from memory, any other from history.</summary>
     public async Task<Outcome<DocumentVersion<TBody>>> ReadVersionAsync(TKey key, long version, CancellationToken cancellationToken)
     {

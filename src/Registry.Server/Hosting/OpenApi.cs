@@ -1,6 +1,7 @@
 using Microsoft.OpenApi;
 using Registry.Server.Config;
 using Registry.Server.Infrastructure;
+using Registry.Server.Metadata;
 
 namespace Registry.Server.Hosting;
 
@@ -43,7 +44,10 @@ internal static class OpenApi
             {
                 [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
             });
+            // A free JSON object (a merge patch): an object, not the members of the node classes.
+            options.MapType<System.Text.Json.Nodes.JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object });
             options.OperationFilter<ConfigExamples>();
+            options.OperationFilter<MetadataPatchExample>();
             options.OperationFilter<AuthorHeader>();
             foreach (var file in XmlDocumentation)
             {

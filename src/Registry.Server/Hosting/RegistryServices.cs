@@ -58,6 +58,7 @@ internal static class RegistryServices
         services.AddProjection<NamespaceTable>();
         services.AddProjection<ServiceTable>();
         services.AddProjection<MetadataTable>();
+        services.AddSingleton<MetadataSaves>();
         services.AddProjection<ConfigTable>();
         services.AddProjection<TokenTable>();
         services.AddSingleton<INamespaceContents>(provider => provider.GetRequiredService<ServiceTable>());

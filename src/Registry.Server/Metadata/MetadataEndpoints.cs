@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +22,12 @@ internal static class MetadataEndpoints
             .WithSummary("Write the next version of a service's metadata document; If-Match for compare-and-set.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesWriteProblems();
+        metadata.MapPatch("", PatchServiceMetadata).WithName(nameof(PatchServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite().WithBodyLimit(limits => limits.MaxMetadataBodyBytes)
+            .WithSummary("Change part of a service's metadata document with a JSON Merge Patch; If-Match for compare-and-set.")
+            .Accepts<ServiceMetadata>(JsonMergePatch.MediaType, "application/json")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesWriteProblems();
         metadata.MapDelete("", DeleteServiceMetadata).WithName(nameof(DeleteServiceMetadata)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service's metadata document; recorded in its history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
@@ -80,6 +87,22 @@ internal static class MetadataEndpoints
         }
 
         return Changed(outcome.Value!, response);
+    }
+
+    /// <param name="service">The service name; created with a document if it has none.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="patch">
+    /// A JSON Merge Patch (RFC 7396): members given replace the document's, <c>null</c> removes one,
+    /// <c>instanceWeights</c> and <c>properties</c> merge entry by entry, <c>protocols</c> and <c>tags</c> are replaced whole.
+    /// </param>
+    /// <param name="ifMatch">Compare-and-set: change only if the current version is one of these (<c>"3"</c>), or any (<c>*</c>); else 412. Without it the patch applies to whatever version is current, never losing a write made meanwhile.</param>
+    private static async Task<Results<Created<ServiceMetadataInfo>, Ok<ServiceMetadataInfo>, ProblemHttpResult>> PatchServiceMetadata(
+        string service, [AsParameters] ScopeQuery scope, [FromBody] JsonObject patch, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpRequest request, HttpResponse response, IMediator mediator, CancellationToken ct)
+    {
+        var outcome = await mediator.Send(new PatchServiceMetadataCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, patch, ifMatch, RequestActors.From(request)), ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : Changed(outcome.Value!, response);
     }
 
     /// <param name="service">The service name.</param>

@@ -13,6 +13,7 @@ namespace Registry.Server.Metadata;
 /// Writes the next version of a service's metadata document (creating the service if need be). Every write
 /// is a version, even of an unchanged document: the history is the record of what admins saved, and a
 /// compare-and-set with the current ETag always moves the version on. <c>If-Match</c> makes it a CAS.
+/// Decided as <see cref="MetadataSaves"/> decides every save.
 /// </summary>
 internal sealed record PutServiceMetadataCommand(
     string Namespace,
@@ -71,49 +72,15 @@ internal sealed class PutServiceMetadataValidator : AbstractValidator<PutService
     }
 }
 
-internal sealed class PutServiceMetadataHandler(
-    MetadataTable documents, ServiceTable services, NamespaceTable namespaces, ChangeWriter writer, TimeProvider time)
+internal sealed class PutServiceMetadataHandler(MetadataTable documents, MetadataSaves saves, ChangeWriter writer)
     : ICommandHandler<PutServiceMetadataCommand, Outcome<MetadataChange>>
 {
-    public async ValueTask<Outcome<MetadataChange>> Handle(PutServiceMetadataCommand command, CancellationToken cancellationToken) =>
-        await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: documents.Kind.LogKey(command.ServiceKey()));
-
-    private Decision<MetadataChange> Decide(ReadPoint at, PutServiceMetadataCommand command)
+    public async ValueTask<Outcome<MetadataChange>> Handle(PutServiceMetadataCommand command, CancellationToken cancellationToken)
     {
-        if (namespaces.Find(command.Namespace) is null)
-        {
-            return NamespaceFailures.NotFound(command.Namespace);
-        }
-
         var key = command.ServiceKey();
-        var now = time.GetUtcNow();
-        var body = new MetadataBody(
-            [.. (command.Protocols ?? []).Select(p => p with { Name = p.Name.ToLowerInvariant() })],
-            command.DefaultWeight,
-            command.InstanceWeights ?? new Dictionary<string, double>(),
-            command.Tags ?? [],
-            MetadataMaps.OrEmpty(command.Properties));
-        var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
-        if (services.Find(key) is null)
-        {
-            proposal.Add(new ServicePut(key, new ServiceRecord(0, MetadataMaps.Empty, now, 0)));
-        }
-        else
-        {
-            proposal.Read(NamingChanges.Key(key));
-        }
-
-        // Every write is a version, even of an unchanged document: history records what admins saved.
-        var decided = documents.Decide(
-            proposal, key, body, op: null, command.Actor, now, command.IfMatch, command.IfNoneMatch, skipUnchanged: false);
-        if (decided.Failure is { } failure)
-        {
-            return failure;
-        }
-
-        var written = decided.Written!;
-        return proposal
-            .Audited(AuditNote.Change(now, command.Actor, "metadata.put", command.Namespace, $"{command.Group}/{command.Service}", $"version {written.Version}"))
-            .Then(revision => new MetadataChange((written with { Revision = revision }).ToInfo(key), decided.Created));
+        var body = MetadataSaves.Body(command.Protocols, command.DefaultWeight, command.InstanceWeights, command.Tags, command.Properties);
+        return await writer.WriteAsync(
+            at => saves.Decide(at, key, _ => body, command.IfMatch, command.IfNoneMatch, command.Actor, "metadata.put"),
+            cancellationToken, serializeOn: documents.Kind.LogKey(key));
     }
 }
