@@ -170,7 +170,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited at start with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"The server exited at start with code {_process.ExitCode}:{Environment.NewLine}{Output}");
             }
 
             try

@@ -36,7 +36,7 @@ internal sealed class RegistryCluster : IAsyncDisposable
         var cluster = new RegistryCluster(await EtcdCluster.StartAsync(3), nodes, arguments);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, nodes).Select(cluster.StartNodeAsync));
+            await Task.WhenAll(Enumerable.Range(0, nodes).Select(cluster.StartNewNodeAsync));
         }
         catch
         {
@@ -50,6 +50,26 @@ internal sealed class RegistryCluster : IAsyncDisposable
     public ServerProcess Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"Node {index} is not running.");
 
     public HttpClient Client(int index) => new() { BaseAddress = Addresses[index], Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Starts node <paramref name="index"/> for the first time: a port found free can be taken before the node binds
+    /// it (any outgoing connection may get it), and then the node takes another.
+    /// </summary>
+    private async Task StartNewNodeAsync(int index)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartNodeAsync(index);
+                return;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Another process listens there", StringComparison.Ordinal))
+            {
+                _ports[index] = ServerProcess.FreePort();
+            }
+        }
+    }
 
     /// <summary>Starts node <paramref name="index"/> (again), on its port, with its id.</summary>
     public async Task StartNodeAsync(int index)
