@@ -69,20 +69,28 @@ async function main() {
     await until('notified of the new version', () => latest === 'greeting: hello\n', 40);
   });
 
+  await step('nacos config: content not valid for its type is stored, not retried', async () => {
+    // Nacos stores any content; its client retries a refusal until its timeout (6 s here), then throws.
+    assert.equal(await config.publishSingle('interop.json', 'DEFAULT_GROUP', '{broken', { type: 'json' }), true);
+    assert.equal(await config.getConfig('interop.json', 'DEFAULT_GROUP'), '{broken');
+    await config.remove('interop.json', 'DEFAULT_GROUP');
+  });
+
   await step('nacos config: remove', async () => {
     await config.remove('interop.yaml', 'DEFAULT_GROUP');
     assert.equal(await config.getConfig('interop.yaml', 'DEFAULT_GROUP'), null);
   });
 
-  const eureka = new Eureka({
+  const shop = (instanceId, more = {}) => new Eureka({
     logger: quiet,
     instance: {
-      app: 'interop-shop', instanceId: 'interop-shop-1', hostName: 'localhost', ipAddr: '127.0.0.1',
+      app: 'interop-shop', instanceId, hostName: 'localhost', ipAddr: '127.0.0.1',
       port: { $: 9090, '@enabled': 'true' }, vipAddress: 'interop-shop',
       dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
     },
-    eureka: { host, port: Number(port), servicePath: '/eureka/apps/', registryFetchInterval: 500, heartbeatInterval: 1000, maxRetries: 0 },
+    eureka: { host, port: Number(port), servicePath: '/eureka/apps/', registryFetchInterval: 500, heartbeatInterval: 1000, maxRetries: 0, ...more },
   });
+  const eureka = shop('interop-shop-1');
 
   await step('eureka: register and fetch the registry', async () => {
     await callback(done => eureka.start(done));
@@ -99,8 +107,27 @@ async function main() {
     assert.deepEqual(await hosts('interop-shop'), ['127.0.0.1:9090']);
   });
 
+  // A second instance at the same address, fetching deltas as Spring clients do.
+  const second = shop('interop-shop-2', { shouldUseDelta: true });
+  let registrations = 0;
+  second.on('registered', () => { registrations += 1; });
+  await step('eureka: a second instance id at the same address is kept beside the first', async () => {
+    await callback(done => second.start(done));
+    await new Promise(r => setTimeout(r, 3000));
+    assert.deepEqual(await hosts('interop-shop'), ['127.0.0.1:9090', '127.0.0.1:9090']);
+    assert.equal(registrations, 1, 'renewals never got 404, so it never registered again');
+  });
+
+  await step('eureka: a delta-fetching client stops routing to an instance taken out of service', async () => {
+    const status = await fetch(`http://${server}/eureka/apps/INTEROP-SHOP/interop-shop-1/status?value=OUT_OF_SERVICE`, { method: 'PUT' });
+    assert.equal(status.status, 200);
+    await until('out of service in the delta client', () => !second.getInstancesByVipAddress('interop-shop')
+      .some(i => i.instanceId === 'interop-shop-1' && i.status === 'UP'));
+  });
+
   await step('eureka: stop deregisters', async () => {
     await callback(done => eureka.stop(done));
+    await callback(done => second.stop(done));
     // Read natively: the Nacos Node client ignores an empty host list and keeps its last one (a known quirk).
     const list = await (await fetch(`http://${server}/v1/services/interop-shop/instances`)).json();
     assert.deepEqual(list.instances, []);

@@ -22,7 +22,7 @@ internal static class ServerCommands
           Registry.Server --help                 this text
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8848 --Registry:Auth:Enabled=true
-        --Registry:Storage:Path=/var/lib/registry/registry.db; every key is listed in the README.
+        --Registry:Storage:Path=/var/lib/registry/registry.db; every key is listed in docs/configuration.md.
         """;
 
     /// <summary>Runs the command in <paramref name="args"/>, if there is one; returns its exit code, or null to serve.</summary>

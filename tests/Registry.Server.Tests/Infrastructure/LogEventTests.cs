@@ -7,7 +7,7 @@ using Registry.Server.Tests.Security;
 
 namespace Registry.Server.Tests.Infrastructure;
 
-/// <summary>The events operators alert on are logged with their stable ids (listed in the README).</summary>
+/// <summary>The events operators alert on are logged with their stable ids (listed in docs/operations.md).</summary>
 public sealed class LogEventTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
