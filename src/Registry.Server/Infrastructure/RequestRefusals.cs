@@ -58,8 +58,9 @@ internal static partial class RequestRefusals
                 $"No route matches {request.Method} {request.Path}; the API is described at /swagger.{CutInstanceId(request)}"),
             StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", $"{request.Method} is not allowed on {request.Path}.{CutInstanceId(request)}"),
             StatusCodes.Status413PayloadTooLarge => ("body-too-large", BodyTooLarge(context.HttpContext, problem)),
-            StatusCodes.Status415UnsupportedMediaType => ("unsupported-media-type",
-                $"The body must be JSON, sent with 'Content-Type: application/json'; got '{request.ContentType ?? "none"}'."),
+            StatusCodes.Status415UnsupportedMediaType => ("unsupported-media-type", HttpMethods.IsPatch(request.Method)
+                ? $"The body must be a JSON merge patch, sent with 'Content-Type: {JsonMergePatch.MediaType}' (or application/json); got '{request.ContentType ?? "none"}'."
+                : $"The body must be JSON, sent with 'Content-Type: application/json'; got '{request.ContentType ?? "none"}'."),
             StatusCodes.Status400BadRequest => ("bad-request", problem.Detail ?? "The request could not be read."),
             _ => ((string?)null, problem.Detail),
         };

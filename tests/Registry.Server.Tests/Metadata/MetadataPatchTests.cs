@@ -170,6 +170,18 @@ public sealed class MetadataPatchTests
     }
 
     [Fact]
+    public async Task Patch_NoJsonContentType_Returns415NamingTheMergePatchType()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await PatchAsync(client, "pay", "{}", mediaType: "text/plain");
+
+        var problem = await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/merge-patch+json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Patch_PlainJsonContentType_IsAccepted()
     {
         await using var app = new RegistryApp();
