@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Registry.Contracts.Metadata;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
-using Registry.Server.Namespaces;
 using Registry.Server.Naming;
 
 namespace Registry.Server.Metadata;
