@@ -71,4 +71,11 @@ public sealed class DiscoveryOptions
     /// resolves; null keeps them in memory only.
     /// </summary>
     public string? SnapshotDirectory { get; set; }
+
+    /// <summary>
+    /// When service discovery asks for a name without an instance that can take traffic, let the next provider
+    /// answer (the pass-through to DNS: <c>http://orders</c> becomes the host <c>orders</c>). False by default: the
+    /// call fails with <see cref="Discovery.NoInstanceAvailableException"/>, naming the service, namespace and group.
+    /// </summary>
+    public bool FallbackToDns { get; set; }
 }

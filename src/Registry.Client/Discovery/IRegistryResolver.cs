@@ -47,3 +47,27 @@ public sealed class RegistryUnavailableException : Exception
     {
     }
 }
+
+/// <summary>
+/// Service discovery asked for a name the registry has no instance of that can take traffic; the call fails with this
+/// instead of falling through to DNS (unless <see cref="DiscoveryOptions.FallbackToDns"/> is set).
+/// </summary>
+public sealed class NoInstanceAvailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public NoInstanceAvailableException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public NoInstanceAvailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public NoInstanceAvailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

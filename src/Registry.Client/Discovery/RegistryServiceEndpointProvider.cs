@@ -1,16 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 using Registry.Contracts.Naming;
 
 namespace Registry.Client.Discovery;
 
 /// <summary>Resolves every service name through Registry (registered after other providers, it answers any name).</summary>
-internal sealed class RegistryServiceEndpointProviderFactory(RegistryResolver resolver) : IServiceEndpointProviderFactory
+internal sealed class RegistryServiceEndpointProviderFactory(RegistryResolver resolver, IOptions<RegistryClientOptions> options)
+    : IServiceEndpointProviderFactory
 {
     public bool TryCreateProvider(ServiceEndpointQuery query, [NotNullWhen(true)] out IServiceEndpointProvider? provider)
     {
-        provider = new RegistryServiceEndpointProvider(query, resolver);
+        provider = new RegistryServiceEndpointProvider(query, resolver, options.Value);
         return true;
     }
 }
@@ -18,9 +20,12 @@ internal sealed class RegistryServiceEndpointProviderFactory(RegistryResolver re
 /// <summary>
 /// The endpoints of one service: its healthy instances, each repeated in proportion to its effective weight
 /// (at most <see cref="MaxCopies"/> times) so that the round-robin selection of service discovery spreads
-/// calls by weight. An endpoint name (<c>https+http://_grpc.orders</c>) selects instances by protocol.
+/// calls by weight. An endpoint name (<c>https+http://_grpc.orders</c>) selects instances by protocol. A name
+/// without such an instance fails the call with the registry's own reason, not DNS's, unless the app opted into
+/// the fallback.
 /// </summary>
-internal sealed class RegistryServiceEndpointProvider(ServiceEndpointQuery query, RegistryResolver resolver) : IServiceEndpointProvider
+internal sealed class RegistryServiceEndpointProvider(ServiceEndpointQuery query, RegistryResolver resolver, RegistryClientOptions options)
+    : IServiceEndpointProvider
 {
     /// <summary>The most copies of one instance: weights are rounded relative to the lightest instance.</summary>
     public const int MaxCopies = 20;
@@ -39,6 +44,12 @@ internal sealed class RegistryServiceEndpointProvider(ServiceEndpointQuery query
         }
 
         endpoints.AddChangeToken(resolver.GetChangeToken(query.ServiceName, protocol));
+        if (endpoints.Endpoints.Count == 0 && !options.Discovery.FallbackToDns)
+        {
+            var serving = protocol is null ? "" : $" serving {protocol}";
+            throw new NoInstanceAvailableException(
+                $"No instance{serving} available for '{query.ServiceName}' in namespace '{options.Namespace}', group '{options.Group}' of the registry.");
+        }
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -88,6 +88,56 @@ public sealed class ServiceDiscoveryTests
     }
 
     [Fact]
+    public async Task HttpClient_NameWithoutAnInstance_FailsWithTheRegistrysReasonNotDnsAndRecovers()
+    {
+        await using var server = new RegistryServer();
+        await using var app = await ClientHost.StartAsync(server.Handler, _ => { }, services: s =>
+        {
+            s.AddServiceDiscovery().AddRegistryServiceEndpointProvider();
+            s.AddHttpClient("orders", c => c.BaseAddress = new Uri("http://orders")).AddServiceDiscovery();
+        });
+        using var http = app.Get<IHttpClientFactory>().CreateClient("orders");
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => http.GetStringAsync(new Uri("/hello", UriKind.Relative), Ct));
+
+        var noInstance = Assert.Single(Chain(failure).OfType<NoInstanceAvailableException>());
+        Assert.Equal("No instance available for 'orders' in namespace 'public', group 'DEFAULT_GROUP' of the registry.", noInstance.Message);
+        await server.RegisterAsync("orders", "10.0.0.1", 5001);
+        var resolver = app.Get<ServiceEndpointResolver>();
+        await Eventually.MatchesAsync(async () =>
+        {
+            try
+            {
+                return (await resolver.GetEndpointsAsync("http://orders", Ct)).Endpoints.Count;
+            }
+            catch (NoInstanceAvailableException)
+            {
+                return 0;
+            }
+        }, count => count == 1, "resolved once an instance registered");
+    }
+
+    [Fact]
+    public async Task ResolveEndpoints_NameWithoutAnInstanceAndTheFallbackChosen_IsLeftToDns()
+    {
+        await using var server = new RegistryServer();
+        await using var app = await ClientHost.StartAsync(server.Handler, o => o.Discovery.FallbackToDns = true,
+            services: s => s.AddServiceDiscovery().AddRegistryServiceEndpointProvider());
+
+        var endpoints = await app.Get<ServiceEndpointResolver>().GetEndpointsAsync("http://orders", Ct);
+
+        Assert.Equal("orders", Assert.IsType<DnsEndPoint>(Assert.Single(endpoints.Endpoints).EndPoint).Host);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+
+    [Fact]
     public void Copies_Weights_AreRoundedRelativeToTheLightestAndCapped()
     {
         var copies = RegistryServiceEndpointProvider.Copies(
