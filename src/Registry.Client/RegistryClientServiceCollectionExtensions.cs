@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
@@ -6,6 +8,8 @@ using Registry.Client;
 using Registry.Client.Discovery;
 using Registry.Client.Http;
 using Registry.Client.Registration;
+using Registry.Client.Telemetry;
+using Polly;
 
 // The extension methods live in the namespace of IServiceCollection, as the platform's own do.
 #pragma warning disable IDE0130
@@ -19,7 +23,7 @@ public static class RegistryClientServiceCollectionExtensions
     /// Adds the Registry client: self-registration with heartbeats when <see cref="RegistrationOptions.Service"/>
     /// is set, and <see cref="IRegistryResolver"/>. Options bind from <c>Registry:Client</c> of the
     /// configuration, then <paramref name="configure"/> runs. Calls to the registry retry transient failures
-    /// with backoff (the standard resilience handler of Microsoft.Extensions.Http.Resilience).
+    /// with backoff (a retry and timeouts of Microsoft.Extensions.Http.Resilience), without logging each attempt.
     /// </summary>
     public static IServiceCollection AddRegistryClient(this IServiceCollection services, Action<RegistryClientOptions>? configure = null)
     {
@@ -38,17 +42,29 @@ public static class RegistryClientServiceCollectionExtensions
             return new ServerList(options.Server, options.Servers);
         });
         services.TryAddTransient<FailoverHandler>();
+        services.TryAddSingleton<RegistryReachability>();
+        services.TryAddTransient<ReachabilityHandler>();
 
-        // Failover is inside the retries: a retry goes to the node that is current by then.
+        // Quiet by default: the client logs what changes (RegistryReachability and its own events), so neither
+        // HttpClient's lines per request nor Polly's per attempt repeat at every beat and retry. Failover is inside
+        // the retries: a retry goes to the node that is current by then.
         services.AddHttpClient(nameof(RegistryApi), ConfigureBaseAddress)
+            .RemoveAllLoggers()
+            .AddHttpMessageHandler<ReachabilityHandler>()
             .AddHttpMessageHandler<BearerTokenHandler>()
-            .AddStandardResilienceHandler();
+            .AddResilienceHandler(RegistryClientMetrics.Name, static pipeline => pipeline
+                .AddTimeout(TimeSpan.FromSeconds(30))
+                .AddRetry(new HttpRetryStrategyOptions())
+                .AddTimeout(TimeSpan.FromSeconds(10))
+                .ConfigureTelemetry(NullLoggerFactory.Instance));
         services.AddHttpClient(nameof(RegistryApi)).AddHttpMessageHandler<FailoverHandler>();
         services.AddHttpClient(EventStream.HttpClientName, (provider, http) =>
             {
                 ConfigureBaseAddress(provider, http);
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .RemoveAllLoggers()
+            .AddHttpMessageHandler<ReachabilityHandler>()
             .AddHttpMessageHandler<BearerTokenHandler>()
             .AddHttpMessageHandler<FailoverHandler>();
 

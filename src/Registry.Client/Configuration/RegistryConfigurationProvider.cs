@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using System.Net.ServerSentEvents;
+using Polly.Retry;
 using Registry.Client.Http;
+using Registry.Client.Telemetry;
 using Registry.Contracts;
 using Registry.Contracts.Config;
 using YamlDotNet.Core;
@@ -23,7 +26,10 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private readonly ServerList _servers;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
+    private readonly IDisposable _age;
+    private readonly Lock _state = new();
     private Task? _watch;
+    private DateTimeOffset? _staleSince;
 
     public RegistryConfigurationProvider(string dataId, RegistryConfigOptions options)
     {
@@ -39,6 +45,22 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         if (options.Token is { Length: > 0 } token)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        _age = RegistryClientMetrics.ObserveConfigAge(() => new Measurement<double>(
+            StaleSince is { } since ? (_options.TimeProvider.GetUtcNow() - since).TotalSeconds : 0,
+            new KeyValuePair<string, object?>("registry.config.data_id", _dataId)));
+    }
+
+    /// <summary>Since when the values may be out of date (the watch lost the registry); null while it follows the item.</summary>
+    public DateTimeOffset? StaleSince
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _staleSince;
+            }
         }
     }
 
@@ -82,6 +104,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
             // Stopping.
         }
 
+        _age.Dispose();
         _http.Dispose();
         _stop.Dispose();
     }
@@ -112,11 +135,29 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         OnEvent,
         _options.TimeProvider,
         _options.MaxReconnectDelay,
-        onRetry: null,
+        OnReconnect,
         stop);
+
+    /// <summary>The watch broke: the values are current no more until it delivers again.</summary>
+    private ValueTask OnReconnect(OnRetryArguments<object> args)
+    {
+        RegistryClientMetrics.WatchReconnects.Add(1);
+        lock (_state)
+        {
+            _staleSince ??= _options.TimeProvider.GetUtcNow();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private void OnEvent(SseItem<string> item)
     {
+        // Any event (the snapshot a resumed watch starts with, too) says the values are current again.
+        lock (_state)
+        {
+            _staleSince = null;
+        }
+
         if (item.EventType != "config"
             || JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.ConfigEvent) is not { } change
             || change.Version == Version)

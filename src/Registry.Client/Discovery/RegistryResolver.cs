@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Registry.Client.Http;
+using Registry.Client.Telemetry;
 using Registry.Contracts;
 using Registry.Contracts.Naming;
 
@@ -150,6 +151,7 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
                 async args =>
                 {
                     // While the watch is down, a plain read keeps the list fresh.
+                    RegistryClientMetrics.WatchReconnects.Add(1);
                     LogWatchLost(cache.Service, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
                     await PollAsync(cache, args.Context.CancellationToken).ConfigureAwait(false);
                 },
@@ -202,11 +204,11 @@ internal sealed partial class RegistryResolver : IRegistryResolver, IAsyncDispos
         Message = "The registry is unreachable; serving '{Service}' from its snapshot at revision {Revision}")]
     private partial void LogFromSnapshot(string service, long revision, Exception exception);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug,
         Message = "The watch of '{Service}' is down; reconnect attempt {Attempt} in {Delay}")]
     private partial void LogWatchLost(string service, int attempt, TimeSpan delay, Exception? exception);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug,
         Message = "Could not refresh '{Service}'; serving the last known list")]
     private partial void LogPollFailed(string service, Exception exception);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Registry.Client.Http;
+using Registry.Client.Telemetry;
 using Registry.Contracts.Naming;
 
 namespace Registry.Client.Registration;
@@ -70,7 +72,7 @@ internal sealed partial class InstanceRegistrar(
                 await Task.Delay(TimeSpan.FromMilliseconds(instance.HeartbeatIntervalMs), time, stoppingToken).ConfigureAwait(false);
                 try
                 {
-                    if (await Api().HeartbeatAsync(service, instance.Id, stoppingToken).ConfigureAwait(false) is null)
+                    if (!await BeatAsync(instance, stoppingToken).ConfigureAwait(false))
                     {
                         LogRegisteringAgain(service, instance.Id);
                         instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
@@ -78,7 +80,8 @@ internal sealed partial class InstanceRegistrar(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The resilient client has retried already; the next beat tries again.
+                    // The resilient client has retried already, and an unreachable registry is logged once
+                    // (RegistryReachability); the next beat tries again.
                     LogBeatFailed(service, instance.Id, ex);
                 }
             }
@@ -96,10 +99,34 @@ internal sealed partial class InstanceRegistrar(
 
     private async Task<InstanceInfo> RegisterAsync(string service, RegisterInstanceRequest request, CancellationToken cancellationToken)
     {
+        using var activity = RegistryClientMetrics.Source.StartActivity("registry.register");
+        activity?.SetTag("registry.service", service);
         var instance = await Api().RegisterAsync(service, request, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("registry.instance.id", instance.Id);
         Volatile.Write(ref _registered, instance);
+        RegistryClientMetrics.Registrations.Add(1);
         LogRegistered(service, instance.Id, instance.HeartbeatIntervalMs);
         return instance;
+    }
+
+    /// <summary>One heartbeat; false when the registry no longer knows the instance.</summary>
+    private async Task<bool> BeatAsync(InstanceInfo instance, CancellationToken cancellationToken)
+    {
+        using var activity = RegistryClientMetrics.Source.StartActivity("registry.beat");
+        activity?.SetTag("registry.service", instance.Service);
+        activity?.SetTag("registry.instance.id", instance.Id);
+        try
+        {
+            var known = await Api().HeartbeatAsync(instance.Service, instance.Id, cancellationToken).ConfigureAwait(false) is not null;
+            RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", known ? "ok" : "unknown"));
+            return known;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
     }
 
     // A refusal (a bad registration, a missing role) will not fix itself: it stops registering.
@@ -162,7 +189,7 @@ internal sealed partial class InstanceRegistrar(
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Registered {Service} as {InstanceId}; beating every {IntervalMs} ms")]
     private partial void LogRegistered(string service, string instanceId, long intervalMs);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Registering {Service} failed; trying again in {Delay}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Registering {Service} failed; trying again in {Delay}")]
     private partial void LogRegisterFailed(string service, TimeSpan delay, Exception? exception);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The registry refused to register {Service}: {Reason}; this instance stays unregistered")]
@@ -171,7 +198,7 @@ internal sealed partial class InstanceRegistrar(
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The registry no longer knows {InstanceId} of {Service}; registering again")]
     private partial void LogRegisteringAgain(string service, string instanceId);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "A heartbeat of {InstanceId} of {Service} failed")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "A heartbeat of {InstanceId} of {Service} failed")]
     private partial void LogBeatFailed(string service, string instanceId, Exception exception);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Deregistered {InstanceId} of {Service}")]
