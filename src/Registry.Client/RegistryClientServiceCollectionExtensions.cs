@@ -72,6 +72,11 @@ public static class RegistryClientServiceCollectionExtensions
         services.TryAddSingleton<IRegistryResolver>(static provider => provider.GetRequiredService<RegistryResolver>());
         services.TryAddSingleton<InstanceRegistrar>();
         services.AddHostedService(static provider => provider.GetRequiredService<InstanceRegistrar>());
+        if (!services.Any(static d => d.ServiceType == typeof(ConfigurationFreshness)))
+        {
+            services.AddSingleton<ConfigurationFreshness>();
+            services.AddHostedService(static provider => provider.GetRequiredService<ConfigurationFreshness>());
+        }
         return services;
     }
 

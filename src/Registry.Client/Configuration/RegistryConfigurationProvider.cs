@@ -64,6 +64,12 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         }
     }
 
+    /// <summary>The config item's data id.</summary>
+    public string DataId => _dataId;
+
+    /// <summary>Raised when the values stop or start again being known current (<see cref="StaleSince"/> changed).</summary>
+    public event Action<RegistryConfigurationProvider>? FreshnessChanged;
+
     /// <summary>The version the values come from; 0 before the item was read.</summary>
     public long Version { get; private set; }
 
@@ -142,9 +148,16 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private ValueTask OnReconnect(OnRetryArguments<object> args)
     {
         RegistryClientMetrics.WatchReconnects.Add(1);
+        bool changed;
         lock (_state)
         {
+            changed = _staleSince is null;
             _staleSince ??= _options.TimeProvider.GetUtcNow();
+        }
+
+        if (changed)
+        {
+            FreshnessChanged?.Invoke(this);
         }
 
         return ValueTask.CompletedTask;
@@ -153,9 +166,16 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private void OnEvent(SseItem<string> item)
     {
         // Any event (the snapshot a resumed watch starts with, too) says the values are current again.
+        bool changed;
         lock (_state)
         {
+            changed = _staleSince is not null;
             _staleSince = null;
+        }
+
+        if (changed)
+        {
+            FreshnessChanged?.Invoke(this);
         }
 
         if (item.EventType != "config"

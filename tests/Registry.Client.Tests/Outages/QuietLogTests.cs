@@ -59,29 +59,6 @@ public sealed class QuietLogTests
         ServerProcess.StartOnPortAsync(data.Path, port, "--Registry:Storage:Path=registry.db", "--Registry:Naming:HeartbeatInterval=00:00:01",
             "--Registry:Limits:RateLimitEnabled=false");
 
-    private sealed record LogRecord(string Category, LogLevel Level, int Id, string Message, Exception? Exception);
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        public ConcurrentQueue<LogRecord> Records { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Records);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<LogRecord> records) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                records.Enqueue(new LogRecord(category, logLevel, eventId.Id, formatter(state, exception), exception));
-        }
-    }
-
     /// <summary>Counts <c>registry.client.beats</c> by outcome, from this test's own listener.</summary>
     private sealed class BeatCounter : IDisposable
     {
