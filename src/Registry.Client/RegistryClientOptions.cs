@@ -55,6 +55,13 @@ public sealed class RegistrationOptions
 
     /// <summary>Deregister on graceful shutdown (default true).</summary>
     public bool DeregisterOnShutdown { get; set; } = true;
+
+    /// <summary>
+    /// Let the application's own health checks (<c>AddHealthChecks()</c>) decide the health the registry shows for
+    /// this instance (default true): before each beat they run (all but the registry check), and while any reports
+    /// Unhealthy the instance stays registered but out of healthy lists and picks. Without health checks, healthy.
+    /// </summary>
+    public bool UseHealthChecks { get; set; } = true;
 }
 
 /// <summary>How the resolver keeps its lists.</summary>

@@ -42,10 +42,10 @@ internal sealed class RegistryServer(IReadOnlyDictionary<string, string?>? setti
         return (await response.Content.ReadFromJsonAsync<InstanceInfo>(Ct))!;
     }
 
-    public async Task<IReadOnlyList<InstanceInfo>> ListAsync(string service)
+    public async Task<IReadOnlyList<InstanceInfo>> ListAsync(string service, bool healthyOnly = false)
     {
         using var client = Client();
-        return (await client.GetFromJsonAsync<InstanceList>($"/v1/services/{service}/instances", Ct))!.Instances;
+        return (await client.GetFromJsonAsync<InstanceList>($"/v1/services/{service}/instances?healthyOnly={(healthyOnly ? "true" : "false")}", Ct))!.Instances;
     }
 
     public async Task<InstanceInfo> InstanceAsync(string service, string id)

@@ -142,9 +142,10 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         _options.TimeProvider,
         _options.MaxReconnectDelay,
         OnReconnect,
-        stop);
+        stop,
+        OnConnected);
 
-    /// <summary>The watch broke: the values are current no more until it delivers again.</summary>
+    /// <summary>The watch broke: the values may be out of date until it is connected again.</summary>
     private ValueTask OnReconnect(OnRetryArguments<object> args)
     {
         RegistryClientMetrics.WatchReconnects.Add(1);
@@ -163,9 +164,9 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         return ValueTask.CompletedTask;
     }
 
-    private void OnEvent(SseItem<string> item)
+    /// <summary>The watch follows the item again: what changed meanwhile comes right after.</summary>
+    private void OnConnected()
     {
-        // Any event (the snapshot a resumed watch starts with, too) says the values are current again.
         bool changed;
         lock (_state)
         {
@@ -177,7 +178,10 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
         {
             FreshnessChanged?.Invoke(this);
         }
+    }
 
+    private void OnEvent(SseItem<string> item)
+    {
         if (item.EventType != "config"
             || JsonSerializer.Deserialize(item.Data, RegistryJsonContext.Default.ConfigEvent) is not { } change
             || change.Version == Version)

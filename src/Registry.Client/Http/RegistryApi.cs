@@ -23,9 +23,11 @@ internal sealed class RegistryApi(HttpClient http, IOptions<RegistryClientOption
     }
 
     /// <summary>Renews the lease; null when the registry no longer knows the instance (register again).</summary>
-    public async Task<HeartbeatResponse?> HeartbeatAsync(string service, string id, CancellationToken cancellationToken)
+    /// <param name="healthy">The application's own health: false keeps the lease but takes the instance out of healthy lists.</param>
+    public async Task<HeartbeatResponse?> HeartbeatAsync(string service, string id, bool healthy, CancellationToken cancellationToken)
     {
-        using var response = await http.PutAsync(Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}/heartbeat"), null, cancellationToken).ConfigureAwait(false);
+        var path = Path($"/v1/services/{Escape(service)}/instances/{Escape(id)}/heartbeat", healthy ? null : "healthy=false");
+        using var response = await http.PutAsync(path, null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ internal sealed partial class InstanceRegistrar(
 {
     private readonly RegistryClientOptions _options = options.Value;
     private InstanceInfo? _registered;
+    private bool _reportedHealthy = true;
 
     /// <summary>The registration as the registry last confirmed it; null before the first one succeeded.</summary>
     public InstanceInfo? Registered => Volatile.Read(ref _registered);
@@ -117,7 +119,9 @@ internal sealed partial class InstanceRegistrar(
         activity?.SetTag("registry.instance.id", instance.Id);
         try
         {
-            var known = await Api().HeartbeatAsync(instance.Service, instance.Id, cancellationToken).ConfigureAwait(false) is not null;
+            var healthy = await HealthyAsync(cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("registry.instance.healthy", healthy);
+            var known = await Api().HeartbeatAsync(instance.Service, instance.Id, healthy, cancellationToken).ConfigureAwait(false) is not null;
             RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", known ? "ok" : "unknown"));
             return known;
         }
@@ -139,6 +143,37 @@ internal sealed partial class InstanceRegistrar(
             LogRegisterFailed(service, args.RetryDelay, args.Outcome.Exception);
             return ValueTask.CompletedTask;
         });
+
+    /// <summary>
+    /// What the application's own health checks say, as the beat reports it: unhealthy only when one reports
+    /// Unhealthy (Degraded still takes traffic); the registry check is left out, it is about the registry.
+    /// </summary>
+    private async Task<bool> HealthyAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Registration.UseHealthChecks || services.GetService<HealthCheckService>() is not { } checks)
+        {
+            return true;
+        }
+
+        var report = await checks.CheckHealthAsync(static check => !check.Tags.Contains(RegistryHealthCheck.Tag), cancellationToken)
+            .ConfigureAwait(false);
+        var unhealthy = report.Entries.Where(static e => e.Value.Status == HealthStatus.Unhealthy).Select(static e => e.Key).ToList();
+        var healthy = unhealthy.Count == 0;
+        if (healthy != _reportedHealthy)
+        {
+            _reportedHealthy = healthy;
+            if (healthy)
+            {
+                LogChecksPass(_options.Registration.Service!);
+            }
+            else
+            {
+                LogChecksFail(_options.Registration.Service!, string.Join(", ", unhealthy));
+            }
+        }
+
+        return healthy;
+    }
 
     private RegistryApi Api() => new(clients.CreateClient(nameof(RegistryApi)), options);
 
@@ -200,6 +235,13 @@ internal sealed partial class InstanceRegistrar(
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "A heartbeat of {InstanceId} of {Service} failed")]
     private partial void LogBeatFailed(string service, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "Health checks {Checks} report Unhealthy: {Service} stays registered but out of healthy lists until they pass")]
+    private partial void LogChecksFail(string service, string checks);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Health checks pass again: {Service} is back in healthy lists")]
+    private partial void LogChecksPass(string service);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Deregistered {InstanceId} of {Service}")]
     private partial void LogDeregistered(string service, string instanceId);

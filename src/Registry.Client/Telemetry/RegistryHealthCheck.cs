@@ -14,6 +14,9 @@ internal sealed class RegistryHealthCheck(
     IOptions<RegistryClientOptions> options, InstanceRegistrar registrar, RegistryReachability reachability, ConfigurationFreshness configuration)
     : IHealthCheck
 {
+    /// <summary>The tag every registration of this check carries: the beat leaves it out of the application's own health.</summary>
+    public const string Tag = "registry-client";
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();

@@ -19,6 +19,7 @@ public static class RegistryHealthCheckExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
-            name, static provider => ActivatorUtilities.CreateInstance<RegistryHealthCheck>(provider), failureStatus, tags));
+            name, static provider => ActivatorUtilities.CreateInstance<RegistryHealthCheck>(provider), failureStatus,
+            [RegistryHealthCheck.Tag, .. tags ?? []]));
     }
 }

@@ -10,13 +10,15 @@ using Registry.Server.Log;
 namespace Registry.Server.Naming;
 
 /// <summary>
-/// Renews an ephemeral instance's lease. A beat only touches memory; it goes through the writer only when
-/// it brings an unhealthy instance back to health, which is a change with a revision.
+/// Renews an ephemeral instance's lease. A beat only touches memory; it goes through the writer only when it changes
+/// the instance's health, which is a change with a revision: a beat brings an instance whose lease lapsed back to
+/// health, and an application that reports itself unhealthy (<paramref name="Healthy"/> false: its own health checks
+/// fail) is taken out of healthy lists and picks while its lease goes on, until a beat reports it healthy again.
 /// </summary>
-internal sealed record HeartbeatCommand(string Namespace, string Group, string Service, string Id)
+internal sealed record HeartbeatCommand(string Namespace, string Group, string Service, string Id, bool Healthy = true)
     : ICommand<Outcome<Beat>>, IServiceAddress;
 
-/// <summary>The reply to a beat, and the revision it took when it made an unhealthy instance healthy again.</summary>
+/// <summary>The reply to a beat, and the revision it took when it changed the instance's health.</summary>
 internal readonly record struct Beat(HeartbeatResponse Reply, long? Revision);
 
 internal sealed class HeartbeatValidator : AbstractValidator<HeartbeatCommand>
@@ -83,7 +85,7 @@ internal sealed partial class HeartbeatHandler(
             if (nodes.Self is { } self && instance.Owner != self)
             {
                 // Its client now beats to this node (it failed over, or a balancer moved it): this node judges its lease.
-                var claimed = await writer.WriteAsync(at => Claim(at, key, command.Id, self), cancellationToken);
+                var claimed = await writer.WriteAsync(at => Claim(at, key, command.Id, self, command.Healthy), cancellationToken);
                 if (claimed.Failure is { } refused)
                 {
                     return refused;
@@ -109,18 +111,18 @@ internal sealed partial class HeartbeatHandler(
 
         metrics.Heartbeats.Inc();
         var reply = new HeartbeatResponse((long)leases.HeartbeatInterval(beaten).TotalMilliseconds);
-        if (beaten.Healthy)
+        if (beaten.Healthy == command.Healthy)
         {
             return new Beat(reply, Revision: null);
         }
 
-        // The registration as of the beat was unhealthy: this beat heals it.
-        var recovered = await writer.WriteAsync(at => Recover(at, key, command.Id), cancellationToken);
-        return recovered.Failure is { } failure ? failure : new Beat(reply, recovered.Value);
+        // The beat heals an instance whose lease lapsed, or carries its application's own verdict.
+        var changed = await writer.WriteAsync(at => SetHealth(at, key, command.Id, command.Healthy), cancellationToken);
+        return changed.Failure is { } failure ? failure : new Beat(reply, changed.Value);
     }
 
-    /// <summary>Makes this node the instance's owner, healthy: a beat is a sign of life.</summary>
-    private Decision<bool> Claim(ReadPoint at, ServiceKey key, string id, string self)
+    /// <summary>Makes this node the instance's owner, with the health its application reports: a beat is a sign of life.</summary>
+    private Decision<bool> Claim(ReadPoint at, ServiceKey key, string id, string self, bool healthy)
     {
         if (tree.FindInstance(key, id) is not { } instance)
         {
@@ -133,7 +135,7 @@ internal sealed partial class HeartbeatHandler(
         }
 
         return new Proposal(at)
-            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = true, Owner = self }, Created: false))
+            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = healthy, Owner = self }, Created: false))
             .Then(revision =>
             {
                 LogClaimed(key.Namespace, key.Group, key.Name, id, instance.Owner, revision);
@@ -141,25 +143,33 @@ internal sealed partial class HeartbeatHandler(
             });
     }
 
-    /// <summary>Marks the instance healthy; the revision that took, or null when it was healthy by now.</summary>
-    private Decision<long?> Recover(ReadPoint at, ServiceKey key, string id)
+    /// <summary>Sets the instance's health; the revision that took, or null when it was so by now.</summary>
+    private Decision<long?> SetHealth(ReadPoint at, ServiceKey key, string id, bool healthy)
     {
-        // The sweeper may have evicted the instance, or another beat healed it, since this beat arrived.
+        // The sweeper may have evicted the instance, or another beat changed it, since this beat arrived.
         if (tree.FindInstance(key, id) is not { } instance)
         {
             return NamingFailures.InstanceNotFound(key, id);
         }
 
-        if (instance.Healthy)
+        if (instance.Healthy == healthy)
         {
             return (long?)null;
         }
 
         return new Proposal(at)
-            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = true }, Created: false))
+            .Add(new InstancePut(key, instance.ToRecord() with { Healthy = healthy }, Created: false))
             .Then(revision =>
             {
-                LogRecovered(key.Namespace, key.Group, key.Name, id, revision);
+                if (healthy)
+                {
+                    LogRecovered(key.Namespace, key.Group, key.Name, id, revision);
+                }
+                else
+                {
+                    LogReportedUnhealthy(key.Namespace, key.Group, key.Name, id, revision);
+                }
+
                 return (long?)revision;
             });
     }
@@ -169,6 +179,10 @@ internal sealed partial class HeartbeatHandler(
     private partial void LogClaimed(string @namespace, string group, string service, string instanceId, string? previous, long revision);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
-        Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} is beating again: healthy at revision {Revision}")]
+        Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} is healthy again (beating, and healthy by its application) at revision {Revision}")]
     private partial void LogRecovered(string @namespace, string group, string service, string instanceId, long revision);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information,
+        Message = "Instance {InstanceId} of {Namespace}/{Group}/{Service} reports itself unhealthy: out of healthy lists at revision {Revision}")]
+    private partial void LogReportedUnhealthy(string @namespace, string group, string service, string instanceId, long revision);
 }

@@ -58,7 +58,7 @@ internal static class NamingEndpoints
             .WithSummary("Deregister an instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         instances.MapPut("/{id}/heartbeat", Heartbeat).WithName(nameof(Heartbeat)).RequireAccess(Roles.Register)
-            .WithSummary("Renew an ephemeral instance's lease; 404 tells the client to register again.")
+            .WithSummary("Renew an ephemeral instance's lease, with the application's own health (?healthy=false keeps it leased but out of healthy lists); 404 tells the client to register again.")
             .Produces<HeartbeatResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
 
@@ -217,16 +217,17 @@ internal static class NamingEndpoints
     /// <param name="service">The service name.</param>
     /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>
     /// <param name="scope">Namespace and group.</param>
+    /// <param name="healthy">The application's own health (its health checks); <c>false</c> takes the instance out of healthy lists and picks while its lease goes on, until a beat says <c>true</c> (the default).</param>
     private static async Task<Results<Utf8JsonResult, ProblemHttpResult>> Heartbeat(
-        string service, string id, [AsParameters] ScopeQuery scope, HttpResponse response, IMediator mediator, CancellationToken ct)
+        string service, string id, [AsParameters] ScopeQuery scope, bool? healthy, HttpResponse response, IMediator mediator, CancellationToken ct)
     {
-        var outcome = await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct);
+        var outcome = await mediator.Send(new HeartbeatCommand(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id, healthy ?? true), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
         }
 
-        // A beat that made the instance healthy again is a change, with its revision.
+        // A beat that changed the instance's health is a change, with its revision.
         if (outcome.Value.Revision is { } revision)
         {
             response.SetRevision(revision);

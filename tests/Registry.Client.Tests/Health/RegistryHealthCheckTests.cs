@@ -34,6 +34,34 @@ public sealed class RegistryHealthCheckTests
     }
 
     [Fact]
+    public async Task Beat_AppsOwnCheckUnhealthy_TakesTheInstanceOutOfHealthyListsUntilItPasses()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var database = HealthCheckResult.Healthy();
+        await using var app = await ClientHost.StartAsync(server.Handler, AsOrders, time, services: s => s.AddHealthChecks()
+            .AddCheck("database", () => database)
+            .AddRegistryHealthCheck(failureStatus: HealthStatus.Unhealthy));
+        var registered = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
+
+        database = HealthCheckResult.Unhealthy("timeout");
+        var sick = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(registered.HeartbeatIntervalMs));
+            return await server.InstanceAsync("orders", registered.Id);
+        }, i => !i.Healthy, "reported unhealthy");
+        Assert.Empty(await server.ListAsync("orders", healthyOnly: true));
+
+        database = HealthCheckResult.Healthy();
+        await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(registered.HeartbeatIntervalMs));
+            return await server.InstanceAsync("orders", registered.Id);
+        }, i => i.Healthy, "healthy again");
+        Assert.Equal(registered.Id, sick.Id);
+    }
+
+    [Fact]
     public async Task Check_RegistryUnreachableBeforeTheFirstRegistration_IsDegradedSayingWhy()
     {
         var outage = new OutageHandler(null);

@@ -48,6 +48,51 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task Heartbeat_ReportingUnhealthy_KeepsTheLeaseButLeavesHealthyListsAndPicksUntilHealthyAgain()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var sweeper = app.Service<HeartbeatSweeper>();
+        var sick = await client.RegisterAsync("orders", "10.0.0.1");
+        var well = await client.RegisterAsync("orders", "10.0.0.2");
+
+        using var reported = await client.PutAsync(Api.Heartbeat("orders", sick.Id, "healthy=false"), null, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        Assert.True(reported.Revision() > sick.Revision);
+        Assert.Equal(["10.0.0.2"], (await client.ListAsync("orders", "healthyOnly=true")).Instances.Select(i => i.Ip));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("10.0.0.2", (await client.GetFromJsonAsync<InstanceInfo>(Api.Instances("orders") + "/pick", Ct))!.Ip);
+        }
+
+        // Beating on, unhealthy by its own checks: never evicted, past every lease deadline.
+        for (var i = 0; i < 12; i++)
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(5));
+            Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", sick.Id, "healthy=false"));
+            Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", well.Id));
+            await sweeper.SweepAsync(Ct);
+        }
+
+        Assert.False(Assert.Single((await client.ListAsync("orders")).Instances, i => i.Ip == "10.0.0.1").Healthy);
+        Assert.Equal(HttpStatusCode.OK, await client.BeatAsync("orders", sick.Id));
+        Assert.Equal(2, (await client.ListAsync("orders", "healthyOnly=true")).Instances.Count);
+    }
+
+    [Fact]
+    public async Task Heartbeat_HealthyNotABoolean_Returns400NamingIt()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var instance = await client.RegisterAsync("orders", "10.0.0.1");
+
+        using var response = await client.PutAsync(Api.Heartbeat("orders", instance.Id, "healthy=sometimes"), null, Ct);
+
+        Assert.NotEmpty((await response.ProblemAsync(HttpStatusCode.BadRequest)).Errors("healthy"));
+    }
+
+    [Fact]
     public async Task Heartbeat_PersistentInstance_Returns409Problem()
     {
         await using var app = new RegistryApp();
