@@ -10,7 +10,10 @@ builder.Configuration.AddRegistryConfig("orders.json", o => o.Optional = true);
 // Registers this instance as Registry:Client:Registration:Service (`orders`), beats, deregisters on stop.
 builder.Services.AddRegistryClient();
 builder.Services.AddOptions<OrdersSettings>().BindConfiguration(OrdersSettings.Section);
-builder.Services.AddHealthChecks();
+
+// The app's health checks decide its health in the registry (an Unhealthy check takes it out of `pick` within a
+// beat); the registry check reports (Degraded) whether it is registered, the registry reachable, orders.json current.
+builder.Services.AddHealthChecks().AddRegistryHealthCheck();
 
 var app = builder.Build();
 app.MapOrders();

@@ -62,7 +62,7 @@ internal static class ShopEndpoints
 
     // A refused connection, a timeout, no instance to call or no registry to ask; not the caller going away.
     private static bool IsCallFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or RegistryUnavailableException or InvalidOperationException or JsonException
+        ex is HttpRequestException or RegistryUnavailableException or NoInstanceAvailableException or InvalidOperationException or JsonException
             || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 }
 
