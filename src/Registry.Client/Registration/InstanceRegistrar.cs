@@ -119,7 +119,7 @@ internal sealed partial class InstanceRegistrar(
         activity?.SetTag("registry.instance.id", instance.Id);
         try
         {
-            var healthy = await HealthyAsync(cancellationToken).ConfigureAwait(false);
+            var healthy = await HealthyAsync(TimeSpan.FromMilliseconds(instance.HeartbeatIntervalMs) / 2, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("registry.instance.healthy", healthy);
             var known = await Api().HeartbeatAsync(instance.Service, instance.Id, healthy, cancellationToken).ConfigureAwait(false) is not null;
             RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", known ? "ok" : "unknown"));
@@ -146,18 +146,31 @@ internal sealed partial class InstanceRegistrar(
 
     /// <summary>
     /// What the application's own health checks say, as the beat reports it: unhealthy only when one reports
-    /// Unhealthy (Degraded still takes traffic); the registry check is left out, it is about the registry.
+    /// Unhealthy (Degraded still takes traffic); the registry check is left out, it is about the registry. Checks
+    /// that do not finish within <paramref name="limit"/> (half the beat interval) count as unhealthy: the beat goes
+    /// out in time either way.
     /// </summary>
-    private async Task<bool> HealthyAsync(CancellationToken cancellationToken)
+    private async Task<bool> HealthyAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         if (!_options.Registration.UseHealthChecks || services.GetService<HealthCheckService>() is not { } checks)
         {
             return true;
         }
 
-        var report = await checks.CheckHealthAsync(static check => !check.Tags.Contains(RegistryHealthCheck.Tag), cancellationToken)
-            .ConfigureAwait(false);
-        var unhealthy = report.Entries.Where(static e => e.Value.Status == HealthStatus.Unhealthy).Select(static e => e.Key).ToList();
+        List<string> unhealthy;
+        using var timeout = new CancellationTokenSource(limit, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var report = await checks.CheckHealthAsync(static check => !check.Tags.Contains(RegistryHealthCheck.Tag), bounded.Token)
+                .ConfigureAwait(false);
+            unhealthy = [.. report.Entries.Where(static e => e.Value.Status == HealthStatus.Unhealthy).Select(static e => e.Key)];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            unhealthy = [$"(not finished within {limit.TotalSeconds:0.#} s)"];
+        }
+
         var healthy = unhealthy.Count == 0;
         if (healthy != _reportedHealthy)
         {

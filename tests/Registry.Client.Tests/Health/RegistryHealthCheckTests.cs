@@ -62,6 +62,35 @@ public sealed class RegistryHealthCheckTests
     }
 
     [Fact]
+    public async Task Beat_AppsOwnCheckHangs_ReportsUnhealthyAndKeepsBeating()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hang = false;
+        await using var app = await ClientHost.StartAsync(server.Handler, AsOrders, time, services: s => s.AddHealthChecks()
+            .AddAsyncCheck("stuck", async ct =>
+            {
+                if (hang)
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+
+                return HealthCheckResult.Healthy();
+            }));
+        var registered = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
+
+        hang = true;
+        var sick = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(registered.HeartbeatIntervalMs));
+            return await server.InstanceAsync("orders", registered.Id);
+        }, i => !i.Healthy, "reported unhealthy");
+
+        Assert.NotNull(sick.LastHeartbeatAt);
+        Assert.NotNull(app.Get<InstanceRegistrar>().Registered);
+    }
+
+    [Fact]
     public async Task Check_RegistryUnreachableBeforeTheFirstRegistration_IsDegradedSayingWhy()
     {
         var outage = new OutageHandler(null);
