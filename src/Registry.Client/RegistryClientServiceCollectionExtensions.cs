@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
+using Polly;
 using Registry.Client;
 using Registry.Client.Discovery;
 using Registry.Client.Http;
 using Registry.Client.Registration;
 using Registry.Client.Telemetry;
-using Polly;
 
 // The extension methods live in the namespace of IServiceCollection, as the platform's own do.
 #pragma warning disable IDE0130

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using System.Net.ServerSentEvents;
 using Polly.Retry;
 using Registry.Client.Http;
 using Registry.Client.Telemetry;
