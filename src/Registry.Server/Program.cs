@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Registry.Server.AdminConsole;
 using Registry.Server.Audit;
 using Registry.Server.Backups;
 using Registry.Server.Compat.Eureka;
@@ -57,6 +58,7 @@ try
     app.MapNaming();
     app.MapConfig();
     app.MapMetadata();
+    app.MapConsole();
     app.MapTokens();
     app.MapAudit();
     app.MapBackups();
