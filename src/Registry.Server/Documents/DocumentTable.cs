@@ -94,10 +94,20 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
     /// </summary>
     public DocumentDecision<TBody> Decide(
         Proposal proposal, TKey key, TBody? body, string? op, Actor actor, DateTimeOffset now, string? ifMatch, string? ifNoneMatch,
-        bool skipUnchanged)
+        bool skipUnchanged) =>
+        Decide(proposal, key, _ => body, op, actor, now, ifMatch, ifNoneMatch, skipUnchanged);
+
+    /// <summary>
+    /// As the other <c>Decide</c>, with the next body made from the live one (null when there is none): a change to
+    /// part of a document builds on the version it decides after, pending ones included.
+    /// </summary>
+    public DocumentDecision<TBody> Decide(
+        Proposal proposal, TKey key, Func<TBody?, TBody?> next, string? op, Actor actor, DateTimeOffset now, string? ifMatch,
+        string? ifNoneMatch, bool skipUnchanged)
     {
         var head = Latest(proposal, key);
         var live = head?.Live;
+        var body = next(live?.Body);
         if (body is null && live is null)
         {
             return new DocumentDecision<TBody>(Kind.NotFound(key));
@@ -121,12 +131,6 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         proposal.Add(Write(key, version, first, trimmedFrom));
         return new DocumentDecision<TBody>(Written: version, Created: live is null);
     }
-
-    /// <summary>
-    /// The live version a decision builds on (one the log has taken in but not applied yet included), recorded as read
-    /// by <paramref name="proposal"/>: what a change computed from the current document starts from.
-    /// </summary>
-    public DocumentVersion<TBody>? LiveAt(Proposal proposal, TKey key) => Latest(proposal, key)?.Live;
 
     /// <summary>A version: the current one from memory, any other from history.</summary>
     public async Task<Outcome<DocumentVersion<TBody>>> ReadVersionAsync(TKey key, long version, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ internal sealed class MetadataSaves(MetadataTable documents, ServiceTable servic
             proposal.Read(NamingChanges.Key(key));
         }
 
-        var decided = documents.Decide(proposal, key, body(documents.LiveAt(proposal, key)?.Body), op: null, actor, now, ifMatch, ifNoneMatch, skipUnchanged: false);
+        var decided = documents.Decide(proposal, key, body, op: null, actor, now, ifMatch, ifNoneMatch, skipUnchanged: false);
         if (decided.Failure is { } failure)
         {
             return failure;
