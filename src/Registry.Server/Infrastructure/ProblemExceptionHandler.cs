@@ -81,13 +81,13 @@ internal sealed partial class ProblemExceptionHandler(
     {
         if (FindJsonException(exception) is { } json)
         {
-            var field = json.Path is null or "$" ? "body" : Problems.FieldName(json.Path.TrimStart('$', '.'));
+            var field = Problems.JsonField(json);
             var message = json.Path is null or "$"
                 ? json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
                     ? "The body must be a JSON object."
                     : "The body is not valid JSON."
                 : json.Message.StartsWith("Duplicate", StringComparison.Ordinal) ? $"'{field}' is given more than once."
-                : json.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"'{field}' is not a field of this request."
+                : Problems.IsUnknownMember(json) ? $"'{field}' is not a field of this request."
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message + where] })

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Registry.Server.Infrastructure;
@@ -34,4 +35,11 @@ internal static class Problems
             segment.Length == 0 || segment.Contains('-', StringComparison.Ordinal)
                 ? segment
                 : char.ToLowerInvariant(segment[0]) + segment[1..]));
+
+    /// <summary>The field a JSON reading error is about, from its path: <c>body</c> when it is the whole document.</summary>
+    public static string JsonField(JsonException json) =>
+        json.Path is null or "$" ? "body" : FieldName(json.Path.TrimStart('$', '.'));
+
+    /// <summary>Whether a JSON reading error is a member the type read has no field for.</summary>
+    public static bool IsUnknownMember(JsonException json) => json.Message.Contains("could not be mapped", StringComparison.Ordinal);
 }

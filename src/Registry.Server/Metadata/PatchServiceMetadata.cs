@@ -76,8 +76,8 @@ internal sealed class PatchServiceMetadataHandler(
         }
         catch (JsonException ex)
         {
-            var field = Problems.FieldName((ex.Path ?? "$").TrimStart('$', '.'));
-            throw new ValidationException([new ValidationFailure(field, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            var field = Problems.JsonField(ex);
+            throw new ValidationException([new ValidationFailure(field, Problems.IsUnknownMember(ex)
                 ? $"'{field}' is not a field of the metadata document."
                 : $"'{field}' has a value of the wrong type.")]);
         }
