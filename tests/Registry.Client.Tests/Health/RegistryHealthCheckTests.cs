@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -6,62 +5,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Registry.Client.Registration;
-using Registry.Client.Telemetry;
 
 namespace Registry.Client.Tests.Health;
 
 public sealed class RegistryHealthCheckTests
 {
+    private const string ConfigAge = "registry.client.config.age";
+    private const string DataIdTag = "registry.config.data_id";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    /// <summary>The client's config age gauge and watch reconnect counter, as a collector sees them from its start.</summary>
-    private sealed class ConfigMetrics : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly string _dataId;
-        private double _age = -1;
-        private long _reconnects;
-
-        public ConfigMetrics(string dataId)
-        {
-            _dataId = dataId;
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == RegistryClientMetrics.Name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (instrument.Name == "registry.client.config.age" && tag.Key == "registry.config.data_id" && Equals(tag.Value, _dataId))
-                    {
-                        _age = value;
-                    }
-                }
-            });
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-            {
-                if (instrument.Name == "registry.client.watch.reconnects")
-                {
-                    Interlocked.Add(ref _reconnects, value);
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Reconnects => Interlocked.Read(ref _reconnects);
-
-        public double Age()
-        {
-            _listener.RecordObservableInstruments();
-            return _age;
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
 
     private static void AsOrders(RegistryClientOptions options)
     {
@@ -184,15 +136,15 @@ public sealed class RegistryHealthCheckTests
         var health = host.Services.GetRequiredService<HealthCheckService>();
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(Ct)).Status);
 
-        using var metrics = new ConfigMetrics("health-check.json");
-        Assert.Equal(0, metrics.Age());
+        using var meters = new ClientMeters();
+        Assert.Equal(0, meters.Gauge(ConfigAge, DataIdTag, "health-check.json"));
         outage.Down = true;
         var stale = await Eventually.MatchesAsync(async () => await health.CheckHealthAsync(Ct), r => r.Status != HealthStatus.Healthy, "stale");
         Assert.Equal(HealthStatus.Unhealthy, stale.Status);
         Assert.Contains("configuration 'health-check.json' may be out of date since", stale.Entries["registry"].Description, StringComparison.Ordinal);
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.True(metrics.Age() >= 10, $"config age {metrics.Age()}");
-        Assert.True(metrics.Reconnects >= 1, $"reconnects {metrics.Reconnects}");
+        Assert.True(meters.Gauge(ConfigAge, DataIdTag, "health-check.json") >= 10, "config age");
+        Assert.True(meters.Count("registry.client.watch.reconnects") >= 1, "reconnects");
 
         outage.Down = false;
         await Eventually.MatchesAsync(async () =>

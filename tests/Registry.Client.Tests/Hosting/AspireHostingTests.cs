@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Registry.Server.Tests;
+using TempDirectory = Registry.Server.Tests.TempDirectory;
 
 namespace Registry.Client.Tests.Hosting;
 
@@ -67,7 +68,7 @@ public sealed class AspireHostingTests
             .Where(e => e.Key.StartsWith("Registry__", StringComparison.Ordinal))
             .Select(e => $"--{e.Key.Replace("__", ":", StringComparison.Ordinal)}={e.Value}")
             .ToArray();
-        using var data = new Registry.Server.Tests.TempDirectory();
+        using var data = new TempDirectory();
         await using var server = await ServerProcess.StartAsync(data.Path, [.. arguments, "--Registry:Storage:Path=registry.db"]);
         using var http = server.CreateClient();
 

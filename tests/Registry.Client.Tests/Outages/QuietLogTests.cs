@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Registry.Client.Registration;
-using Registry.Client.Telemetry;
 using Registry.Server.Tests;
 
 namespace Registry.Client.Tests.Outages;
@@ -17,6 +14,8 @@ namespace Registry.Client.Tests.Outages;
 [Collection(nameof(ServerProcesses))]
 public sealed class QuietLogTests
 {
+    private const string Beats = "registry.client.beats";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -24,8 +23,8 @@ public sealed class QuietLogTests
     {
         using var data = new TempDirectory();
         var port = ServerProcess.FreePort();
-        var registry = await StartRegistryAsync(data, port);
-        using var beats = new BeatCounter();
+        var registry = await RegistryProcessTests.StartAsync(data, port);
+        using var meters = new ClientMeters();
         var logs = new LogCollector();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -38,12 +37,12 @@ public sealed class QuietLogTests
         await using var app = builder.Build();
         await app.StartAsync(Ct);
 
-        await Eventually.MatchesAsync(() => Task.FromResult(beats.Count("ok")), n => n >= 3, "beating");
+        await Eventually.MatchesAsync(() => Task.FromResult(meters.Count(Beats, "outcome", "ok")), n => n >= 3, "beating");
         await registry.KillAsync();
-        await Eventually.MatchesAsync(() => Task.FromResult(beats.Count("failed")), n => n >= 1, "failing to beat");
-        await using var restarted = await StartRegistryAsync(data, port);
+        await Eventually.MatchesAsync(() => Task.FromResult(meters.Count(Beats, "outcome", "failed")), n => n >= 1, "failing to beat");
+        await using var restarted = await RegistryProcessTests.StartAsync(data, port);
         await Eventually.MatchesAsync(() => Task.FromResult(logs.Records.Count(r => r.Id == 21)), n => n == 1, "logging that the registry answers again");
-        await Eventually.MatchesAsync(() => Task.FromResult(beats.Count("ok")), n => n >= 6, "beating again");
+        await Eventually.MatchesAsync(() => Task.FromResult(meters.Count(Beats, "outcome", "ok")), n => n >= 6, "beating again");
 
         var records = logs.Records.ToList();
         Assert.DoesNotContain(records, r => r.Category.StartsWith("System.Net.Http", StringComparison.Ordinal) || r.Category.StartsWith("Polly", StringComparison.Ordinal));
@@ -55,40 +54,4 @@ public sealed class QuietLogTests
         await registry.DisposeAsync();
     }
 
-    private static Task<ServerProcess> StartRegistryAsync(TempDirectory data, int port) =>
-        ServerProcess.StartOnPortAsync(data.Path, port, "--Registry:Storage:Path=registry.db", "--Registry:Naming:HeartbeatInterval=00:00:01",
-            "--Registry:Limits:RateLimitEnabled=false");
-
-    /// <summary>Counts <c>registry.client.beats</c> by outcome, from this test's own listener.</summary>
-    private sealed class BeatCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new();
-
-        public BeatCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == RegistryClientMetrics.Name && instrument.Name == "registry.client.beats")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "outcome" && tag.Value is string outcome)
-                    {
-                        _counts.AddOrUpdate(outcome, value, (_, n) => n + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Count(string outcome) => _counts.GetValueOrDefault(outcome);
-
-        public void Dispose() => _listener.Dispose();
-    }
 }

@@ -97,7 +97,8 @@ public sealed class RegistryProcessTests
         await registry.DisposeAsync();
     }
 
-    private static Task<ServerProcess> StartAsync(TempDirectory data, int port) =>
+    /// <summary>A registry process on <paramref name="port"/> with its data in <paramref name="data"/>, beats every second.</summary>
+    internal static Task<ServerProcess> StartAsync(TempDirectory data, int port) =>
         ServerProcess.StartOnPortAsync(data.Path, port, "--Registry:Storage:Path=registry.db", "--Registry:Naming:HeartbeatInterval=00:00:01",
             "--Registry:Limits:RateLimitEnabled=false");
 

@@ -25,7 +25,7 @@ public sealed class PackageTests
         var version = $"1.0.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
         try
         {
-            await DotnetAsync(RepositoryRoot(), "pack", Path.Combine("src", "Registry.Client"), "-c", "Release", "-o", feed,
+            await DotnetAsync(Repository.Root(), "pack", Path.Combine("src", "Registry.Client"), "-c", "Release", "-o", feed,
                 $"-p:Version={version}", "--artifacts-path", work.File("artifacts"));
 
             AssertPackage(feed, "Registry.Contracts", version);
@@ -114,7 +114,7 @@ public sealed class PackageTests
     /// <summary>The package sources this machine restores from (what the repository's own restore used).</summary>
     private static async Task<IReadOnlyList<string>> SourcesAsync()
     {
-        var listed = await DotnetAsync(RepositoryRoot(), "nuget", "list", "source", "--format", "short");
+        var listed = await DotnetAsync(Repository.Root(), "nuget", "list", "source", "--format", "short");
         return [.. listed.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('E') && l.Contains(' ', StringComparison.Ordinal))
             .Select(l => l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim())];
     }
@@ -177,18 +177,5 @@ public sealed class PackageTests
                 Directory.Delete(folder, recursive: true);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Registry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Registry.sln not found above the test binaries.");
     }
 }

@@ -11,7 +11,7 @@ public sealed class OpenApiDocumentTests
         await using var app = new RegistryApp();
         using var client = app.CreateClient();
         var served = Normalize(await client.GetStringAsync("/swagger/v1/swagger.yaml", TestContext.Current.CancellationToken));
-        var path = Path.Combine(RepositoryRoot(), "openapi.yaml");
+        var path = Path.Combine(Repository.Root(), "openapi.yaml");
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -97,17 +97,4 @@ public sealed class OpenApiDocumentTests
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Registry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Registry.sln not found above the test binaries.");
-    }
 }
