@@ -27,9 +27,8 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly IDisposable _age;
-    private readonly Lock _state = new();
+    private readonly DownSince _watchDown = new();
     private Task? _watch;
-    private DateTimeOffset? _staleSince;
 
     public RegistryConfigurationProvider(string dataId, RegistryConfigOptions options)
     {
@@ -53,16 +52,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     }
 
     /// <summary>Since when the values may be out of date (the watch lost the registry); null while it follows the item.</summary>
-    public DateTimeOffset? StaleSince
-    {
-        get
-        {
-            lock (_state)
-            {
-                return _staleSince;
-            }
-        }
-    }
+    public DateTimeOffset? StaleSince => _watchDown.Value;
 
     /// <summary>The config item's data id.</summary>
     public string DataId => _dataId;
@@ -149,14 +139,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     private ValueTask OnReconnect(OnRetryArguments<object> args)
     {
         RegistryClientMetrics.WatchReconnects.Add(1);
-        bool changed;
-        lock (_state)
-        {
-            changed = _staleSince is null;
-            _staleSince ??= _options.TimeProvider.GetUtcNow();
-        }
-
-        if (changed)
+        if (_watchDown.Down(_options.TimeProvider.GetUtcNow()))
         {
             FreshnessChanged?.Invoke(this);
         }
@@ -167,14 +150,7 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
     /// <summary>The watch follows the item again: what changed meanwhile comes right after.</summary>
     private void OnConnected()
     {
-        bool changed;
-        lock (_state)
-        {
-            changed = _staleSince is not null;
-            _staleSince = null;
-        }
-
-        if (changed)
+        if (_watchDown.Up() is not null)
         {
             FreshnessChanged?.Invoke(this);
         }

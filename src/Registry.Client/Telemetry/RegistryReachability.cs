@@ -16,8 +16,7 @@ internal sealed partial class RegistryReachability : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<RegistryReachability> _logger;
     private readonly IDisposable _gauge;
-    private readonly Lock _lock = new();
-    private DateTimeOffset? _unreachableSince;
+    private readonly DownSince _down = new();
 
     public RegistryReachability(ServerList servers, TimeProvider time, ILogger<RegistryReachability> logger)
     {
@@ -28,49 +27,24 @@ internal sealed partial class RegistryReachability : IDisposable
     }
 
     /// <summary>Since when no call has reached the registry; null while it answers.</summary>
-    public DateTimeOffset? UnreachableSince
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _unreachableSince;
-            }
-        }
-    }
+    public DateTimeOffset? UnreachableSince => _down.Value;
 
     public void Reached()
     {
-        DateTimeOffset since;
-        lock (_lock)
+        if (_down.Up() is { } since)
         {
-            if (_unreachableSince is not { } unreachable)
-            {
-                return;
-            }
-
-            since = unreachable;
-            _unreachableSince = null;
+            var down = _time.GetUtcNow() - since;
+            LogReachable(_servers, down);
         }
-
-        var down = _time.GetUtcNow() - since;
-        LogReachable(_servers, down);
     }
 
     public void Failed(Exception? exception, HttpStatusCode? status = null)
     {
-        lock (_lock)
+        if (_down.Down(_time.GetUtcNow()))
         {
-            if (_unreachableSince is not null)
-            {
-                return;
-            }
-
-            _unreachableSince = _time.GetUtcNow();
+            var reason = status is { } s ? $"{(int)s} {s}" : Reason(exception);
+            LogUnreachable(_servers, reason);
         }
-
-        var reason = status is { } s ? $"{(int)s} {s}" : Reason(exception);
-        LogUnreachable(_servers, reason);
     }
 
     public void Dispose() => _gauge.Dispose();
