@@ -2,16 +2,30 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
+using Registry.Client.Http;
 using Registry.Contracts.Naming;
 
 namespace Registry.Client.Discovery;
 
-/// <summary>Resolves every service name through Registry (registered after other providers, it answers any name).</summary>
-internal sealed class RegistryServiceEndpointProviderFactory(RegistryResolver resolver, IOptions<RegistryClientOptions> options)
+/// <summary>
+/// Resolves service names through Registry (registered after other providers, it answers any name), but not an
+/// address (an IP literal, <c>localhost</c>) nor the registry's own host: those go to the next provider, so that the
+/// client's own calls to the registry, and any call to a real address, never wait on the registry to resolve them
+/// (with service discovery on every HttpClient, as Aspire's service defaults set it, they would wait on themselves).
+/// </summary>
+internal sealed class RegistryServiceEndpointProviderFactory(RegistryResolver resolver, ServerList servers, IOptions<RegistryClientOptions> options)
     : IServiceEndpointProviderFactory
 {
     public bool TryCreateProvider(ServiceEndpointQuery query, [NotNullWhen(true)] out IServiceEndpointProvider? provider)
     {
+        var name = query.ServiceName;
+        if (IPAddress.TryParse(name.Trim('[', ']'), out _) || string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || servers.IsServerHost(name))
+        {
+            provider = null;
+            return false;
+        }
+
         provider = new RegistryServiceEndpointProvider(query, resolver, options.Value);
         return true;
     }

@@ -7,15 +7,17 @@ namespace Registry.Client.Http;
 internal static class Backoff
 {
     /// <summary>
-    /// A pipeline that retries every exception <paramref name="retry"/> accepts (never a cancellation), waiting
-    /// at most <paramref name="maxDelay"/>, and calls <paramref name="onRetry"/> before each wait.
+    /// A pipeline that retries every exception <paramref name="retry"/> accepts (a request that timed out too; never
+    /// once the caller cancels), waiting at most <paramref name="maxDelay"/>, and calls <paramref name="onRetry"/> before
+    /// each wait.
     /// </summary>
     public static ResiliencePipeline Forever(
         TimeProvider time, TimeSpan maxDelay, Func<Exception, bool> retry, Func<OnRetryArguments<object>, ValueTask>? onRetry) =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException && retry(ex)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested && retry(ex)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

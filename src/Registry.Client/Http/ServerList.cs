@@ -27,6 +27,9 @@ internal sealed class ServerList
 
     public int Count => _servers.Length;
 
+    /// <summary>Whether <paramref name="host"/> names one of the nodes.</summary>
+    public bool IsServerHost(string host) => _servers.Any(server => string.Equals(server.Host, host, StringComparison.OrdinalIgnoreCase));
+
     public Uri Current => _servers[Volatile.Read(ref _current) % _servers.Length];
 
     public override string ToString() => string.Join(", ", _servers.Select(static s => s.ToString()));

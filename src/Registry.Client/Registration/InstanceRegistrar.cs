@@ -80,10 +80,10 @@ internal sealed partial class InstanceRegistrar(
                         instance = await retry.ExecuteAsync(async ct => await RegisterAsync(service, request, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The resilient client has retried already, and an unreachable registry is logged once
-                    // (RegistryReachability); the next beat tries again.
+                    // A beat that failed or timed out: the resilient client has retried already, and an unreachable
+                    // registry is logged once (RegistryReachability); the next beat tries again.
                     LogBeatFailed(service, instance.Id, ex);
                 }
             }
@@ -125,7 +125,7 @@ internal sealed partial class InstanceRegistrar(
             RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", known ? "ok" : "unknown"));
             return known;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             RegistryClientMetrics.Beats.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);

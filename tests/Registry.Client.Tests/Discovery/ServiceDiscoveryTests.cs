@@ -138,6 +138,49 @@ public sealed class ServiceDiscoveryTests
     }
 
     [Fact]
+    public async Task ServiceDiscoveryOnEveryHttpClient_TheClientsOwnCallsStillReachTheRegistry()
+    {
+        await using var server = new RegistryServer();
+        await server.RegisterAsync("orders", "10.0.0.1", 5001);
+
+        // As Aspire's service defaults set it: discovery on every HttpClient, the client's own ones included.
+        await using var app = await ClientHost.StartAsync(server.Handler, o =>
+        {
+            o.Registration.Service = "shop";
+            o.Registration.Ip = "10.0.0.9";
+            o.Registration.Port = 8080;
+        }, services: s =>
+        {
+            s.AddServiceDiscovery().AddRegistryServiceEndpointProvider();
+            s.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        });
+
+        await Eventually.MatchesAsync(() => server.ListAsync("shop"), l => l.Count == 1, "registered");
+        var endpoints = await app.Get<ServiceEndpointResolver>().GetEndpointsAsync("http://orders", Ct);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 5001), Assert.Single(endpoints.Endpoints).EndPoint);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.9:8080")]
+    [InlineData("http://localhost:8080")]
+    [InlineData("http://registry.test")]
+    public async Task ResolveEndpoints_AnAddressOrTheRegistrysOwnHost_IsLeftToTheNextProvider(string address)
+    {
+        await using var server = new RegistryServer();
+        await using var app = await ClientHost.StartAsync(server.Handler, _ => { },
+            services: s => s.AddServiceDiscovery().AddRegistryServiceEndpointProvider());
+
+        var endpoints = await app.Get<ServiceEndpointResolver>().GetEndpointsAsync(address, Ct);
+
+        Assert.Equal(new Uri(address).Host, Assert.Single(endpoints.Endpoints).EndPoint switch
+        {
+            IPEndPoint ip => ip.Address.ToString(),
+            DnsEndPoint dns => dns.Host,
+            var other => other.ToString(),
+        });
+    }
+
+    [Fact]
     public void Copies_Weights_AreRoundedRelativeToTheLightestAndCapped()
     {
         var copies = RegistryServiceEndpointProvider.Copies(

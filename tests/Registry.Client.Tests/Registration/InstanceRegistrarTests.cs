@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Registry.Client.Registration;
 
@@ -47,6 +48,60 @@ public sealed class InstanceRegistrarTests
 
         Assert.Equal(first.Id, again[0].Id);
         Assert.True(again[0].Revision > first.Revision);
+    }
+
+    [Fact]
+    public async Task Register_RequestsTimeOut_RetriesUntilRegisteredAndTheAppKeepsRunning()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var timeouts = new TimingOutHandler(server.Handler(), times: 3);
+        await using var app = await ClientHost.StartAsync(() => timeouts, AsOrders, time);
+
+        var registered = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            return await server.ListAsync("orders");
+        }, l => l.Count == 1, "registered after the timeouts");
+
+        Assert.Single(registered);
+        Assert.False(app.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Beat_RequestTimesOut_TheNextBeatsGoOn()
+    {
+        await using var server = new RegistryServer();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var timeouts = new TimingOutHandler(server.Handler(), times: 0);
+        await using var app = await ClientHost.StartAsync(() => timeouts, AsOrders, time);
+        var registered = (await Eventually.MatchesAsync(() => server.ListAsync("orders"), l => l.Count == 1, "registered"))[0];
+
+        timeouts.TimeOut(times: 5);
+        var beaten = await Eventually.MatchesAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(registered.HeartbeatIntervalMs));
+            return await server.InstanceAsync("orders", registered.Id);
+        }, i => i.LastHeartbeatAt > registered.RegisteredAt && timeouts.Left == 0, "beating after the timeouts");
+
+        Assert.Equal(registered.Id, beaten.Id);
+        Assert.False(app.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    /// <summary>Fails the next calls as an HttpClient timeout does (a cancellation nobody asked for), then passes them on.</summary>
+    private sealed class TimingOutHandler(HttpMessageHandler inner, int times) : DelegatingHandler(inner)
+    {
+        private int _left = times;
+
+        public int Left => Volatile.Read(ref _left);
+
+        public void TimeOut(int times) => Volatile.Write(ref _left, times);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Decrement(ref _left) >= 0
+                ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.",
+                    new TimeoutException())
+                : base.SendAsync(request, cancellationToken);
     }
 
     [Fact]
