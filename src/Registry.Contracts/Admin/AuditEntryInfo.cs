@@ -51,3 +51,12 @@ public sealed record TokenInfo
 
 /// <summary>A token just created: the only time its secret is shown.</summary>
 public sealed record CreatedToken(TokenInfo Token, string Secret);
+
+/// <summary>Who the caller is to the server: whether tokens are required, and the token a request presents.</summary>
+public sealed record CurrentToken
+{
+    /// <summary>Whether the server requires a token (auth on); when off every request may do everything.</summary>
+    public required bool AuthEnabled { get; init; }
+    /// <summary>The token the request presents; null when it presents none.</summary>
+    public TokenInfo? Token { get; init; }
+}

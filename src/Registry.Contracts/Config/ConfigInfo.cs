@@ -70,3 +70,6 @@ public static class ConfigNames
     public const string Delete = "delete";
     public const string Snapshot = "snapshot";
 }
+
+/// <summary>Content a publish would accept: the format it was checked as. Invalid content is a 400 instead.</summary>
+public sealed record ConfigValidation(string Format, int Size);

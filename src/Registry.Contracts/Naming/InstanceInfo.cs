@@ -20,6 +20,12 @@ public sealed record InstanceInfo
     /// weight, else the document's default weight, else 1.
     /// </summary>
     public required double EffectiveWeight { get; init; }
+    /// <summary>
+    /// Where <see cref="EffectiveWeight"/> comes from: <c>override</c> (the metadata document's weight for this
+    /// instance), <c>instance</c> (registered or set by an admin), <c>serviceDefault</c> (the document's default
+    /// weight) or <c>default</c> (1).
+    /// </summary>
+    public string WeightSource { get; init; } = WeightSources.Default;
     public required bool Enabled { get; init; }
     public required bool Healthy { get; init; }
     public required bool Ephemeral { get; init; }
@@ -36,6 +42,15 @@ public sealed record InstanceInfo
     /// <summary>When the last heartbeat arrived; only on single-instance reads.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LastHeartbeatAt { get; init; }
+}
+
+/// <summary>The values of <see cref="InstanceInfo.WeightSource"/>.</summary>
+public static class WeightSources
+{
+    public const string Override = "override";
+    public const string Instance = "instance";
+    public const string ServiceDefault = "serviceDefault";
+    public const string Default = "default";
 }
 
 /// <summary>

@@ -1,7 +1,15 @@
 using FluentValidation;
+using FluentValidation.Results;
 using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Config;
+
+/// <summary>A message that carries content to store under a config item.</summary>
+internal interface IConfigContent : IConfigAddress
+{
+    string Content { get; }
+    string Format { get; }
+}
 
 /// <summary>A message that addresses one config item.</summary>
 internal interface IConfigAddress
@@ -24,5 +32,20 @@ internal static class ConfigAddressRules
         validator.RuleFor(m => m.Group).ValidName(NameRules.GroupMaxLength);
         validator.RuleFor(m => m.DataId).ValidName(NameRules.DataIdMaxLength)
             .NotEqual(ReservedDataId).WithMessage($"'{{PropertyName}}' cannot be '{ReservedDataId}': that path watches configs.");
+    }
+
+    /// <summary>A known format, and content valid for it (a failure carries its line and column where the format has them).</summary>
+    public static void ValidateConfigContent<T>(this AbstractValidator<T> validator) where T : IConfigContent
+    {
+        validator.RuleFor(c => c.Format).Must(ConfigFormat.IsKnown)
+            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
+        validator.RuleFor(c => c.Content).Custom((content, context) =>
+        {
+            var format = context.InstanceToValidate.Format;
+            if (ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
+            {
+                context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
+            }
+        });
     }
 }

@@ -31,6 +31,9 @@ internal static class ConfigEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesWriteProblems();
+        configs.MapPost("/{dataId}/validate", ValidateConfig).WithName(nameof(ValidateConfig)).RequireAccess(Roles.Read)
+            .WithSummary("Check content by the rules of a publish, storing nothing: 200 with its format, or 400 with the line and column.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         configs.MapGet("/{dataId}", GetConfig).WithName(nameof(GetConfig)).RequireAccess(Roles.Read)
             .WithSummary("Read the raw content (or ?version=N); a long poll with ?waitAfterVersion=N.")
             .Produces<string>(StatusCodes.Status200OK, ContentTypes[4], ContentTypes[..4])
@@ -56,12 +59,13 @@ internal static class ConfigEndpoints
 
     /// <param name="scope">Namespace and group (<c>*</c> lists every group).</param>
     /// <param name="search">Part of the data id, case-insensitive.</param>
+    /// <param name="format">Only items of this format: text, json, yaml, properties or xml.</param>
     /// <param name="page">1-based page; default 1.</param>
     /// <param name="pageSize">Items per page, 1..1000; default 100.</param>
     private static async Task<Ok<Paged<ConfigInfo>>> ListConfigs(
-        [AsParameters] ScopeQuery scope, string? search, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+        [AsParameters] ScopeQuery scope, string? search, string? format, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListConfigsQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, search, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
+            scope.NamespaceOrDefault, scope.GroupOrDefault, search, format, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct));
 
     /// <param name="scope">Namespace and group (<c>*</c> watches every group of the namespace).</param>
     /// <param name="dataId">Data ids to watch (repeat the parameter); all of the group when omitted.</param>
@@ -99,6 +103,20 @@ internal static class ConfigEndpoints
             ConfigFormat.Resolve(format, request.ContentType, dataId),
             ifMatch, ifNoneMatch, RequestActors.From(request)), ct);
         return Changed(outcome, response);
+    }
+
+    /// <param name="dataId">The config item's id.</param>
+    /// <param name="scope">Namespace and group.</param>
+    /// <param name="format">text, json, yaml, properties or xml; else taken as a publish takes it.</param>
+    private static async Task<Results<Ok<ConfigValidation>, ProblemHttpResult>> ValidateConfig(
+        string dataId, [AsParameters] ScopeQuery scope, string? format, HttpRequest request,
+        IMediator mediator, IOptions<ConfigOptions> options, CancellationToken ct)
+    {
+        var body = await ConfigContent.ReadAsync(request, options.Value.MaxContentBytes, ct);
+        return body.Failure is { } unreadable
+            ? unreadable.ToProblem()
+            : TypedResults.Ok(await mediator.Send(new ValidateConfigQuery(
+                scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, body.Value!, ConfigFormat.Resolve(format, request.ContentType, dataId)), ct));
     }
 
     /// <param name="dataId">The config item's id.</param>

@@ -6,8 +6,8 @@ using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Config;
 
-/// <summary>Live config items of a group (or every group: <c>*</c>), ordered by group and data id.</summary>
-internal sealed record ListConfigsQuery(string Namespace, string Group, string? Search, int Page, int PageSize)
+/// <summary>Live config items of a group (or every group: <c>*</c>), of one format or all, ordered by group and data id.</summary>
+internal sealed record ListConfigsQuery(string Namespace, string Group, string? Search, string? Format, int Page, int PageSize)
     : IQuery<Paged<ConfigInfo>>, IPagedQuery;
 
 internal sealed class ListConfigsValidator : AbstractValidator<ListConfigsQuery>
@@ -16,6 +16,8 @@ internal sealed class ListConfigsValidator : AbstractValidator<ListConfigsQuery>
     {
         RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
         RuleFor(q => q.Group).ValidGroupOrAny();
+        RuleFor(q => q.Format).Must(ConfigFormat.IsKnown).When(q => q.Format is not null)
+            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
         this.ValidatePaging();
     }
 }
@@ -26,7 +28,8 @@ internal sealed class ListConfigsHandler(ConfigTable configs) : IQueryHandler<Li
     {
         var items = configs.All
             .Where(c => c.Value.Live is not null && c.Key.Namespace == query.Namespace
-                && (query.Group == NameRules.AnyGroup || c.Key.Group == query.Group) && query.Matches(c.Key.DataId))
+                && (query.Group == NameRules.AnyGroup || c.Key.Group == query.Group) && query.Matches(c.Key.DataId)
+                && (query.Format is null || string.Equals(c.Value.Current.Body?.Format, query.Format, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(c => c.Key.Group, StringComparer.Ordinal)
             .ThenBy(c => c.Key.DataId, StringComparer.Ordinal)
             .ToList();

@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
@@ -14,7 +13,7 @@ namespace Registry.Server.Config;
 /// </summary>
 internal sealed record PublishConfigCommand(
     string Namespace, string Group, string DataId, string Content, string Format, string? IfMatch, string? IfNoneMatch, Actor Actor)
-    : ICommand<Outcome<ConfigChange>>, IConfigAddress;
+    : ICommand<Outcome<ConfigChange>>, IConfigContent;
 
 /// <summary>The resulting current version; <see cref="Created"/> when the key had no live content before.</summary>
 internal sealed record ConfigChange(ConfigInfo Config, bool Created);
@@ -24,16 +23,7 @@ internal sealed class PublishConfigValidator : AbstractValidator<PublishConfigCo
     public PublishConfigValidator()
     {
         this.ValidateConfigAddress();
-        RuleFor(c => c.Format).Must(ConfigFormat.IsKnown)
-            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
-        RuleFor(c => c.Content).Custom((content, context) =>
-        {
-            var format = context.InstanceToValidate.Format;
-            if (ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
-            {
-                context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
-            }
-        });
+        this.ValidateConfigContent();
         RuleFor(c => c.IfMatch).ValidEntityTag("If-Match");
         RuleFor(c => c.IfNoneMatch).ValidEntityTag("If-None-Match");
         RuleFor(c => c.Actor).ValidActor();

@@ -7,7 +7,10 @@ using Registry.Server.Log;
 
 namespace Registry.Server.Health;
 
-/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: the store takes writes; self-preservation shown.</summary>
+/// <summary>
+/// <c>/healthz</c>: the process answers. <c>/readyz</c>: the store takes writes; self-preservation and the cluster
+/// as this node sees it shown.
+/// </summary>
 internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
@@ -17,7 +20,8 @@ internal static class HealthEndpoints
     public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services) =>
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
-            .AddCheck<SelfPreservationHealthCheck>("selfPreservation", tags: [ReadyTag]);
+            .AddCheck<SelfPreservationHealthCheck>("selfPreservation", tags: [ReadyTag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
@@ -89,5 +93,26 @@ internal sealed class SelfPreservationHealthCheck(SelfPreservation selfPreservat
                 ["heldInstances"] = state.HeldInstances,
                 ["ephemeralInstances"] = state.EphemeralInstances,
             }));
+    }
+}
+
+/// <summary>
+/// The nodes that share the log as this node sees them. Degraded when this node may not judge leases (it lost its
+/// node lease or the store): it still answers reads, and evicts nothing.
+/// </summary>
+internal sealed class ClusterHealthCheck(IClusterNodes nodes) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (nodes.Self is not { } self)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("A single node.", new Dictionary<string, object> { ["nodes"] = 1 }));
+        }
+
+        var live = nodes.Live.Order(StringComparer.Ordinal).ToArray();
+        var data = new Dictionary<string, object> { ["node"] = self, ["nodes"] = live.Length, ["live"] = live, ["canDecide"] = nodes.CanDecide };
+        return Task.FromResult(nodes.CanDecide
+            ? HealthCheckResult.Healthy($"{live.Length} node(s) live; this one is {self}.", data)
+            : HealthCheckResult.Degraded($"Node {self} is cut off from the cluster's store: it serves reads and judges no lease.", data: data));
     }
 }

@@ -26,9 +26,7 @@ internal sealed class GetInstanceHandler(ServiceTable tree, LeasePolicy leases, 
         var key = query.ServiceKey();
         var service = tree.Find(key);
         return ValueTask.FromResult<Outcome<InstanceInfo>>(service?.Find(query.Id) is { } instance
-            ? instance.ToInfo(key, service.Routing, leases, 
-                // Shown on today's wall clock: as long ago as the monotonic clock says.
-                lastHeartbeatAt: time.GetUtcNow() - time.GetElapsedTime(instance.LastBeat))
+            ? instance.ToInfo(key, service.Routing, leases, lastHeartbeatAt: instance.LastBeatAt(time))
             : NamingFailures.InstanceNotFound(key, query.Id));
     }
 }

@@ -74,6 +74,9 @@ internal sealed class Instance : ILeaseTerms
     /// </summary>
     public long LastBeat => Interlocked.Read(ref _lastBeat);
 
+    /// <summary>The last heartbeat on today's wall clock: as long ago as the monotonic clock says.</summary>
+    public DateTimeOffset LastBeatAt(TimeProvider time) => time.GetUtcNow() - time.GetElapsedTime(LastBeat);
+
     /// <summary>The node that judges its lease, in a cluster; null on a single node.</summary>
     public string? Owner { get; }
 

@@ -50,6 +50,9 @@ internal static class NamingEndpoints
         instances.MapGet("/{id}", GetInstance).WithName(nameof(GetInstance)).RequireAccess(Roles.Read)
             .WithSummary("Read one instance, with the time of its last heartbeat.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        services.MapGet("/{service}/leases", ListLeases).WithName(nameof(ListLeases)).RequireAccess(Roles.Read).WithTags("Instances")
+            .WithSummary("The leases of a service's instances: last heartbeat, when each turns unhealthy and when it is evicted.")
+            .ProducesValidationProblem();
         instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
@@ -184,6 +187,12 @@ internal static class NamingEndpoints
     private static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> GetInstance(
         string service, string id, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
         (await mediator.Send(new GetInstanceQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service, id), ct)).ToOk();
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scope">Namespace and group.</param>
+    private static async Task<Ok<IReadOnlyList<InstanceLease>>> ListLeases(
+        string service, [AsParameters] ScopeQuery scope, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListLeasesQuery(scope.NamespaceOrDefault, scope.GroupOrDefault, service), ct));
 
     /// <param name="service">The service name.</param>
     /// <param name="id">The instance id, <c>ip#port#cluster</c> (URL-encoded: <c>%23</c> for <c>#</c>).</param>

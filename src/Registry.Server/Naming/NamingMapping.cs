@@ -8,8 +8,10 @@ internal static class NamingMapping
     /// <summary>The wire shape of an instance; with <paramref name="protocol"/>, its endpoint for that protocol.</summary>
     public static InstanceInfo ToInfo(
         this Instance instance, ServiceKey service, ServiceRouting? routing, LeasePolicy leases,
-        string? protocol = null, DateTimeOffset? lastHeartbeatAt = null) =>
-        new()
+        string? protocol = null, DateTimeOffset? lastHeartbeatAt = null)
+    {
+        var (weight, source) = ServiceRouting.Weigh(instance, routing);
+        return new()
         {
             Id = instance.Id,
             Namespace = service.Namespace,
@@ -19,7 +21,8 @@ internal static class NamingMapping
             Port = instance.Port,
             Cluster = instance.Cluster,
             Weight = instance.Weight,
-            EffectiveWeight = ServiceRouting.EffectiveWeight(instance, routing),
+            EffectiveWeight = weight,
+            WeightSource = source,
             Endpoint = protocol is null ? null : ServiceRouting.Endpoint(instance, routing, protocol),
             Enabled = instance.Enabled,
             Healthy = instance.Healthy,
@@ -32,6 +35,7 @@ internal static class NamingMapping
             Revision = instance.Revision,
             LastHeartbeatAt = lastHeartbeatAt,
         };
+    }
 
     /// <summary>The wire shape of a registration a use case decided, as of the revision it took.</summary>
     public static InstanceInfo ToInfo(this InstanceRecord record, ServiceKey service, ServiceRouting? routing, LeasePolicy leases) =>

@@ -18,10 +18,14 @@ internal sealed record ServiceRouting(
     public const string ProtocolPrefix = "protocol.";
 
     /// <summary>The document's override, else the registered weight, else the document's default, else 1.</summary>
-    public static double EffectiveWeight(Instance instance, ServiceRouting? routing) =>
-        routing is not null && routing.InstanceWeights.TryGetValue(instance.Id, out var overridden)
-            ? overridden
-            : instance.Weight ?? routing?.DefaultWeight ?? 1;
+    public static double EffectiveWeight(Instance instance, ServiceRouting? routing) => Weigh(instance, routing).Weight;
+
+    /// <summary>The weight selection uses and which of <see cref="WeightSources"/> it comes from.</summary>
+    public static (double Weight, string Source) Weigh(Instance instance, ServiceRouting? routing) =>
+        routing is not null && routing.InstanceWeights.TryGetValue(instance.Id, out var overridden) ? (overridden, WeightSources.Override)
+        : instance.Weight is { } own ? (own, WeightSources.Instance)
+        : routing?.DefaultWeight is { } fallback ? (fallback, WeightSources.ServiceDefault)
+        : (1, WeightSources.Default);
 
     /// <summary>
     /// Where <paramref name="instance"/> serves <paramref name="protocol"/> (in lower case): its own declaration

@@ -18,6 +18,9 @@ internal static class TokenEndpoints
             .WithSummary("List the tokens the server accepts (never their secrets).")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
             .ProducesAccessProblems();
+        tokens.MapGet("/current", GetCurrentToken).WithName(nameof(GetCurrentToken))
+            .WithSummary("The token this request presents, and whether the server requires one; 401 for a token it does not accept.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         tokens.MapDelete("/{id}", RevokeToken).WithName(nameof(RevokeToken)).RecordsAuthor().RateLimitedWrite()
             .WithSummary("Revoke a token created through the API.")
             .RequireAccess(Roles.Admin, NamespaceScope.All)
@@ -40,6 +43,11 @@ internal static class TokenEndpoints
 
     private static async Task<Ok<IReadOnlyList<TokenInfo>>> ListTokens(IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListTokensQuery(), ct));
+
+    private static async Task<Results<Ok<CurrentToken>, ProblemHttpResult>> GetCurrentToken(
+        HttpRequest http, IMediator mediator, CancellationToken ct) =>
+        (await mediator.Send(new GetCurrentTokenQuery(
+            HttpContextTokens.BearerSecret(http) is not null, http.PresentedToken()), ct)).ToOk();
 
     /// <param name="id">The token's id.</param>
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(

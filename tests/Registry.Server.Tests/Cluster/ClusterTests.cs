@@ -39,6 +39,24 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task Readyz_EveryNode_ShowsItselfAndTheLiveNodes()
+    {
+        Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");
+        await using var cluster = await RegistryCluster.StartAsync();
+        using var client = cluster.Client(1);
+
+        var check = await Eventually.MatchesAsync(
+            async () => JsonDocument.Parse(await client.GetStringAsync("/readyz", Ct)).RootElement.GetProperty("checks").GetProperty("cluster"),
+            check => check.GetProperty("data").GetProperty("nodes").GetInt32() == 3,
+            "three live nodes");
+
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.True(check.GetProperty("data").GetProperty("canDecide").GetBoolean());
+        Assert.Contains(check.GetProperty("data").GetProperty("node").GetString(),
+            check.GetProperty("data").GetProperty("live").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
     public async Task Publish_OnOneNode_ReachesAWatcherOnAnotherUnderItsRevision()
     {
         Assert.SkipUnless(EtcdCluster.Available, "etcd is not installed (.ci/run installs it).");

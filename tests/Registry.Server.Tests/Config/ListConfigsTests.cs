@@ -46,8 +46,23 @@ public sealed class ListConfigsTests
         Assert.Equal([("one", "a.yaml"), ("two", "b.yaml")], all!.Items.Select(c => (c.Group, c.DataId)));
     }
 
+    [Fact]
+    public async Task List_ByFormat_ShowsOnlyItemsOfThatFormat()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        await client.PublishAsync("a.yaml", "a: 1\n");
+        await client.PublishAsync("b.json", "{}");
+        await client.PublishAsync("c.yml", "c: 1\n");
+
+        var yaml = await client.GetFromJsonAsync<Paged<ConfigInfo>>("/v1/configs?format=YAML", Ct);
+
+        Assert.Equal(["a.yaml", "c.yml"], yaml!.Items.Select(c => c.DataId));
+    }
+
     [Theory]
     [InlineData("group=a%20b", "group")]
+    [InlineData("format=toml", "format")]
     [InlineData("page=0", "page")]
     [InlineData("namespace=%2A", "namespace")]
     public async Task List_BadQuery_Returns400(string query, string field)

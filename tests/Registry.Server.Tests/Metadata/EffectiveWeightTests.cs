@@ -24,6 +24,24 @@ public sealed class EffectiveWeightTests
     }
 
     [Fact]
+    public async Task List_SaysWhereEachEffectiveWeightComesFrom()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+        var overridden = await client.RegisterAsync("pay", new { ip = "10.0.0.1", port = 80, weight = 2 });
+        await client.RegisterAsync("pay", new { ip = "10.0.0.2", port = 80, weight = 3 });
+        await client.RegisterAsync("pay", new { ip = "10.0.0.3", port = 80 });
+        await client.RegisterAsync("other", new { ip = "10.0.0.4", port = 80 });
+        await client.PutMetadataAsync("pay", new { defaultWeight = 5, instanceWeights = new Dictionary<string, double> { [overridden.Id] = 9 } });
+
+        var pay = await client.ListAsync("pay");
+        var other = await client.ListAsync("other");
+
+        Assert.Equal([WeightSources.Override, WeightSources.Instance, WeightSources.ServiceDefault], pay.Instances.Select(i => i.WeightSource));
+        Assert.Equal(WeightSources.Default, Assert.Single(other.Instances).WeightSource);
+    }
+
+    [Fact]
     public async Task Override_SurvivesTheInstanceRegisteringAgain()
     {
         await using var app = new RegistryApp();

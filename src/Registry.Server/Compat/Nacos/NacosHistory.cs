@@ -64,7 +64,7 @@ internal static class NacosHistory
         var items = new List<NacosConfigAll>();
         for (var page = 1; ; page++)
         {
-            var result = await mediator.Send(new ListConfigsQuery(ns, NameRules.AnyGroup, null, page, Paging.MaxPageSize), ct);
+            var result = await mediator.Send(new ListConfigsQuery(ns, NameRules.AnyGroup, null, null, page, Paging.MaxPageSize), ct);
             items.AddRange(result.Items.Select(c => new NacosConfigAll(
                 Id(c.Version), c.DataId, c.Group, null, c.Md5, p["tenant"]!, "", NacosConfigs.Type(c.Format), null, null, null, null)));
             if (result.Items.Count == 0 || items.Count >= result.Total)
