@@ -1,98 +1,89 @@
-using System.Net.Http.Json;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
-using Registry.Server.Tests;
 
 namespace Registry.Console.Tests;
 
-/// <summary>The console's naming page in a real browser (Debian's Chromium) against a real server process.</summary>
-public sealed class NamingPageTests
+/// <summary>The naming tree and a service's page, in Chromium against a server process.</summary>
+public sealed class NamingPageTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
-    public async Task NamingPage_ServicesRegistered_ShowsCountsFiltersByNameAndFollowsChangesLive()
+    public async Task Tree_ServicesRegistered_ShowsCountsFiltersByNameAndFollowsChangesLive()
     {
-        await using var server = await StartServerAsync();
-        using var http = server.CreateClient();
-        await RegisterAsync(http, "orders", "10.0.0.1");
-        await RegisterAsync(http, "orders", "10.0.0.2");
-        await RegisterAsync(http, "payments", "10.0.1.1");
-        await using var browser = await LaunchAsync();
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        using var http = console.Client();
+        await ConsoleFixture.RegisterAsync(http, "tree-orders", new { ip = "10.0.0.1", port = 8080 });
+        await ConsoleFixture.RegisterAsync(http, "tree-orders", new { ip = "10.0.0.2", port = 8080 });
+        await ConsoleFixture.RegisterAsync(http, "tree-payments", new { ip = "10.0.1.1", port = 8080 });
+        var page = await console.OpenAsync();
 
-        await page.GotoAsync(new Uri(server.Address, "/console/").ToString());
-
-        var orders = page.Locator("tbody tr", new() { HasText = "orders" });
-        await Assertions.Expect(orders.Locator("td").Nth(3)).ToHaveTextAsync("2");
-        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
-        await page.GetByLabel("Search services").FillAsync("pay");
+        var orders = page.Locator("tbody tr", new() { HasText = "tree-orders" });
+        await Assertions.Expect(orders.Locator("td").Nth(2)).ToHaveTextAsync("2");
+        await page.GetByLabel("Search services").FillAsync("tree-pay");
         await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
-        await page.GetByLabel("Search services").FillAsync("");
+        await page.GetByLabel("Search services").FillAsync("tree-");
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
 
-        await RegisterAsync(http, "orders", "10.0.0.3");
+        await ConsoleFixture.RegisterAsync(http, "tree-orders", new { ip = "10.0.0.3", port = 8080 });
 
         // No reload: the page follows the registry's watch.
-        await Assertions.Expect(orders.Locator("td").Nth(3)).ToHaveTextAsync("3");
+        await Assertions.Expect(orders.Locator("td").Nth(2)).ToHaveTextAsync("3");
+        await ConsoleFixture.ScreenshotAsync(page, "naming");
     }
 
     [Fact]
-    public async Task NamingPage_Accessibility_HasNoSeriousOrCriticalViolationsAndWorksByKeyboard()
+    public async Task ServicePage_Instances_ShowHealthWeightAndWhyLeaseAndMetadataAndFollowChanges()
     {
-        await using var server = await StartServerAsync();
-        using var http = server.CreateClient();
-        await RegisterAsync(http, "orders", "10.0.0.1");
-        await using var browser = await LaunchAsync();
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        await page.GotoAsync(new Uri(server.Address, "/console/").ToString());
-        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        using var http = console.Client();
+        await ConsoleFixture.RegisterAsync(http, "shop", new { ip = "10.1.0.1", port = 80, weight = 3, metadata = new { zone = "eu" } });
+        await ConsoleFixture.RegisterAsync(http, "shop", new { ip = "10.1.0.2", port = 80, ephemeral = false });
+        var page = await console.OpenAsync("/console/#/naming/public/DEFAULT_GROUP/shop");
 
-        var results = await page.RunAxe();
+        var beating = page.Locator("tbody tr", new() { HasText = "10.1.0.1:80" });
+        await Assertions.Expect(beating).ToContainTextAsync("Healthy");
+        await Assertions.Expect(beating).ToContainTextAsync("3 (its own)");
+        await Assertions.Expect(beating).ToContainTextAsync("zone=eu");
+        await Assertions.Expect(beating).ToContainTextAsync("ago");
+        await Assertions.Expect(beating).ToContainTextAsync("evicted in");
+        var persistent = page.Locator("tbody tr", new() { HasText = "10.1.0.2:80" });
+        await Assertions.Expect(persistent).ToContainTextAsync("1 (default)");
+        await Assertions.Expect(persistent).ToContainTextAsync("persistent (no lease)");
 
-        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
-        Assert.True(serious.Count == 0, string.Join("\n", serious));
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(page.GetByLabel("Search services")).ToBeFocusedAsync();
+        await ConsoleFixture.RegisterAsync(http, "shop", new { ip = "10.1.0.3", port = 80 });
+
+        await Assertions.Expect(page.Locator("tbody tr", new() { HasText = "10.1.0.3:80" })).ToBeVisibleAsync();
+        await ConsoleFixture.ScreenshotAsync(page, "service");
     }
 
-    private static async Task<ServerProcess> StartServerAsync()
+    [Fact]
+    public async Task ServicePage_AdminActions_AskFirstAndChangeTheInstance()
     {
-        Assert.SkipUnless(File.Exists(Chromium), $"{Chromium} is not installed (Debian's chromium package).");
-        return await ServerProcess.StartAsync(Path.GetTempPath(), "--Registry:Storage:Path=:memory:");
-    }
+        using var http = console.Client();
+        await ConsoleFixture.RegisterAsync(http, "admin-actions", new { ip = "10.2.0.1", port = 80 });
+        await ConsoleFixture.RegisterAsync(http, "admin-actions", new { ip = "10.2.0.2", port = 80, ephemeral = false });
+        var page = await console.OpenAsync("/console/#/naming/public/DEFAULT_GROUP/admin-actions");
+        var first = page.Locator("tbody tr", new() { HasText = "10.2.0.1:80" });
+        var persistent = page.Locator("tbody tr", new() { HasText = "10.2.0.2:80" });
 
-    private static async Task RegisterAsync(HttpClient http, string service, string ip)
-    {
-        using var response = await http.PutAsJsonAsync($"/v1/services/{service}/instances", new { ip, port = 8080 }, Ct);
-        response.EnsureSuccessStatusCode();
-    }
+        // Cancelled: nothing changes.
+        await first.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Disable 10.2.0.1:80?");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(first).ToContainTextAsync("Yes");
 
-    private static async Task<BrowserSession> LaunchAsync()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // This machine's network is closed: no background connections, no sandbox as root.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
-        return new BrowserSession(playwright, browser);
-    }
+        await first.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Assertions.Expect(first).ToContainTextAsync("No — disabled");
 
-    private sealed class BrowserSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
-    {
-        public Task<IPage> NewPageAsync(BrowserNewPageOptions options) => browser.NewPageAsync(options);
+        await first.GetByRole(AriaRole.Button, new() { Name = "Weight…" }).ClickAsync();
+        await page.GetByLabel("Weight (0 to 10000)").FillAsync("7");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Set weight" }).ClickAsync();
+        await Assertions.Expect(first).ToContainTextAsync("7 (its own)");
 
-        public async ValueTask DisposeAsync()
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
+        Assert.Equal(0, await first.GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).CountAsync());
+        await persistent.GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).ClickAsync();
+        await Assertions.Expect(persistent).ToContainTextAsync("Unhealthy");
+
+        var stored = await http.GetStringAsync("/v1/services/admin-actions/instances", TestContext.Current.CancellationToken);
+        Assert.Contains("\"weight\":7", stored, StringComparison.Ordinal);
+        Assert.Contains("\"enabled\":false", stored, StringComparison.Ordinal);
     }
 }

@@ -1,100 +1,149 @@
-// The naming tree: namespaces, groups and services with their instance and healthy counts, a search, and the
-// tree read again whenever the registry reports a change (the services watch of every namespace, group=*).
-const tree = document.getElementById('tree');
-const search = document.getElementById('search');
-const summary = document.getElementById('summary');
-const error = document.getElementById('error');
-let current = null;
+// The console's shell: sign-in with a token, the health banner, and the pages by the part of the URL after '#'.
+import { ApiError, can, getJson, session, signIn, signOut } from './api.js';
+import { el, heading } from './ui.js';
+import * as naming from './naming.js';
+import * as config from './config.js';
+import * as metadata from './metadata.js';
+import * as operations from './operations.js';
 
-async function load() {
-  const response = await fetch('/v1/tree', { headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    showError(`The registry answered ${response.status} to /v1/tree.`);
+const view = document.getElementById('view');
+const banner = document.getElementById('banner');
+const who = document.getElementById('who');
+
+// Each page: its path's first part, what it needs (role, '*' for every namespace), and how it renders.
+const pages = {
+  naming: { nav: 'Naming', render: (v, s, parts) => (parts.length === 3 ? naming.service(v, s, parts) : naming.tree(v, s)) },
+  config: { nav: 'Config', render: (v, s, parts, q) => (parts.length === 3 ? config.item(v, s, parts) : config.list(v, s, parts, q)) },
+  metadata: { render: (v, s, parts) => metadata.document(v, s, parts) },
+  namespaces: { nav: 'Namespaces', render: v => operations.namespaces(v) },
+  tokens: { nav: 'Tokens', role: 'admin', render: v => operations.tokens(v) },
+  audit: { nav: 'Audit', role: 'admin', render: v => operations.audit(v) },
+  backups: { nav: 'Backups', role: 'admin', render: v => operations.backups(v) },
+};
+
+let leaving = new AbortController();
+
+function renderNav(active) {
+  const links = Object.entries(pages)
+    .filter(([, page]) => page.nav && (!page.role || can(page.role, '*')))
+    .map(([name, page]) => el('li', {}, el('a', { href: `#/${name}`, 'aria-current': name === active ? 'page' : null }, page.nav)));
+  document.getElementById('nav').replaceChildren(...links);
+}
+
+function renderWho() {
+  const current = session.current;
+  if (!current?.authEnabled) {
+    who.replaceChildren(el('span', {}, 'Auth off: every action is allowed.'));
     return;
   }
-  current = await response.json();
-  error.hidden = true;
-  render();
+  who.replaceChildren(current.token
+    ? el('span', {}, `Signed in as ${current.token.name} (${current.token.roles.join(', ')}; ${current.token.namespaces.join(', ')}) `)
+    : el('span', {}, 'Not signed in '),
+  current.token ? el('button', { type: 'button', onclick: () => {
+    signOut();
+    start();
+  } }, 'Sign out') : null);
 }
 
-function showError(text) {
-  error.textContent = text;
-  error.hidden = false;
-}
-
-function matches(ns, group, service, term) {
-  return !term || [ns.id, group.name, service.name].some(part => part.toLowerCase().includes(term));
-}
-
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
-
-function render() {
-  const term = search.value.trim().toLowerCase();
-  tree.replaceChildren();
-  let services = 0;
-  for (const ns of current.namespaces) {
-    const rows = [];
-    for (const group of ns.groups) {
-      for (const service of group.services) {
-        if (!matches(ns, group, service, term)) continue;
-        const tr = document.createElement('tr');
-        tr.append(
-          cell(group.name),
-          cell(service.name),
-          cell(service.clusters.map(c => c.name).join(', ')),
-          cell(String(service.instanceCount), 'count'),
-          cell(String(service.healthyCount), service.healthyCount < service.instanceCount ? 'count unhealthy' : 'count'));
-        rows.push(tr);
-      }
+function signInPage(reason) {
+  const input = el('input', { id: 'token', type: 'password', required: true, autocomplete: 'off' });
+  const error = el('p', { class: 'message error', role: 'alert', hidden: !reason }, reason ?? '');
+  const form = el('form', { class: 'stacked sign-in', onsubmit: async event => {
+    event.preventDefault();
+    signIn(input.value.trim());
+    try {
+      await identify();
+      await route();
+    } catch (problem) {
+      signOut();
+      error.textContent = problem.message;
+      error.hidden = false;
+      input.focus();
     }
-    if (rows.length === 0) continue;
-    services += rows.length;
-    const section = document.createElement('section');
-    section.className = 'namespace';
-    const heading = document.createElement('h3');
-    heading.textContent = `${ns.id} — ${ns.healthyCount} of ${ns.instanceCount} instances healthy`;
-    const table = document.createElement('table');
-    const head = document.createElement('tr');
-    for (const title of ['Group', 'Service', 'Clusters', 'Instances', 'Healthy']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = title;
-      head.append(th);
-    }
-    const thead = document.createElement('thead');
-    thead.append(head);
-    const tbody = document.createElement('tbody');
-    tbody.append(...rows);
-    table.append(thead, tbody);
-    section.append(heading, table);
-    tree.append(section);
+  } },
+  el('p', {}, 'This registry requires a token. Sign in with one; what it may do decides what this console offers.'),
+  el('label', { for: 'token' }, 'Token'), input, error,
+  el('button', { type: 'submit', class: 'primary' }, 'Sign in'));
+  view.replaceChildren(heading('Sign in'), form);
+  renderNav(null);
+  renderWho();
+  input.focus();
+}
+
+async function identify() {
+  session.current = await getJson('/v1/tokens/current');
+}
+
+async function route() {
+  leaving.abort();
+  leaving = new AbortController();
+  const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const name = pages[parts[0]] ? parts[0] : 'naming';
+  const page = pages[name];
+  if (session.current?.authEnabled && !session.current.token) {
+    signInPage();
+    return;
   }
-  summary.textContent = `${services} service${services === 1 ? '' : 's'} at revision ${current.revision}${term ? ` matching “${term}”` : ''}.`;
-}
-
-const watches = new Map();
-let reload = null;
-
-// One watch per namespace; a burst of changes reads the tree once.
-function watchNamespaces() {
-  for (const ns of current.namespaces) {
-    if (watches.has(ns.id)) continue;
-    const events = new EventSource(`/v1/services/watch?namespace=${encodeURIComponent(ns.id)}&group=*`);
-    events.addEventListener('instances', () => {
-      clearTimeout(reload);
-      reload = setTimeout(load, 200);
-    });
-    watches.set(ns.id, events);
+  renderNav(name);
+  renderWho();
+  if (page.role && !can(page.role, '*')) {
+    view.replaceChildren(heading('Not allowed'), el('p', {}, `Your token does not have the ${page.role} role across all namespaces this page needs.`));
+    return;
+  }
+  try {
+    await page.render(view, leaving.signal, parts.slice(1), new URLSearchParams(search ?? ''));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      signOut();
+      await identify().catch(() => {});
+      signInPage('The token is no longer accepted (revoked or expired). Sign in again.');
+      return;
+    }
+    view.replaceChildren(heading('Something went wrong'), el('p', { class: 'message error', role: 'alert' }, error.message));
+  }
+  // Focus the page's heading after navigating, so a keyboard or screen reader user starts at the new content.
+  if (document.activeElement === document.body || document.activeElement?.closest('nav')) {
+    document.getElementById('page-title')?.focus({ preventScroll: true });
   }
 }
 
-search.addEventListener('input', () => current && render());
-await load();
-if (current) watchNamespaces();
-// New namespaces appear with the next read of the tree; their watches open then.
-setInterval(() => load().then(() => current && watchNamespaces()), 30000);
+/** The health banner: the store, self-preservation and the cluster, read from /readyz every few seconds. */
+async function health() {
+  try {
+    const response = await fetch('/readyz', { headers: { accept: 'application/json' } });
+    const report = await response.json();
+    const checks = report.checks ?? {};
+    const notes = [];
+    if (checks.store?.status === 'Unhealthy') notes.push(['error', `Store unavailable: ${checks.store.description}`]);
+    if (checks.selfPreservation?.data?.active) notes.push(['warning', checks.selfPreservation.description]);
+    const cluster = checks.cluster;
+    if (cluster?.data?.node) {
+      notes.push([cluster.status === 'Healthy' ? 'info' : 'warning',
+        `Cluster: ${cluster.description} Live: ${(cluster.data.live ?? []).join(', ')}.`]);
+    }
+    banner.replaceChildren(...notes.map(([kind, text]) => el('p', { class: `banner ${kind}` }, text)));
+  } catch {
+    banner.replaceChildren(el('p', { class: 'banner error' }, 'The registry does not answer.'));
+  }
+}
+
+async function start() {
+  try {
+    await identify();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      signOut();
+      await identify();
+      signInPage('The saved token is no longer accepted. Sign in again.');
+      return;
+    }
+    throw error;
+  }
+  await route();
+}
+
+window.addEventListener('hashchange', route);
+health();
+setInterval(health, 5000);
+await start();

@@ -1,0 +1,202 @@
+// Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
+// the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
+import { ApiError, can, getJson, query, send } from './api.js';
+import { cell, el, formatTime, heading, messages, route, table } from './ui.js';
+import { editor } from './editor.js';
+import { conflictMessage, conflictView, historySection } from './versions.js';
+
+const formats = ['text', 'json', 'yaml', 'properties', 'xml'];
+
+/** The namespaces the signed-in token may see, for a select. */
+export async function namespaceOptions(selected) {
+  const page = await getJson('/v1/namespaces?pageSize=1000');
+  return page.items.map(ns => el('option', { value: ns.id, selected: ns.id === selected }, ns.id));
+}
+
+export async function list(view, signal, _, parameters) {
+  const ns = parameters.get('namespace') ?? 'public';
+  const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
+  const namespace = el('select', { id: 'config-namespace' }, await namespaceOptions(ns));
+  const dataId = el('input', { id: 'config-search', type: 'search', value: parameters.get('search') ?? '', autocomplete: 'off' });
+  const group = el('input', { id: 'config-group', type: 'search', value: parameters.get('group') ?? '', autocomplete: 'off', placeholder: 'every group' });
+  const format = el('select', { id: 'config-format' }, el('option', { value: '' }, 'any'),
+    formats.map(f => el('option', { value: f, selected: f === parameters.get('format') }, f)));
+  const summary = el('p', { 'aria-live': 'polite' });
+  const results = el('div');
+  const status = messages();
+
+  const create = can('write', ns)
+    ? el('form', { class: 'inline', 'aria-label': 'New config item', onsubmit: event => {
+      event.preventDefault();
+      const id = create.querySelector('#new-data-id').value.trim();
+      const inGroup = create.querySelector('#new-group').value.trim() || 'DEFAULT_GROUP';
+      if (id) location.hash = route('config', namespace.value, inGroup, id);
+    } },
+    field('new-data-id', 'New item: data id', el('input', { id: 'new-data-id', required: true, placeholder: 'app.yaml', autocomplete: 'off' })),
+    field('new-group', 'group', el('input', { id: 'new-group', placeholder: 'DEFAULT_GROUP', autocomplete: 'off' })),
+    el('button', { type: 'submit' }, 'Create…'))
+    : null;
+
+  view.replaceChildren(heading('Config'),
+    el('form', { class: 'filters', role: 'search', onsubmit: event => event.preventDefault() },
+      field('config-namespace', 'Namespace', namespace), field('config-search', 'Data id', dataId),
+      field('config-group', 'Group', group), field('config-format', 'Format', format)),
+    create, status.element, summary, results);
+
+  let pending = null;
+  async function load() {
+    try {
+      const searchedGroup = group.value.trim();
+      const page = await getJson(`/v1/configs${query({ namespace: namespace.value, group: '*', search: dataId.value.trim(), format: format.value, pageSize: 1000 })}`);
+      // The API filters one group exactly; a part of a group's name is matched here.
+      const items = page.items.filter(item => !searchedGroup || item.group.toLowerCase().includes(searchedGroup.toLowerCase()));
+      summary.textContent = `${items.length} item${items.length === 1 ? '' : 's'} in namespace ${namespace.value}.`;
+      results.replaceChildren(table(null, ['Data id', 'Group', 'Format', 'Version', 'Size', 'Author', 'Updated'],
+        items.map(item => el('tr', {},
+          el('th', { scope: 'row' }, el('a', { href: route('config', item.namespace, item.group, item.dataId) }, item.dataId)),
+          cell(item.group), cell(item.format), cell(String(item.version), 'count'), cell(`${item.size} B`, 'count'),
+          cell(item.author), cell(formatTime(item.updatedAt))))));
+      status.clear();
+    } catch (error) {
+      status.error(error);
+    }
+  }
+  for (const control of [namespace, dataId, group, format]) {
+    control.addEventListener('input', () => {
+      clearTimeout(pending);
+      pending = setTimeout(load, 200);
+    });
+  }
+  signal.addEventListener('abort', () => clearTimeout(pending));
+  await load();
+}
+
+export async function item(view, signal, [ns, group, dataId]) {
+  const scope = { namespace: ns, group };
+  const base = `/v1/configs/${encodeURIComponent(dataId)}`;
+  const writable = can('write', ns);
+  const status = messages();
+  const verdict = el('p', { id: 'verdict', class: 'verdict', 'aria-live': 'polite' });
+  const conflict = el('div', { class: 'conflict' });
+  let baseVersion = null;
+  let validation = null;
+  let pending = null;
+
+  let format = guessFormat(dataId);
+  let content = '';
+  try {
+    const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
+    baseVersion = Number(response.headers.get('x-config-version'));
+    format = response.headers.get('x-config-format') ?? format;
+    content = await response.text();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  }
+
+  const formatSelect = el('select', { id: 'format', disabled: !writable },
+    formats.map(f => el('option', { value: f, selected: f === format }, f)));
+  const text = editor({ id: 'content', label: `Content of ${dataId}`, value: content, format, readOnly: !writable, onChange: check });
+  const version = el('span', { id: 'version' });
+  const publish = writable ? el('button', { type: 'submit', class: 'primary' }, 'Publish') : null;
+  const history = historySection({ base, scope, ns, onRolledBack: reload });
+
+  view.replaceChildren(
+    el('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, el('a', { href: route('config') }, 'Config'), ` › ${ns} › ${group}`),
+    heading(dataId),
+    el('p', {}, version),
+    el('form', { class: 'editor-form', 'aria-label': `Edit ${dataId}`, onsubmit: event => {
+      event.preventDefault();
+      publishContent();
+    } },
+    el('div', { class: 'field inline' }, el('label', { for: 'format' }, 'Format'), formatSelect),
+    el('label', { for: 'content' }, 'Content'),
+    text.element, verdict,
+    writable ? el('div', { class: 'actions' }, publish) : el('p', {}, 'Your token may read this item but not change it.')),
+    status.element, conflict, history.element);
+  formatSelect.addEventListener('change', () => {
+    text.setFormat(formatSelect.value);
+    check();
+  });
+  showVersion();
+  await history.load().catch(() => {});
+  if (writable) check();
+
+  function showVersion() {
+    version.textContent = baseVersion ? `Version ${baseVersion} (${formatSelect.value}).` : 'New item: not published yet.';
+  }
+
+  /** Asks the server whether the text would be accepted, and marks the line and column it refuses. */
+  function check() {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      const ask = validation = send(`${base}/validate${query({ ...scope, format: formatSelect.value })}`,
+        { method: 'POST', body: text.value, type: 'text/plain' });
+      try {
+        await ask;
+        if (ask !== validation) return;
+        verdict.className = 'verdict ok';
+        verdict.replaceChildren(`Valid ${formatSelect.value}.`);
+        text.markError(null);
+      } catch (error) {
+        if (ask !== validation) return;
+        const { line, column } = error.problem ?? {};
+        verdict.className = 'verdict error';
+        verdict.replaceChildren(line
+          ? el('button', { type: 'button', class: 'link', onclick: () => text.focusAt(line, column) }, `Line ${line}, column ${column}:`)
+          : '', ` ${error.problem?.errors?.content?.[0] ?? error.message}`);
+        text.markError(line ?? null);
+      }
+    }, 300);
+  }
+  signal.addEventListener('abort', () => clearTimeout(pending));
+
+  async function publishContent() {
+    conflict.replaceChildren();
+    try {
+      const response = await send(`${base}${query({ ...scope, format: formatSelect.value })}`, {
+        method: 'PUT', body: text.value, type: 'text/plain',
+        extra: baseVersion ? { 'if-match': `"${baseVersion}"` } : { 'if-none-match': '*' },
+      });
+      const published = await response.json();
+      baseVersion = published.version;
+      showVersion();
+      status.show(`Published version ${published.version}.`);
+      await history.load();
+    } catch (error) {
+      if (error.status === 412) await showConflict(error.problem);
+      else status.error(error);
+    }
+  }
+
+  /** Someone else published while this text was edited: say so, and show what they changed. */
+  async function showConflict(problem) {
+    status.error(new Error(conflictMessage(problem, baseVersion)));
+    const theirs = problem?.currentVersion;
+    if (!theirs) return;
+    conflict.replaceChildren(...await conflictView({
+      base, scope, mine: baseVersion, theirs,
+      overwrite: async () => {
+        baseVersion = theirs;
+        await publishContent();
+      },
+      discard: reload,
+    }));
+  }
+
+  async function reload() {
+    const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
+    baseVersion = Number(response.headers.get('x-config-version'));
+    formatSelect.value = response.headers.get('x-config-format') ?? formatSelect.value;
+    text.setFormat(formatSelect.value);
+    text.setValue(await response.text());
+    conflict.replaceChildren();
+    showVersion();
+    await history.load();
+    check();
+  }
+}
+
+function guessFormat(dataId) {
+  const extension = dataId.split('.').pop().toLowerCase();
+  return { json: 'json', yaml: 'yaml', yml: 'yaml', properties: 'properties', xml: 'xml' }[extension] ?? 'text';
+}

@@ -1,0 +1,148 @@
+// What config items and metadata documents share: a history of versions, a side-by-side diff of any two (from the
+// server's unified diff), and a rollback to any earlier version.
+import { can, getJson, query, send } from './api.js';
+import { cell, el, formatTime, messages, table } from './ui.js';
+
+/** Side-by-side rows from a unified diff: [leftNumber, leftText, rightNumber, rightText, kind]. */
+export function sideBySide(unified) {
+  const rows = [];
+  let left = 0;
+  let right = 0;
+  let removed = [];
+  let added = [];
+  const flush = () => {
+    for (let i = 0; i < Math.max(removed.length, added.length); i++) {
+      const [l, r] = [removed[i], added[i]];
+      rows.push([l?.[0], l?.[1], r?.[0], r?.[1], l && r ? 'changed' : l ? 'removed' : 'added']);
+    }
+    removed = [];
+    added = [];
+  };
+  for (const line of unified.split('\n')) {
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (hunk) {
+      flush();
+      if (rows.length > 0) rows.push([null, '⋯', null, '⋯', 'gap']);
+      left = Number(hunk[1]);
+      right = Number(hunk[2]);
+    } else if (line.startsWith('---') || line.startsWith('+++') || line.startsWith('\\')) {
+      continue;
+    } else if (line.startsWith('-')) {
+      removed.push([left++, line.slice(1)]);
+    } else if (line.startsWith('+')) {
+      added.push([right++, line.slice(1)]);
+    } else if (line.startsWith(' ')) {
+      flush();
+      rows.push([left++, line.slice(1), right++, line.slice(1), 'same']);
+    }
+  }
+  flush();
+  return rows;
+}
+
+/** A side-by-side diff table of a unified diff between two labelled versions. */
+export function diffTable(unified, leftTitle, rightTitle) {
+  const rows = sideBySide(unified);
+  if (rows.length === 0) return el('p', { class: 'diff-empty' }, `${leftTitle} and ${rightTitle} have the same content.`);
+  return el('table', { class: 'diff' },
+    el('caption', {}, `${leftTitle} compared with ${rightTitle}`),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', class: 'line' }, 'Line'), el('th', { scope: 'col' }, leftTitle),
+      el('th', { scope: 'col', class: 'line' }, 'Line'), el('th', { scope: 'col' }, rightTitle))),
+    el('tbody', {}, rows.map(([ln, lt, rn, rt, kind]) => el('tr', { class: kind },
+      cell(ln ?? '', 'line'), cell(lt ?? '', kind === 'added' ? 'blank' : 'text'),
+      cell(rn ?? '', 'line'), cell(rt ?? '', kind === 'removed' ? 'blank' : 'text')))));
+}
+
+/**
+ * The history section of a versioned document.
+ * base: the document's path (e.g. /v1/configs/app.yaml); scope: { namespace, group }; ns: for role checks;
+ * onRolledBack(): after a rollback, so the page can show the new current version.
+ */
+export function historySection({ base, scope, ns, onRolledBack }) {
+  const status = messages();
+  const list = el('div');
+  const compare = el('div', { class: 'compare' });
+  const diff = el('div', { class: 'diff-view' });
+  const section = el('section', { 'aria-labelledby': 'history-title' },
+    el('h3', { id: 'history-title' }, 'History'), status.element, list, compare, diff);
+
+  async function showDiff(from, to) {
+    try {
+      const text = await (await send(`${base}/diff${query({ ...scope, from, to })}`, { accept: 'text/plain' })).text();
+      diff.replaceChildren(diffTable(text, `Version ${from}`, `Version ${to}`));
+    } catch (error) {
+      status.error(error);
+    }
+  }
+
+  async function rollBack(version) {
+    try {
+      const response = await send(`${base}/rollback${query({ ...scope, to: version })}`, { method: 'POST' });
+      const result = response.status === 204 ? null : await response.json();
+      status.show(result ? `Rolled back: version ${result.version} has the content of version ${version}.` : `Version ${version} is already current.`);
+      await load();
+      onRolledBack?.();
+    } catch (error) {
+      status.error(error);
+    }
+  }
+
+  async function load() {
+    const page = await getJson(`${base}/history${query({ ...scope, pageSize: 100 })}`);
+    const items = page.items;
+    const current = items.find(item => item.op !== 'delete')?.version;
+    list.replaceChildren(table(`${page.total} version${page.total === 1 ? '' : 's'}, newest first`,
+      ['Version', 'Change', 'Author', 'From', 'Time', 'Rollback'],
+      items.map(item => el('tr', {},
+        cell(String(item.version), 'count'), cell(item.op), cell(item.author), cell(item.sourceAddress ?? ''),
+        cell(formatTime(item.time ?? item.updatedAt)),
+        cell(item.version !== current && item.op !== 'delete' && item.hasDocument !== false && can('write', ns)
+          ? el('button', { type: 'button', onclick: () => rollBack(item.version) }, `Roll back to ${item.version}`)
+          : '')))));
+
+    const versions = items.filter(item => item.op !== 'delete' && item.hasDocument !== false).map(item => item.version);
+    if (versions.length < 2) {
+      compare.replaceChildren();
+      return;
+    }
+    const pick = (id, text, selected) => [
+      el('label', { for: id }, text),
+      el('select', { id }, versions.map(v => el('option', { value: v, selected: v === selected }, `Version ${v}`))),
+    ];
+    const form = el('form', { class: 'inline', onsubmit: event => {
+      event.preventDefault();
+      showDiff(form.querySelector('#diff-from').value, form.querySelector('#diff-to').value);
+    } },
+    ...pick('diff-from', 'Compare', versions[1]), ...pick('diff-to', 'with', versions[0]),
+    el('button', { type: 'submit' }, 'Show differences'));
+    compare.replaceChildren(form);
+  }
+
+  return { element: section, load, showDiff };
+}
+
+/**
+ * What to show when a save is refused because someone saved first (412): what changed between the version the
+ * user started from and the current one, and the two ways on: save over it, or take the current version.
+ */
+export async function conflictView({ base, scope, mine, theirs, overwrite, discard }) {
+  const unified = mine
+    ? await (await send(`${base}/diff${query({ ...scope, from: mine, to: theirs })}`, { accept: 'text/plain' })).text()
+    : '';
+  return [
+    el('h3', {}, 'Changed meanwhile'),
+    mine ? diffTable(unified, `Version ${mine} (you started here)`, `Version ${theirs} (current)`) : null,
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', onclick: overwrite }, `Save mine over version ${theirs}`),
+      el('button', { type: 'button', onclick: discard }, `Discard mine and load version ${theirs}`)),
+  ];
+}
+
+/** The message of a refused save (412): who won, and that the user's text is kept. */
+export function conflictMessage(problem, mine) {
+  const theirs = problem?.currentVersion;
+  return theirs
+    ? `Not saved: version ${theirs} was saved while you edited ${mine ? `version ${mine}` : 'a new item'}. Your text is still here; below is what changed meanwhile.`
+    : `Not saved: ${problem?.detail ?? 'it changed while you edited it.'}`;
+}

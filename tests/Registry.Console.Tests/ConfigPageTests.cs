@@ -1,0 +1,111 @@
+using Microsoft.Playwright;
+
+namespace Registry.Console.Tests;
+
+/// <summary>The config pages: list and search, the editor with the server's validation, conflicts, history, diff, rollback.</summary>
+public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task List_SearchesByDataIdGroupAndFormat()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "list-orders.yaml", "a: 1\n", "?group=shop");
+        await ConsoleFixture.PublishAsync(http, "list-orders.json", "{}", "?group=shop");
+        await ConsoleFixture.PublishAsync(http, "list-users.yaml", "a: 1\n", "?group=people");
+        var page = await console.OpenAsync("/console/#/config");
+        var rows = page.Locator("tbody tr", new() { HasText = "list-" });
+
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await page.GetByLabel("Data id", new() { Exact = true }).FillAsync("list-orders");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await page.GetByLabel("Format").SelectOptionAsync("yaml");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await page.GetByLabel("Data id", new() { Exact = true }).FillAsync("list-");
+        await page.GetByLabel("Group", new() { Exact = true }).FillAsync("peo");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToContainTextAsync("list-users.yaml");
+        await ConsoleFixture.ScreenshotAsync(page, "config-list");
+    }
+
+    [Fact]
+    public async Task Editor_InvalidContent_ShowsTheServersErrorAtItsLineAndPublishesOnceFixed()
+    {
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/edit-new.json");
+        var content = page.GetByLabel("Content of edit-new.json");
+
+        await content.FillAsync("{\n  \"port\": 8080,\n  \"host\": \n}");
+
+        await Assertions.Expect(page.Locator("#verdict")).ToContainTextAsync("Line 4, column 1:");
+        await Assertions.Expect(page.Locator(".editor .gutter .error-line")).ToHaveTextAsync("4");
+        await Assertions.Expect(page.Locator(".editor pre .tok-key").First).ToHaveTextAsync("\"port\"");
+        await ConsoleFixture.ScreenshotAsync(page, "config-error");
+        await page.Locator("#verdict button").ClickAsync();
+        await Assertions.Expect(content).ToBeFocusedAsync();
+
+        await content.FillAsync("{\n  \"port\": 8080,\n  \"host\": \"db\"\n}");
+        await Assertions.Expect(page.Locator("#verdict")).ToHaveTextAsync("Valid json.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Published version 1.")).ToBeVisibleAsync();
+        using var http = console.Client();
+        Assert.Contains("\"db\"", await http.GetStringAsync("/v1/configs/edit-new.json", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Editor_ChangedMeanwhile_RefusesWithAClearMessageAndTheDiffAndCanPublishOverIt()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "race.yaml", "port: 1\nhost: a\n");
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/race.yaml");
+        var content = page.GetByLabel("Content of race.yaml");
+        await Assertions.Expect(content).ToHaveValueAsync("port: 1\nhost: a\n");
+
+        await ConsoleFixture.PublishAsync(http, "race.yaml", "port: 2\nhost: a\n");
+        await content.FillAsync("port: 1\nhost: b\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(
+            "Not saved: version 2 was saved while you edited version 1. Your text is still here");
+        var diff = page.Locator(".conflict table.diff");
+        await Assertions.Expect(diff.Locator("tr.changed")).ToContainTextAsync("port: 2");
+        await Assertions.Expect(content).ToHaveValueAsync("port: 1\nhost: b\n");
+        Assert.Equal("port: 2\nhost: a\n", await http.GetStringAsync("/v1/configs/race.yaml", Ct));
+        await ConsoleFixture.ScreenshotAsync(page, "config-conflict");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save mine over version 2" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Published version 3.")).ToBeVisibleAsync();
+        Assert.Equal("port: 1\nhost: b\n", await http.GetStringAsync("/v1/configs/race.yaml", Ct));
+    }
+
+    [Fact]
+    public async Task History_ComparesAnyTwoVersionsSideBySideAndRollsBackInOneClick()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "versions.yaml", "a: 1\nb: 1\n");
+        await ConsoleFixture.PublishAsync(http, "versions.yaml", "a: 2\nb: 1\n");
+        await ConsoleFixture.PublishAsync(http, "versions.yaml", "a: 2\nb: 3\n");
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/versions.yaml");
+        var history = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "History" }) });
+        await Assertions.Expect(history.Locator("tbody tr")).ToHaveCountAsync(3);
+
+        await page.GetByLabel("Compare").SelectOptionAsync("1");
+        await page.GetByLabel("with").SelectOptionAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show differences" }).ClickAsync();
+
+        var diff = page.Locator(".diff-view table.diff");
+        await Assertions.Expect(diff.Locator("caption")).ToHaveTextAsync("Version 1 compared with Version 3");
+        await Assertions.Expect(diff.Locator("tr.changed")).ToHaveCountAsync(2);
+        await Assertions.Expect(diff.Locator("tr.changed").First.Locator("td").Nth(1)).ToHaveTextAsync("a: 1");
+        await Assertions.Expect(diff.Locator("tr.changed").First.Locator("td").Nth(3)).ToHaveTextAsync("a: 2");
+        await ConsoleFixture.ScreenshotAsync(page, "config-history");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roll back to 1" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Rolled back: version 4 has the content of version 1.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Content of versions.yaml")).ToHaveValueAsync("a: 1\nb: 1\n");
+        Assert.Equal("a: 1\nb: 1\n", await http.GetStringAsync("/v1/configs/versions.yaml", Ct));
+    }
+}
