@@ -18,16 +18,26 @@ public class ConsoleFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private ServerProcess? _server;
+    private readonly string[] _arguments;
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _scriptErrors = [];
+
+    public ConsoleFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="arguments">The server's arguments beyond its data file.</param>
+    internal ConsoleFixture(params string[] arguments) => _arguments = arguments;
+
+    static ConsoleFixture() =>
+        // Bounds for a broken console to fail instead of hanging, not speed goals: a busy machine may take seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
 
     public static bool Available => File.Exists(Chromium);
 
     internal ServerProcess Server => _server!;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"registry-console-{Guid.NewGuid():N}");
-
-    /// <summary>The server's arguments beyond its data file.</summary>
-    protected virtual string[] Arguments => [];
 
     public async ValueTask InitializeAsync()
     {
@@ -38,7 +48,7 @@ public class ConsoleFixture : IAsyncLifetime
 
         Directory.CreateDirectory(DataDirectory);
         _server = await ServerProcess.StartAsync(
-            Path.GetTempPath(), [$"--Registry:Storage:Path={Path.Combine(DataDirectory, "registry.db")}", .. Arguments]);
+            Path.GetTempPath(), [$"--Registry:Storage:Path={Path.Combine(DataDirectory, "registry.db")}", .. _arguments]);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -140,20 +150,21 @@ public class ConsoleFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A server with auth on and a token per role: admin, write (namespace public only) and read.</summary>
+/// <summary>A server with auth on and two tokens: admin and read.</summary>
 public sealed class AuthConsoleFixture : ConsoleFixture
 {
     public const string Admin = "rg_console_admin";
-    public const string Writer = "rg_console_writer";
     public const string Reader = "rg_console_reader";
 
-    protected override string[] Arguments =>
-    [
-        "--Registry:Auth:Enabled=true",
-        .. Token(0, "ops", Admin, "admin", "*"),
-        .. Token(1, "ci", Writer, "write", "public"),
-        .. Token(2, "dashboard", Reader, "read", "*"),
-    ];
+    public AuthConsoleFixture()
+        : base(
+        [
+            "--Registry:Auth:Enabled=true",
+            .. Token(0, "ops", Admin, "admin", "*"),
+            .. Token(1, "dashboard", Reader, "read", "*"),
+        ])
+    {
+    }
 
     private static string[] Token(int index, string name, string secret, string role, string ns) =>
     [

@@ -51,6 +51,14 @@ export function headers(extra = {}) {
   return all;
 }
 
+/** The event a background read that failed is reported by (its detail: the error), for the shell to act on. */
+export const failureEvent = 'registry-failure';
+
+/** Reports an error of work no user action awaits (a reload after a watch event, a timer). */
+export function failed(error) {
+  window.dispatchEvent(new CustomEvent(failureEvent, { detail: error }));
+}
+
 /** Sends a request; resolves to the response when it succeeds, else throws an ApiError. */
 export async function send(path, { method = 'GET', body, type, accept = 'application/json', extra = {} } = {}) {
   const all = headers({ accept, ...extra });
@@ -93,6 +101,10 @@ export function watch(path, onEvent, signal) {
           headers: headers({ accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }),
           signal,
         });
+        if (response.status === 401) {
+          failed(new ApiError(401, null));
+          return;
+        }
         if (!response.ok) throw new Error(`watch answered ${response.status}`);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';

@@ -1,5 +1,5 @@
 // The console's shell: sign-in with a token, the health banner, and the pages by the part of the URL after '#'.
-import { ApiError, can, getJson, session, signIn, signOut } from './api.js';
+import { ApiError, can, failureEvent, getJson, session, signIn, signOut } from './api.js';
 import { el, heading } from './ui.js';
 import * as naming from './naming.js';
 import * as config from './config.js';
@@ -22,6 +22,14 @@ const pages = {
 };
 
 let leaving = new AbortController();
+const noLongerAccepted = 'The token is no longer accepted (revoked or expired). Sign in again.';
+
+/** Ends what the page on screen follows (its watches and timers) and returns the signal of the next one. */
+function leave() {
+  leaving.abort();
+  leaving = new AbortController();
+  return leaving.signal;
+}
 
 function renderNav(active) {
   const links = Object.entries(pages)
@@ -46,6 +54,7 @@ function renderWho() {
 }
 
 function signInPage(reason) {
+  leave();
   const input = el('input', { id: 'token', type: 'password', required: true, autocomplete: 'off' });
   const error = el('p', { class: 'message error', role: 'alert', hidden: !reason }, reason ?? '');
   const form = el('form', { class: 'stacked sign-in', onsubmit: async event => {
@@ -74,9 +83,9 @@ async function identify() {
   session.current = await getJson('/v1/tokens/current');
 }
 
-async function route() {
-  leaving.abort();
-  leaving = new AbortController();
+/** Renders the page the URL names; <navigated>: the user moved here, so focus goes to the new page's heading. */
+async function route(navigated = false) {
+  const signal = leave();
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const name = pages[parts[0]] ? parts[0] : 'naming';
@@ -92,20 +101,16 @@ async function route() {
     return;
   }
   try {
-    await page.render(view, leaving.signal, parts.slice(1), new URLSearchParams(search ?? ''));
+    await page.render(view, signal, parts.slice(1), new URLSearchParams(search ?? ''));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      signOut();
-      await identify().catch(() => {});
-      signInPage('The token is no longer accepted (revoked or expired). Sign in again.');
+      await start();
       return;
     }
     view.replaceChildren(heading('Something went wrong'), el('p', { class: 'message error', role: 'alert' }, error.message));
   }
-  // Focus the page's heading after navigating, so a keyboard or screen reader user starts at the new content.
-  if (document.activeElement === document.body || document.activeElement?.closest('nav')) {
-    document.getElementById('page-title')?.focus({ preventScroll: true });
-  }
+  // After navigating, a keyboard or screen reader user starts at the new content.
+  if (navigated) document.getElementById('page-title')?.focus({ preventScroll: true });
 }
 
 /** The health banner: the store, self-preservation and the cluster, read from /readyz every few seconds. */
@@ -135,7 +140,7 @@ async function start() {
     if (error instanceof ApiError && error.status === 401) {
       signOut();
       await identify();
-      signInPage('The saved token is no longer accepted. Sign in again.');
+      signInPage(noLongerAccepted);
       return;
     }
     throw error;
@@ -143,7 +148,11 @@ async function start() {
   await route();
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => route(true));
+// A token revoked or expired while a page follows the registry: back to sign-in.
+window.addEventListener(failureEvent, event => {
+  if (event.detail instanceof ApiError && event.detail.status === 401) start();
+});
 health();
 setInterval(health, 5000);
 await start();

@@ -1,6 +1,6 @@
 // Naming: the tree of namespaces, groups and services with their counts, and a page per service with its instances,
 // their leases and the admin actions on them. Both follow the registry's watch streams.
-import { can, getJson, query, sendJson, watch } from './api.js';
+import { can, failed, getJson, query, sendJson, watch } from './api.js';
 import { cell, confirmAction, el, formatTime, heading, messages, relative, route, table } from './ui.js';
 
 /** Runs load() now, and again (once per burst) whenever an event arrives on any of the streams. */
@@ -9,7 +9,7 @@ function follow(paths, load, signal) {
   for (const path of paths) {
     watch(path, () => {
       clearTimeout(pending);
-      pending = setTimeout(load, 150);
+      pending = setTimeout(() => load().catch(failed), 150);
     }, signal);
   }
   signal.addEventListener('abort', () => clearTimeout(pending));
@@ -73,7 +73,7 @@ export async function tree(view, signal) {
 
   search.addEventListener('input', () => current && render());
   await load();
-  const timer = setInterval(() => load().catch(() => {}), 30000);
+  const timer = setInterval(() => load().catch(failed), 30000);
   signal.addEventListener('abort', () => clearInterval(timer));
 }
 
@@ -181,6 +181,6 @@ export async function service(view, signal, [ns, group, name]) {
     .then(found => {
       leases = new Map(found.map(l => [l.id, l]));
       renderLeases();
-    }).catch(() => {}), 5000);
+    }).catch(failed), 5000);
   signal.addEventListener('abort', () => clearInterval(timer));
 }

@@ -13,7 +13,7 @@ export async function namespaces(view) {
     const id = form.querySelector('#ns-id').value.trim();
     try {
       await sendJson(`/v1/namespaces/${encodeURIComponent(id)}`, 'PUT', {
-        name: form.querySelector('#ns-name').value.trim() || null,
+        displayName: form.querySelector('#ns-name').value.trim() || null,
         description: form.querySelector('#ns-description').value.trim() || null,
       });
       status.show(`Namespace ${id} saved.`);
@@ -44,9 +44,9 @@ export async function namespaces(view) {
     const page = await getJson('/v1/namespaces?pageSize=1000');
     listing.replaceChildren(table(null, ['Id', 'Name', 'Description', 'Services', 'Instances', 'Healthy', 'Config items', 'Actions'],
       page.items.map(ns => el('tr', {},
-        el('th', { scope: 'row' }, ns.id), cell(ns.name ?? ''), cell(ns.description ?? ''),
-        cell(String(ns.serviceCount ?? 0), 'count'), cell(String(ns.instanceCount ?? 0), 'count'),
-        cell(String(ns.healthyCount ?? 0), 'count'), cell(String(ns.configCount ?? 0), 'count'),
+        el('th', { scope: 'row' }, ns.id), cell(ns.displayName ?? ''), cell(ns.description ?? ''),
+        cell(String(ns.serviceCount), 'count'), cell(String(ns.instanceCount), 'count'),
+        cell(String(ns.healthyCount), 'count'), cell(String(ns.configCount), 'count'),
         cell(admin && ns.id !== 'public' ? el('button', { type: 'button', onclick: () => remove(ns) }, `Delete ${ns.id}`) : '')))));
   }
 
