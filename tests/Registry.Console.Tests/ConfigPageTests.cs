@@ -108,4 +108,19 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         await Assertions.Expect(page.GetByLabel("Content of versions.yaml")).ToHaveValueAsync("a: 1\nb: 1\n");
         Assert.Equal("a: 1\nb: 1\n", await http.GetStringAsync("/v1/configs/versions.yaml", Ct));
     }
+
+    [Fact]
+    public async Task Editor_DeletedItem_SaysSoAndRollsBackToAnEarlierVersion()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "deleted.yaml", "a: 1\n");
+        (await http.DeleteAsync("/v1/configs/deleted.yaml", Ct)).EnsureSuccessStatusCode();
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/deleted.yaml");
+
+        await Assertions.Expect(page.GetByText("Deleted: publishing creates it again, or roll back to a version below.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roll back to 1" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Version 3 (yaml).")).ToBeVisibleAsync();
+        Assert.Equal("a: 1\n", await http.GetStringAsync("/v1/configs/deleted.yaml", Ct));
+    }
 }

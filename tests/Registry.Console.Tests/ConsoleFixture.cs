@@ -90,9 +90,9 @@ public class ConsoleFixture : IAsyncLifetime
         return client;
     }
 
-    public static async Task RegisterAsync(HttpClient http, string service, object instance)
+    public static async Task RegisterAsync(HttpClient http, string service, object instance, string query = "")
     {
-        using var response = await http.PutAsJsonAsync($"/v1/services/{service}/instances", instance, TestContext.Current.CancellationToken);
+        using var response = await http.PutAsJsonAsync($"/v1/services/{service}/instances{query}", instance, TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -122,7 +122,7 @@ public class ConsoleFixture : IAsyncLifetime
             return;
         }
 
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root(), "docs", "console", $"{name}.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root(), "docs", "console", $"{name}.png"), FullPage = true });
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -25,6 +25,21 @@ public sealed class NamingPageTests(ConsoleFixture console) : IClassFixture<Cons
 
         // No reload: the page follows the registry's watch.
         await Assertions.Expect(orders.Locator("td").Nth(2)).ToHaveTextAsync("3");
+
+        // A namespace created after the page opened shows at the tree's next periodic read, or at once on a reload.
+        (await http.PutAsync("/v1/namespaces/prod", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await ConsoleFixture.RegisterAsync(http, "checkout", new { ip = "10.9.0.1", port = 80, ephemeral = false }, "?namespace=prod");
+        await ConsoleFixture.RegisterAsync(http, "checkout", new { ip = "10.9.0.2", port = 80, ephemeral = false, cluster = "eu" }, "?namespace=prod");
+        using (var sick = await http.PatchAsync("/v1/services/checkout/instances/10.9.0.2%2380%23eu?namespace=prod",
+            new StringContent("""{"healthy":false}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken))
+        {
+            sick.EnsureSuccessStatusCode();
+        }
+
+        await page.ReloadAsync();
+        var checkout = page.Locator("tbody tr", new() { HasText = "checkout" });
+        await Assertions.Expect(checkout.Locator("td.unhealthy")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.GetByText("prod — 1 of 2 instances healthy")).ToBeVisibleAsync();
         await ConsoleFixture.ScreenshotAsync(page, "naming");
     }
 

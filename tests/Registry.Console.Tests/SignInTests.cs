@@ -14,6 +14,7 @@ public sealed class SignInTests(AuthConsoleFixture console) : IClassFixture<Auth
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Token")).ToBeFocusedAsync();
         await ConsoleFixture.AssertAccessibleAsync(page);
+        await ConsoleFixture.ScreenshotAsync(page, "sign-in");
 
         await page.GetByLabel("Token").FillAsync("rg_wrong");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

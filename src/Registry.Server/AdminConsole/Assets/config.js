@@ -81,6 +81,7 @@ export async function item(view, signal, [ns, group, dataId]) {
   let baseVersion = null;
   let validation = null;
   let pending = null;
+  let deleted = false;
 
   let format = guessFormat(dataId);
   let content = '';
@@ -117,12 +118,14 @@ export async function item(view, signal, [ns, group, dataId]) {
     text.setFormat(formatSelect.value);
     check();
   });
+  const versions = await history.load();
+  deleted = !baseVersion && versions.length > 0;
   showVersion();
-  await history.load().catch(() => {});
   if (writable) check();
 
   function showVersion() {
-    version.textContent = baseVersion ? `Version ${baseVersion} (${formatSelect.value}).` : 'New item: not published yet.';
+    version.textContent = baseVersion ? `Version ${baseVersion} (${formatSelect.value}).`
+      : deleted ? 'Deleted: publishing creates it again, or roll back to a version below.' : 'New item: not published yet.';
   }
 
   /** Asks the server whether the text would be accepted, and marks the line and column it refuses. */
@@ -173,6 +176,7 @@ export async function item(view, signal, [ns, group, dataId]) {
     status.error(new Error(conflictMessage(problem, baseVersion)));
     const theirs = problem?.currentVersion;
     if (!theirs) return;
+    await history.load();
     conflict.replaceChildren(...await conflictView({
       base, scope, mine: baseVersion, theirs,
       overwrite: async () => {
@@ -181,6 +185,7 @@ export async function item(view, signal, [ns, group, dataId]) {
       },
       discard: reload,
     }));
+    conflict.scrollIntoView({ block: 'nearest' });
   }
 
   async function reload() {

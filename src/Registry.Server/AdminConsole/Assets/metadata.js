@@ -71,7 +71,7 @@ export async function document(view, signal, [ns, group, service]) {
     conflict.replaceChildren();
     version.textContent = baseVersion ? `Version ${baseVersion}, by ${current.author}.` : 'No document yet: saving creates one.';
     check();
-    await history.load().catch(() => {});
+    await history.load();
   }
 
   async function save() {
@@ -98,6 +98,7 @@ export async function document(view, signal, [ns, group, service]) {
             },
             discard: load,
           }));
+          conflict.scrollIntoView({ block: 'nearest' });
         }
       } else {
         status.error(error);

@@ -74,11 +74,12 @@ export async function tokens(view) {
       secret.replaceChildren(el('p', { role: 'alert' }, el('strong', {}, `Token ${created.token.name} created. `),
         'Copy its secret now: it is shown this once and never again.'),
       field('token-secret', 'Secret', value),
-      el('button', { type: 'button', onclick: async () => {
-        await navigator.clipboard?.writeText(created.secret).catch(() => {});
-        value.select();
-      } }, 'Copy'),
-      el('button', { type: 'button', onclick: () => secret.replaceChildren() }, 'Done: hide it'));
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', onclick: async () => {
+          await navigator.clipboard?.writeText(created.secret).catch(() => {});
+          value.select();
+        } }, 'Copy'),
+        el('button', { type: 'button', onclick: () => secret.replaceChildren() }, 'Done: hide it')));
       value.focus();
       value.select();
       await load();

@@ -83,6 +83,7 @@ export function relative(value) {
   if (!value) return '—';
   const seconds = Math.round((new Date(value).getTime() - Date.now()) / 1000);
   const size = Math.abs(seconds);
+  if (size < 2) return 'just now';
   const text = size < 90 ? `${size} s` : size < 5400 ? `${Math.round(size / 60)} min` : `${Math.round(size / 3600)} h`;
   return seconds < 0 ? `${text} ago` : `in ${text}`;
 }

@@ -1,6 +1,6 @@
 // What config items and metadata documents share: a history of versions, a side-by-side diff of any two (from the
 // server's unified diff), and a rollback to any earlier version.
-import { can, getJson, query, send } from './api.js';
+import { ApiError, can, getJson, query, send } from './api.js';
 import { cell, el, formatTime, messages, table } from './ui.js';
 
 /** Side-by-side rows from a unified diff: [leftNumber, leftText, rightNumber, rightText, kind]. */
@@ -88,10 +88,20 @@ export function historySection({ base, scope, ns, onRolledBack }) {
     }
   }
 
+  /** Shows the versions, newest first, and returns them (none for a document never saved). */
   async function load() {
-    const page = await getJson(`${base}/history${query({ ...scope, pageSize: 100 })}`);
+    let page;
+    try {
+      page = await getJson(`${base}/history${query({ ...scope, pageSize: 100 })}`);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      list.replaceChildren(el('p', {}, 'No versions yet.'));
+      compare.replaceChildren();
+      return [];
+    }
     const items = page.items;
-    const current = items.find(item => item.op !== 'delete')?.version;
+    // The newest version is current unless it deleted the document; any other can be rolled back to.
+    const current = items[0]?.op === 'delete' ? null : items[0]?.version;
     list.replaceChildren(table(`${page.total} version${page.total === 1 ? '' : 's'}, newest first`,
       ['Version', 'Change', 'Author', 'From', 'Time', 'Rollback'],
       items.map(item => el('tr', {},
@@ -104,7 +114,7 @@ export function historySection({ base, scope, ns, onRolledBack }) {
     const versions = items.filter(item => item.op !== 'delete' && item.hasDocument !== false).map(item => item.version);
     if (versions.length < 2) {
       compare.replaceChildren();
-      return;
+      return items;
     }
     const pick = (id, text, selected) => [
       el('label', { for: id }, text),
@@ -117,6 +127,7 @@ export function historySection({ base, scope, ns, onRolledBack }) {
     ...pick('diff-from', 'Compare', versions[1]), ...pick('diff-to', 'with', versions[0]),
     el('button', { type: 'submit' }, 'Show differences'));
     compare.replaceChildren(form);
+    return items;
   }
 
   return { element: section, load, showDiff };
