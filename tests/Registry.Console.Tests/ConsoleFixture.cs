@@ -73,8 +73,15 @@ public class ConsoleFixture : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
-        // A script error fails the class (at its end), naming the page and the error.
+        // A script error, or anything the server's content security policy refused, fails the class (at its end).
         page.PageError += (_, error) => _scriptErrors.Add($"{page.Url}: {error}");
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _scriptErrors.Add($"{page.Url}: {message.Text}");
+            }
+        };
         await page.GotoAsync(new Uri(Server.Address, path).ToString());
         return page;
     }

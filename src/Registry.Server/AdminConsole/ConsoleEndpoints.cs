@@ -11,6 +11,14 @@ internal static class ConsoleEndpoints
 {
     private const string Prefix = "Registry.Server.AdminConsole.Assets.";
 
+    /// <summary>
+    /// The console runs its own scripts and talks to its own origin only: no inline script, nothing from elsewhere,
+    /// never inside another site's frame. Downloads (backups) are blob URLs.
+    /// </summary>
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
     private static readonly FrozenDictionary<string, string> MediaTypes = new Dictionary<string, string>
     {
         [".html"] = "text/html; charset=utf-8",
@@ -39,8 +47,12 @@ internal static class ConsoleEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        request.HttpContext.Response.Headers.ETag = found.ETag;
-        request.HttpContext.Response.Headers.CacheControl = "no-cache";
+        var headers = request.HttpContext.Response.Headers;
+        headers.ETag = found.ETag;
+        headers.CacheControl = "no-cache";
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
         return Results.Bytes(found.Body, found.MediaType);
     }
 

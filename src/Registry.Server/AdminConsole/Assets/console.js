@@ -154,5 +154,5 @@ window.addEventListener(failureEvent, event => {
   if (event.detail instanceof ApiError && event.detail.status === 401) start();
 });
 health();
-setInterval(health, 5000);
+setInterval(health, 10000);
 await start();
