@@ -26,7 +26,14 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         await page.GetByLabel("Group", new() { Exact = true }).FillAsync("peo");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows).ToContainTextAsync("list-users.yaml");
+        await page.GetByLabel("Group", new() { Exact = true }).FillAsync("");
+        await page.GetByLabel("Format").SelectOptionAsync("");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
         await ConsoleFixture.ScreenshotAsync(page, "config-list");
+
+        // Live: the list follows the namespace's config watch.
+        await ConsoleFixture.PublishAsync(http, "list-late.yaml", "a: 1\n");
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
     }
 
     [Fact]
@@ -54,16 +61,36 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
     }
 
     [Fact]
-    public async Task Editor_ChangedMeanwhile_RefusesWithAClearMessageAndTheDiffAndCanPublishOverIt()
+    public async Task Editor_Untouched_FollowsAPublishFromElsewhere()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "follow.yaml", "a: 1\n");
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/follow.yaml");
+        var content = page.GetByLabel("Content of follow.yaml");
+        await Assertions.Expect(content).ToHaveValueAsync("a: 1\n");
+
+        await ConsoleFixture.PublishAsync(http, "follow.yaml", "a: 2\n");
+
+        await Assertions.Expect(content).ToHaveValueAsync("a: 2\n");
+        await Assertions.Expect(page.GetByText("Version 2 was published meanwhile; the editor shows it.")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Editor_ChangedMeanwhile_WarnsThenRefusesWithAClearMessageAndTheDiffAndCanPublishOverIt()
     {
         using var http = console.Client();
         await ConsoleFixture.PublishAsync(http, "race.yaml", "port: 1\nhost: a\n");
         var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/race.yaml");
         var content = page.GetByLabel("Content of race.yaml");
         await Assertions.Expect(content).ToHaveValueAsync("port: 1\nhost: a\n");
+        await content.FillAsync("port: 1\nhost: b\n");
 
         await ConsoleFixture.PublishAsync(http, "race.yaml", "port: 2\nhost: a\n");
-        await content.FillAsync("port: 1\nhost: b\n");
+
+        // Told as it happens, from the item's watch; the text stays.
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(
+            "Version 2 was published while you edited version 1. Your text is still here; publishing it as it is would be refused.");
+        await Assertions.Expect(page.Locator(".conflict table.diff tr.changed")).ToContainTextAsync("port: 2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(

@@ -42,26 +42,42 @@ public sealed class MetadataPageTests(ConsoleFixture console) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task Document_Untouched_FollowsASaveFromElsewhere()
+    {
+        using var http = console.Client();
+        await PutAsync(http, "followed", """{"defaultWeight":1}""");
+        var page = await console.OpenAsync("/console/#/metadata/public/DEFAULT_GROUP/followed");
+        await Assertions.Expect(page.GetByText("Version 1, by anonymous.")).ToBeVisibleAsync();
+
+        await PutAsync(http, "followed", """{"defaultWeight":5}""");
+
+        await Assertions.Expect(page.GetByLabel("Metadata document of followed")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"defaultWeight\": 5"));
+        await Assertions.Expect(page.GetByText("Version 2 was saved meanwhile; the editor shows it.")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Document_SavedMeanwhile_IsRefusedWithTheDiff()
     {
         using var http = console.Client();
-        using (var first = await http.PutAsync("/v1/services/meanwhile/metadata",
-            new StringContent("""{"defaultWeight":1}""", System.Text.Encoding.UTF8, "application/json"), Ct))
-        {
-            first.EnsureSuccessStatusCode();
-        }
+        await PutAsync(http, "meanwhile", """{"defaultWeight":1}""");
 
         var page = await console.OpenAsync("/console/#/metadata/public/DEFAULT_GROUP/meanwhile");
         await Assertions.Expect(page.GetByText("Version 1, by anonymous.")).ToBeVisibleAsync();
-        using (var other = await http.PutAsync("/v1/services/meanwhile/metadata",
-            new StringContent("""{"defaultWeight":2}""", System.Text.Encoding.UTF8, "application/json"), Ct))
-        {
-            other.EnsureSuccessStatusCode();
-        }
+        await page.GetByLabel("Metadata document of meanwhile").FillAsync("""{ "defaultWeight": 3 }""");
 
+        await PutAsync(http, "meanwhile", """{"defaultWeight":2}""");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Version 2 was saved while you edited version 1.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("version 2 was saved while you edited version 1");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not saved: version 2 was saved while you edited version 1");
         await Assertions.Expect(page.Locator(".conflict tr.changed")).ToContainTextAsync("2");
+    }
+
+    private static async Task PutAsync(HttpClient http, string service, string document)
+    {
+        using var response = await http.PutAsync($"/v1/services/{service}/metadata",
+            new StringContent(document, System.Text.Encoding.UTF8, "application/json"), Ct);
+        response.EnsureSuccessStatusCode();
     }
 }

@@ -137,3 +137,15 @@ export function watch(path, onEvent, signal) {
     }
   })();
 }
+
+/** Runs load() again, once per burst, whenever an event arrives on any of the streams, until <signal> aborts. */
+export function follow(paths, load, signal) {
+  let pending = null;
+  for (const path of paths) {
+    watch(path, () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => load().catch(failed), 150);
+    }, signal);
+  }
+  signal.addEventListener('abort', () => clearTimeout(pending));
+}

@@ -1,6 +1,6 @@
 // Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
 // the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
-import { ApiError, can, getJson, query, send } from './api.js';
+import { ApiError, can, follow, getJson, query, send, watch } from './api.js';
 import { cell, el, formatTime, heading, messages, route, table } from './ui.js';
 import { editor } from './editor.js';
 import { conflictMessage, conflictView, historySection } from './versions.js';
@@ -69,6 +69,15 @@ export async function list(view, signal, _, parameters) {
   }
   signal.addEventListener('abort', () => clearTimeout(pending));
   await load();
+  // Live: every change in the namespace shown reads the list again (a change of namespace opens its watch).
+  let following = null;
+  const followNamespace = () => {
+    following?.abort();
+    following = new AbortController();
+    follow([`/v1/configs/watch${query({ namespace: namespace.value, group: '*' })}`], load, AbortSignal.any([signal, following.signal]));
+  };
+  namespace.addEventListener('change', followNamespace);
+  followNamespace();
 }
 
 export async function item(view, signal, [ns, group, dataId]) {
@@ -82,6 +91,8 @@ export async function item(view, signal, [ns, group, dataId]) {
   let validation = null;
   let pending = null;
   let deleted = false;
+  // The text as last read or published: an editor nobody has touched follows the item's changes.
+  let loaded = '';
 
   let format = guessFormat(dataId);
   let content = '';
@@ -89,7 +100,7 @@ export async function item(view, signal, [ns, group, dataId]) {
     const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
     baseVersion = Number(response.headers.get('x-config-version'));
     format = response.headers.get('x-config-format') ?? format;
-    content = await response.text();
+    content = loaded = await response.text();
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
   }
@@ -121,6 +132,9 @@ export async function item(view, signal, [ns, group, dataId]) {
   const versions = await history.load();
   deleted = !baseVersion && versions.length > 0;
   showVersion();
+  watch(`/v1/configs/watch${query({ ...scope, dataId })}`, (name, data) => {
+    if (name === 'config') changedElsewhere(JSON.parse(data)).catch(error => status.error(error));
+  }, signal);
   if (writable) check();
 
   function showVersion() {
@@ -162,6 +176,7 @@ export async function item(view, signal, [ns, group, dataId]) {
       });
       const published = await response.json();
       baseVersion = published.version;
+      loaded = text.value;
       showVersion();
       status.show(`Published version ${published.version}.`);
       await history.load();
@@ -171,11 +186,14 @@ export async function item(view, signal, [ns, group, dataId]) {
     }
   }
 
-  /** Someone else published while this text was edited: say so, and show what they changed. */
+  /** A publish refused because someone else published first: say so, and show what they changed. */
   async function showConflict(problem) {
     status.error(new Error(conflictMessage(problem, baseVersion)));
-    const theirs = problem?.currentVersion;
-    if (!theirs) return;
+    if (problem?.currentVersion) await showChanged(problem.currentVersion);
+  }
+
+  /** What changed between the version this text started from and <theirs>, with the ways on. */
+  async function showChanged(theirs) {
     await history.load();
     conflict.replaceChildren(...await conflictView({
       base, scope, mine: baseVersion, theirs,
@@ -188,12 +206,33 @@ export async function item(view, signal, [ns, group, dataId]) {
     conflict.scrollIntoView({ block: 'nearest' });
   }
 
+  /** A change of the item from its watch: followed when the editor is untouched, else shown as a coming conflict. */
+  async function changedElsewhere(change) {
+    if (change.op === 'snapshot' || change.dataId !== dataId || change.version <= (baseVersion ?? 0)) return;
+    if (change.op === 'delete') {
+      baseVersion = null;
+      deleted = true;
+      showVersion();
+      status.error(new Error(`The item was deleted meanwhile (version ${change.version}). Publishing creates it again.`));
+      await history.load();
+    } else if (change.content === text.value) {
+      // This page's own publish or rollback, or the same text from elsewhere: nothing to tell.
+    } else if (text.value === loaded) {
+      await reload();
+      status.show(`Version ${change.version} was published meanwhile; the editor shows it.`);
+    } else {
+      status.error(new Error(`Version ${change.version} was published while you edited ${baseVersion ? `version ${baseVersion}` : 'a new item'}. `
+        + 'Your text is still here; publishing it as it is would be refused. Below is what changed.'));
+      await showChanged(change.version);
+    }
+  }
+
   async function reload() {
     const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
     baseVersion = Number(response.headers.get('x-config-version'));
     formatSelect.value = response.headers.get('x-config-format') ?? formatSelect.value;
     text.setFormat(formatSelect.value);
-    text.setValue(await response.text());
+    text.setValue(loaded = await response.text());
     conflict.replaceChildren();
     showVersion();
     await history.load();

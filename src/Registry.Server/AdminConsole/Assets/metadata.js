@@ -1,6 +1,6 @@
 // A service's metadata document (protocols, weights, tags, properties): the config editor's JSON editing, saved with
 // If-Match, and the same history, diffs and rollback.
-import { ApiError, can, getJson, query, send } from './api.js';
+import { ApiError, can, getJson, query, send, watch } from './api.js';
 import { el, heading, messages, route } from './ui.js';
 import { editor } from './editor.js';
 import { conflictMessage, conflictView, historySection } from './versions.js';
@@ -32,6 +32,9 @@ export async function document(view, signal, [ns, group, service]) {
   const version = el('p');
   const conflict = el('div', { class: 'conflict' });
   let baseVersion = null;
+  // The text as last read: an editor nobody has touched follows the document's changes.
+  let loaded = '';
+  let saving = false;
 
   const text = editor({ id: 'metadata-content', label: `Metadata document of ${service}`, format: 'json', readOnly: !writable, onChange: check });
   const history = historySection({ base, scope, ns, onRolledBack: load });
@@ -67,7 +70,7 @@ export async function document(view, signal, [ns, group, service]) {
     }
     baseVersion = current?.version ?? null;
     const shown = Object.fromEntries(editable.map(key => [key, current ? current[key] : empty[key]]));
-    text.setValue(JSON.stringify(shown, null, 2));
+    text.setValue(loaded = JSON.stringify(shown, null, 2));
     conflict.replaceChildren();
     version.textContent = baseVersion ? `Version ${baseVersion}, by ${current.author}.` : 'No document yet: saving creates one.';
     check();
@@ -77,6 +80,7 @@ export async function document(view, signal, [ns, group, service]) {
   async function save() {
     if (!check()) return;
     conflict.replaceChildren();
+    saving = true;
     try {
       const response = await send(`${base}${query(scope)}`, {
         method: 'PUT', body: text.value, type: 'application/json',
@@ -86,25 +90,49 @@ export async function document(view, signal, [ns, group, service]) {
       status.show(`Saved version ${saved.version}.`);
       await load();
     } catch (error) {
-      if (error.status === 412) {
-        status.error(new Error(conflictMessage(error.problem, baseVersion)));
-        const theirs = error.problem?.currentVersion;
-        if (theirs) {
-          conflict.replaceChildren(...await conflictView({
-            base, scope, mine: baseVersion, theirs,
-            overwrite: async () => {
-              baseVersion = theirs;
-              await save();
-            },
-            discard: load,
-          }));
-          conflict.scrollIntoView({ block: 'nearest' });
-        }
-      } else {
+      if (error.status !== 412) {
         status.error(error);
+      } else {
+        status.error(new Error(conflictMessage(error.problem, baseVersion)));
+        if (error.problem?.currentVersion) await showChanged(error.problem.currentVersion);
       }
+    } finally {
+      saving = false;
+    }
+  }
+
+  /** What changed between the version this text started from and <theirs>, with the ways on. */
+  async function showChanged(theirs) {
+    await history.load();
+    conflict.replaceChildren(...await conflictView({
+      base, scope, mine: baseVersion, theirs,
+      overwrite: async () => {
+        baseVersion = theirs;
+        await save();
+      },
+      discard: load,
+    }));
+    conflict.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** A save from elsewhere, from the service's watch: followed when the editor is untouched, else shown as a coming conflict. */
+  async function changedElsewhere(change) {
+    if (saving || change.version <= (baseVersion ?? 0)) return;
+    if (text.value === loaded) {
+      await load();
+      status.show(`Version ${change.version} was saved meanwhile; the editor shows it.`);
+    } else if (change.op === 'delete') {
+      baseVersion = null;
+      status.error(new Error(`The document was deleted meanwhile (version ${change.version}). Saving creates it again.`));
+    } else {
+      status.error(new Error(`Version ${change.version} was saved while you edited ${baseVersion ? `version ${baseVersion}` : 'a new document'}. `
+        + 'Your text is still here; saving it as it is would be refused. Below is what changed.'));
+      await showChanged(change.version);
     }
   }
 
   await load();
+  watch(`/v1/services/${encodeURIComponent(service)}/watch${query(scope)}`, (name, data) => {
+    if (name === 'metadata') changedElsewhere(JSON.parse(data)).catch(error => status.error(error));
+  }, signal);
 }

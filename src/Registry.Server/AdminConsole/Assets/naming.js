@@ -1,19 +1,7 @@
 // Naming: the tree of namespaces, groups and services with their counts, and a page per service with its instances,
 // their leases and the admin actions on them. Both follow the registry's watch streams.
-import { can, failed, getJson, query, sendJson, watch } from './api.js';
+import { can, failed, follow, getJson, query, sendJson } from './api.js';
 import { cell, confirmAction, el, formatTime, heading, messages, relative, route, table } from './ui.js';
-
-/** Runs load() now, and again (once per burst) whenever an event arrives on any of the streams. */
-function follow(paths, load, signal) {
-  let pending = null;
-  for (const path of paths) {
-    watch(path, () => {
-      clearTimeout(pending);
-      pending = setTimeout(() => load().catch(failed), 150);
-    }, signal);
-  }
-  signal.addEventListener('abort', () => clearTimeout(pending));
-}
 
 export async function tree(view, signal) {
   const search = el('input', { id: 'search', type: 'search', placeholder: 'name, group or namespace', autocomplete: 'off' });
