@@ -20,14 +20,14 @@ public sealed class MetadataPageTests(ConsoleFixture console) : IClassFixture<Co
         await content.FillAsync("{ \"protocols\": [{ \"name\": \"grpc\", \"port\": 9090 }], \"defaultWeight\": 4,,}");
         await Assertions.Expect(page.Locator("#verdict")).ToContainTextAsync("Line 1, column");
         await content.FillAsync("{ \"protocols\": [{ \"name\": \"grpc\", \"port\": 0 }] }");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("protocols[0].port");
 
         await content.FillAsync("{ \"protocols\": [{ \"name\": \"grpc\", \"port\": 9090 }], \"defaultWeight\": 4 }");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Saved version 1.")).ToBeVisibleAsync();
         await content.FillAsync("{ \"protocols\": [{ \"name\": \"grpc\", \"port\": 9191 }], \"defaultWeight\": 4 }");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Saved version 2.")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Show differences" }).ClickAsync();
         await Assertions.Expect(page.Locator(".diff-view tr.changed")).ToContainTextAsync("9191");
@@ -68,7 +68,7 @@ public sealed class MetadataPageTests(ConsoleFixture console) : IClassFixture<Co
         await PutAsync(http, "meanwhile", """{"defaultWeight":2}""");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Version 2 was saved while you edited version 1.");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not saved: version 2 was saved while you edited version 1");
         await Assertions.Expect(page.Locator(".conflict tr.changed")).ToContainTextAsync("2");

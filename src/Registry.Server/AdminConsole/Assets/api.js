@@ -89,10 +89,11 @@ export function query(values) {
 }
 
 /**
- * Follows a server-sent event stream until <signal> aborts: each event goes to onEvent(name, data); a dropped
- * stream is opened again after a pause, resuming after the last event id it saw.
+ * Follows a server-sent event stream until <signal> aborts: each event goes to onEvent(name, data), and onOpen()
+ * runs each time the stream opens; a dropped stream is opened again after a pause, resuming after the last event
+ * id it saw.
  */
-export function watch(path, onEvent, signal) {
+export function watch(path, onEvent, signal, onOpen = () => {}) {
   let lastId = null;
   (async () => {
     while (!signal.aborted) {
@@ -106,6 +107,7 @@ export function watch(path, onEvent, signal) {
           return;
         }
         if (!response.ok) throw new Error(`watch answered ${response.status}`);
+        onOpen();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -138,14 +140,18 @@ export function watch(path, onEvent, signal) {
   })();
 }
 
-/** Runs load() again, once per burst, whenever an event arrives on any of the streams, until <signal> aborts. */
+/**
+ * Runs load() again, once per burst, whenever an event arrives on any of the streams, until <signal> aborts; and
+ * each time a stream (re)opens, for what changed between the page's read, or a dropped stream, and that moment.
+ */
 export function follow(paths, load, signal) {
   let pending = null;
+  const again = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => load().catch(failed), 150);
+  };
   for (const path of paths) {
-    watch(path, () => {
-      clearTimeout(pending);
-      pending = setTimeout(() => load().catch(failed), 150);
-    }, signal);
+    watch(path, again, signal, again);
   }
   signal.addEventListener('abort', () => clearTimeout(pending));
 }

@@ -3,7 +3,7 @@
 import { ApiError, can, follow, getJson, query, send, watch } from './api.js';
 import { cell, el, formatTime, heading, messages, route, table } from './ui.js';
 import { editor } from './editor.js';
-import { conflictMessage, conflictView, historySection } from './versions.js';
+import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
 const formats = ['text', 'json', 'yaml', 'properties', 'xml'];
 
@@ -132,7 +132,8 @@ export async function item(view, signal, [ns, group, dataId]) {
   const versions = await history.load();
   deleted = !baseVersion && versions.length > 0;
   showVersion();
-  watch(`/v1/configs/watch${query({ ...scope, dataId })}`, (name, data) => {
+  // The watch starts with the item as it is then (a snapshot), so nothing published since the read above is missed.
+  watch(`/v1/configs/watch${query({ ...scope, dataId, snapshot: true })}`, (name, data) => {
     if (name === 'config') changedElsewhere(JSON.parse(data)).catch(error => status.error(error));
   }, signal);
   if (writable) check();
@@ -193,23 +194,22 @@ export async function item(view, signal, [ns, group, dataId]) {
   }
 
   /** What changed between the version this text started from and <theirs>, with the ways on. */
-  async function showChanged(theirs) {
-    await history.load();
-    conflict.replaceChildren(...await conflictView({
-      base, scope, mine: baseVersion, theirs,
+  function showChanged(theirs) {
+    return showChanges({
+      into: conflict, history, base, scope, mine: baseVersion, theirs,
       overwrite: async () => {
         baseVersion = theirs;
         await publishContent();
       },
       discard: reload,
-    }));
-    conflict.scrollIntoView({ block: 'nearest' });
+    });
   }
 
   /** A change of the item from its watch: followed when the editor is untouched, else shown as a coming conflict. */
   async function changedElsewhere(change) {
-    if (change.op === 'snapshot' || change.dataId !== dataId || change.version <= (baseVersion ?? 0)) return;
-    if (change.op === 'delete') {
+    if (change.dataId !== dataId || change.version <= (baseVersion ?? 0)) return;
+    if (change.content === null || change.content === undefined) {
+      if (!baseVersion) return;
       baseVersion = null;
       deleted = true;
       showVersion();
@@ -221,8 +221,7 @@ export async function item(view, signal, [ns, group, dataId]) {
       await reload();
       status.show(`Version ${change.version} was published meanwhile; the editor shows it.`);
     } else {
-      status.error(new Error(`Version ${change.version} was published while you edited ${baseVersion ? `version ${baseVersion}` : 'a new item'}. `
-        + 'Your text is still here; publishing it as it is would be refused. Below is what changed.'));
+      status.error(new Error(changedMessage(change.version, baseVersion, 'published')));
       await showChanged(change.version);
     }
   }

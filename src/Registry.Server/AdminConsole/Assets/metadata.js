@@ -3,7 +3,7 @@
 import { ApiError, can, getJson, query, send, watch } from './api.js';
 import { el, heading, messages, route } from './ui.js';
 import { editor } from './editor.js';
-import { conflictMessage, conflictView, historySection } from './versions.js';
+import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
 const editable = ['protocols', 'defaultWeight', 'instanceWeights', 'tags', 'properties'];
 const empty = { protocols: [], defaultWeight: null, instanceWeights: {}, tags: [], properties: {} };
@@ -102,17 +102,15 @@ export async function document(view, signal, [ns, group, service]) {
   }
 
   /** What changed between the version this text started from and <theirs>, with the ways on. */
-  async function showChanged(theirs) {
-    await history.load();
-    conflict.replaceChildren(...await conflictView({
-      base, scope, mine: baseVersion, theirs,
+  function showChanged(theirs) {
+    return showChanges({
+      into: conflict, history, base, scope, mine: baseVersion, theirs,
       overwrite: async () => {
         baseVersion = theirs;
         await save();
       },
       discard: load,
-    }));
-    conflict.scrollIntoView({ block: 'nearest' });
+    });
   }
 
   /** A save from elsewhere, from the service's watch: followed when the editor is untouched, else shown as a coming conflict. */
@@ -125,14 +123,14 @@ export async function document(view, signal, [ns, group, service]) {
       baseVersion = null;
       status.error(new Error(`The document was deleted meanwhile (version ${change.version}). Saving creates it again.`));
     } else {
-      status.error(new Error(`Version ${change.version} was saved while you edited ${baseVersion ? `version ${baseVersion}` : 'a new document'}. `
-        + 'Your text is still here; saving it as it is would be refused. Below is what changed.'));
+      status.error(new Error(changedMessage(change.version, baseVersion, 'saved')));
       await showChanged(change.version);
     }
   }
 
   await load();
-  watch(`/v1/services/${encodeURIComponent(service)}/watch${query(scope)}`, (name, data) => {
+  // The watch starts with the document as it is then (a snapshot), so nothing saved since the read above is missed.
+  watch(`/v1/services/${encodeURIComponent(service)}/watch${query({ ...scope, snapshot: true })}`, (name, data) => {
     if (name === 'metadata') changedElsewhere(JSON.parse(data)).catch(error => status.error(error));
   }, signal);
 }

@@ -12,21 +12,6 @@ export async function tree(view, signal) {
   let current = null;
   const watched = new Set();
 
-  function beat(instance) {
-    const at = leases.get(instance.id)?.lastHeartbeatAt;
-    return instance.ephemeral && at ? el('time', { datetime: at, title: formatTime(at) }, relative(at)) : '—';
-  }
-
-  // Only the time cells change between revisions: updated in place, so focus stays where the user left it.
-  function renderLeases() {
-    for (const row of instances.querySelectorAll('tr[data-id]')) {
-      const instance = list.instances.find(i => i.id === row.dataset.id);
-      if (!instance) continue;
-      row.querySelector('td.beat').replaceChildren(beat(instance));
-      row.querySelector('td.lease').replaceChildren(lease(instance));
-    }
-  }
-
   function render() {
     const term = search.value.trim().toLowerCase();
     const sections = [];

@@ -134,20 +134,21 @@ export function historySection({ base, scope, ns, onRolledBack }) {
 }
 
 /**
- * What to show when a save is refused because someone saved first (412): what changed between the version the
- * user started from and the current one, and the two ways on: save over it, or take the current version.
+ * Shows in <into> what changed between the version the user started from (<mine>) and one saved elsewhere
+ * (<theirs>), with the two ways on: save over it, or take the current version; the history is read again.
  */
-export async function conflictView({ base, scope, mine, theirs, overwrite, discard }) {
+export async function showChanges({ into, history, base, scope, mine, theirs, overwrite, discard }) {
+  await history.load();
   const unified = mine
     ? await (await send(`${base}/diff${query({ ...scope, from: mine, to: theirs })}`, { accept: 'text/plain' })).text()
     : '';
-  return [
+  into.replaceChildren(
     el('h3', {}, 'Changed meanwhile'),
     mine ? diffTable(unified, `Version ${mine} (you started here)`, `Version ${theirs} (current)`) : null,
     el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: overwrite }, `Save mine over version ${theirs}`),
-      el('button', { type: 'button', onclick: discard }, `Discard mine and load version ${theirs}`)),
-  ];
+      el('button', { type: 'button', onclick: discard }, `Discard mine and load version ${theirs}`)));
+  into.scrollIntoView({ block: 'nearest' });
 }
 
 /** The message of a refused save (412): who won, and that the user's text is kept. */
@@ -156,4 +157,11 @@ export function conflictMessage(problem, mine) {
   return theirs
     ? `Not saved: version ${theirs} was saved while you edited ${mine ? `version ${mine}` : 'a new item'}. Your text is still here; below is what changed meanwhile.`
     : `Not saved: ${problem?.detail ?? 'it changed while you edited it.'}`;
+}
+
+/** The message of a save from elsewhere seen live while the user has changes: <verb> is 'published' or 'saved'. */
+export function changedMessage(theirs, mine, verb) {
+  const infinitive = verb === 'published' ? 'publishing' : 'saving';
+  return `Version ${theirs} was ${verb} while you edited ${mine ? `version ${mine}` : 'a new one'}. Your text is still here; `
+    + `${infinitive} it as it is would be refused. Below is what changed.`;
 }
