@@ -34,11 +34,14 @@ internal static class ConfigAddressRules
             .NotEqual(ReservedDataId).WithMessage($"'{{PropertyName}}' cannot be '{ReservedDataId}': that path watches configs.");
     }
 
+    /// <summary>One of the formats the registry knows (text, json, yaml, properties, xml), in any case.</summary>
+    public static IRuleBuilderOptions<T, string?> KnownFormat<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(ConfigFormat.IsKnown).WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
+
     /// <summary>A known format, and content valid for it (a failure carries its line and column where the format has them).</summary>
     public static void ValidateConfigContent<T>(this AbstractValidator<T> validator) where T : IConfigContent
     {
-        validator.RuleFor(c => c.Format).Must(ConfigFormat.IsKnown)
-            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
+        validator.RuleFor(c => c.Format).KnownFormat();
         validator.RuleFor(c => c.Content).Custom((content, context) =>
         {
             var format = context.InstanceToValidate.Format;

@@ -16,8 +16,7 @@ internal sealed class ListConfigsValidator : AbstractValidator<ListConfigsQuery>
     {
         RuleFor(q => q.Namespace).ValidName(NameRules.NamespaceMaxLength);
         RuleFor(q => q.Group).ValidGroupOrAny();
-        RuleFor(q => q.Format).Must(ConfigFormat.IsKnown).When(q => q.Format is not null)
-            .WithMessage($"'{{PropertyName}}' must be one of {string.Join(", ", ConfigFormat.Names)}.");
+        RuleFor(q => q.Format).KnownFormat().When(q => q.Format is not null);
         this.ValidatePaging();
     }
 }

@@ -45,7 +45,7 @@ function describe(status, problem) {
   return [problem.title, fields.length > 0 ? fields.join(' ') : problem.detail].filter(Boolean).join(' ');
 }
 
-export function headers(extra = {}) {
+function headers(extra = {}) {
   const all = { ...extra };
   if (session.token) all.authorization = `Bearer ${session.token}`;
   return all;
