@@ -39,6 +39,8 @@ public sealed class MetadataPageTests(ConsoleFixture console) : IClassFixture<Co
         Assert.Contains("\"port\":9090", await http.GetStringAsync("/v1/services/pay/metadata", Ct), StringComparison.Ordinal);
         var instances = await http.GetStringAsync("/v1/services/pay/instances", Ct);
         Assert.Contains("\"effectiveWeight\":4", instances, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Link, new() { Name = "pay", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr", new() { HasText = "10.3.0.1:80" })).ToContainTextAsync("4 (service default)");
     }
 
     [Fact]

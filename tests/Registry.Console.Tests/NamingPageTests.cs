@@ -92,6 +92,15 @@ public sealed class NamingPageTests(ConsoleFixture console) : IClassFixture<Cons
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Set weight" }).ClickAsync();
         await Assertions.Expect(first).ToContainTextAsync("7 (its own)");
 
+        // The metadata document overrides it; the page says so, and what the instance's own weight is.
+        using (var overridden = await http.PutAsync("/v1/services/admin-actions/metadata", new StringContent(
+            """{"instanceWeights":{"10.2.0.1#80#DEFAULT":9}}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken))
+        {
+            overridden.EnsureSuccessStatusCode();
+        }
+
+        await Assertions.Expect(first).ToContainTextAsync("9 (metadata override; its own 7)");
+
         Assert.Equal(0, await first.GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).CountAsync());
         await persistent.GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Mark unhealthy" }).ClickAsync();

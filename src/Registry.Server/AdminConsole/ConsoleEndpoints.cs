@@ -31,7 +31,7 @@ internal static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
     {
         // "/console" and "/console/" are the page itself; its assets are named by absolute paths.
-        app.MapGet("/console/{**asset}", Serve).ExcludeFromDescription();
+        app.MapMethods("/console/{**asset}", [HttpMethods.Get, HttpMethods.Head], Serve).ExcludeFromDescription();
         return app;
     }
 

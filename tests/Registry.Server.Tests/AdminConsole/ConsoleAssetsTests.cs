@@ -29,6 +29,18 @@ public sealed class ConsoleAssetsTests
     }
 
     [Fact]
+    public async Task Asset_Head_AnswersWithoutABody()
+    {
+        await using var app = new RegistryApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/console/"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task Asset_WithItsETag_Returns304()
     {
         await using var app = new RegistryApp();

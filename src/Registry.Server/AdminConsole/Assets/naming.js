@@ -105,6 +105,13 @@ export async function service(view, signal, [ns, group, name]) {
     return `unhealthy ${relative(found.unhealthyAt)}, evicted ${relative(found.evictAt)}${found.owner ? `; node ${found.owner}` : ''}`;
   }
 
+  /** The weight selection uses and why; the instance's own when something else overrides it. */
+  function weight(instance) {
+    const why = weightSources[instance.weightSource] ?? instance.weightSource;
+    const own = instance.weightSource !== 'instance' && instance.weight !== null ? `; its own ${instance.weight}` : '';
+    return `${instance.effectiveWeight} (${why}${own})`;
+  }
+
   function beat(instance) {
     const at = leases.get(instance.id)?.lastHeartbeatAt;
     return instance.ephemeral && at ? el('time', { datetime: at, title: formatTime(at) }, relative(at)) : '—';
@@ -129,7 +136,7 @@ export async function service(view, signal, [ns, group, name]) {
         cell(instance.cluster),
         cell(instance.healthy ? 'Healthy' : 'Unhealthy', instance.healthy ? 'healthy' : 'unhealthy'),
         cell(instance.enabled ? 'Yes' : 'No — disabled', instance.enabled ? null : 'unhealthy'),
-        cell(`${instance.effectiveWeight} (${weightSources[instance.weightSource] ?? instance.weightSource})`, 'count'),
+        cell(weight(instance), 'count'),
         cell(beat(instance), 'beat'),
         cell(lease(instance), 'lease'),
         cell(Object.keys(instance.metadata).length === 0 ? '—'
