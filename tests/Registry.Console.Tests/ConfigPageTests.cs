@@ -23,7 +23,7 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         await page.GetByLabel("Format").SelectOptionAsync("yaml");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await page.GetByLabel("Data id", new() { Exact = true }).FillAsync("list-");
-        await page.GetByLabel("Group", new() { Exact = true }).FillAsync("peo");
+        await page.GetByLabel("Group", new() { Exact = true }).FillAsync("people");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows).ToContainTextAsync("list-users.yaml");
         await page.GetByLabel("Group", new() { Exact = true }).FillAsync("");
@@ -34,6 +34,24 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         // Live: the list follows the namespace's config watch.
         await ConsoleFixture.PublishAsync(http, "list-late.yaml", "a: 1\n");
         await Assertions.Expect(rows).ToHaveCountAsync(4);
+    }
+
+    [Fact]
+    public async Task List_ManyItems_IsPaged()
+    {
+        using var http = console.Client();
+        (await http.PutAsync("/v1/namespaces/paged", null, Ct)).EnsureSuccessStatusCode();
+        await Task.WhenAll(Enumerable.Range(1, 101).Select(i => ConsoleFixture.PublishAsync(http, $"item-{i:D3}.txt", "x", "?namespace=paged")));
+        var page = await console.OpenAsync("/console/#/config?namespace=paged");
+        var rows = page.Locator("tbody tr");
+
+        await Assertions.Expect(page.GetByText("101 items in namespace paged.")).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(100);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Page 2 of 2")).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToContainTextAsync("item-101.txt");
     }
 
     [Fact]

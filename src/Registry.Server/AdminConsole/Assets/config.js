@@ -1,7 +1,7 @@
 // Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
 // the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
 import { ApiError, can, follow, getJson, query, send, watch } from './api.js';
-import { cell, el, formatTime, heading, messages, route, table } from './ui.js';
+import { cell, el, formatTime, heading, messages, pager, route, table } from './ui.js';
 import { editor } from './editor.js';
 import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
@@ -18,11 +18,16 @@ export async function list(view, signal, _, parameters) {
   const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
   const namespace = el('select', { id: 'config-namespace' }, await namespaceOptions(ns));
   const dataId = el('input', { id: 'config-search', type: 'search', value: parameters.get('search') ?? '', autocomplete: 'off' });
-  const group = el('input', { id: 'config-group', type: 'search', value: parameters.get('group') ?? '', autocomplete: 'off', placeholder: 'every group' });
+  const group = el('input', { id: 'config-group', type: 'search', value: parameters.get('group') ?? '', autocomplete: 'off',
+    placeholder: 'every group', list: 'config-groups' });
+  const groups = el('datalist', { id: 'config-groups' });
+  const seenGroups = new Set();
   const format = el('select', { id: 'config-format' }, el('option', { value: '' }, 'any'),
     formats.map(f => el('option', { value: f, selected: f === parameters.get('format') }, f)));
   const summary = el('p', { 'aria-live': 'polite' });
   const results = el('div');
+  const pages = el('div', { class: 'actions' });
+  let page = 1;
   const status = messages();
 
   const create = can('write', ns)
@@ -40,19 +45,27 @@ export async function list(view, signal, _, parameters) {
   view.replaceChildren(heading('Config'),
     el('form', { class: 'filters', role: 'search', onsubmit: event => event.preventDefault() },
       field('config-namespace', 'Namespace', namespace), field('config-search', 'Data id', dataId),
-      field('config-group', 'Group', group), field('config-format', 'Format', format)),
-    create, status.element, summary, results);
+      field('config-group', 'Group', group), groups, field('config-format', 'Format', format)),
+    create, status.element, summary, results, pages);
 
   let pending = null;
   async function load() {
     try {
-      const searchedGroup = group.value.trim();
-      const page = await getJson(`/v1/configs${query({ namespace: namespace.value, group: '*', search: dataId.value.trim(), format: format.value, pageSize: 1000 })}`);
-      // The API filters one group exactly; a part of a group's name is matched here.
-      const items = page.items.filter(item => !searchedGroup || item.group.toLowerCase().includes(searchedGroup.toLowerCase()));
-      summary.textContent = `${items.length} item${items.length === 1 ? '' : 's'} in namespace ${namespace.value}.`;
+      const found = await getJson(`/v1/configs${query({
+        namespace: namespace.value, group: group.value.trim() || '*', search: dataId.value.trim(), format: format.value, page, pageSize: 100,
+      })}`);
+      // The groups seen so far are offered as the group field's suggestions.
+      for (const item of found.items.filter(item => !seenGroups.has(item.group))) {
+        seenGroups.add(item.group);
+        groups.append(el('option', { value: item.group }));
+      }
+      summary.textContent = `${found.total} item${found.total === 1 ? '' : 's'} in namespace ${namespace.value}.`;
+      pages.replaceChildren(...(found.total > 100 ? pager(page, found.total, 100, to => {
+        page = to;
+        load();
+      }) : []));
       results.replaceChildren(table(null, ['Data id', 'Group', 'Format', 'Version', 'Size', 'Author', 'Updated'],
-        items.map(item => el('tr', {},
+        found.items.map(item => el('tr', {},
           el('th', { scope: 'row' }, el('a', { href: route('config', item.namespace, item.group, item.dataId) }, item.dataId)),
           cell(item.group), cell(item.format), cell(String(item.version), 'count'), cell(`${item.size} B`, 'count'),
           cell(item.author), cell(formatTime(item.updatedAt))))));
@@ -63,6 +76,7 @@ export async function list(view, signal, _, parameters) {
   }
   for (const control of [namespace, dataId, group, format]) {
     control.addEventListener('input', () => {
+      page = 1;
       clearTimeout(pending);
       pending = setTimeout(load, 200);
     });

@@ -104,7 +104,7 @@ async function route(navigated = false) {
     await page.render(view, signal, parts.slice(1), new URLSearchParams(search ?? ''));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      await start();
+      await expired();
       return;
     }
     view.replaceChildren(heading('Something went wrong'), el('p', { class: 'message error', role: 'alert' }, error.message));
@@ -133,14 +133,23 @@ async function health() {
   }
 }
 
+/**
+ * The token was refused: forget it and ask for another. Several reads can find out at once (a page's request, a
+ * watch, a timer); the first one handles it.
+ */
+async function expired() {
+  if (!session.token) return;
+  signOut();
+  await identify();
+  signInPage(noLongerAccepted);
+}
+
 async function start() {
   try {
     await identify();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      signOut();
-      await identify();
-      signInPage(noLongerAccepted);
+      await expired();
       return;
     }
     throw error;
@@ -151,7 +160,7 @@ async function start() {
 window.addEventListener('hashchange', () => route(true));
 // A token revoked or expired while a page follows the registry: back to sign-in.
 window.addEventListener(failureEvent, event => {
-  if (event.detail instanceof ApiError && event.detail.status === 401) start();
+  if (event.detail instanceof ApiError && event.detail.status === 401) expired();
 });
 health();
 setInterval(health, 10000);

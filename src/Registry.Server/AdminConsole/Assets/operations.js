@@ -1,6 +1,6 @@
 // Operations: namespaces, tokens (created, shown once, revoked), the audit log with its filters, and backups.
 import { can, getJson, query, send, sendJson } from './api.js';
-import { cell, confirmAction, el, formatTime, heading, messages, table } from './ui.js';
+import { cell, confirmAction, el, formatTime, heading, messages, pager, table } from './ui.js';
 
 const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
 
@@ -123,7 +123,7 @@ export async function tokens(view) {
 export async function audit(view) {
   const status = messages();
   const results = el('div');
-  const pager = el('div', { class: 'actions' });
+  const pages = el('div', { class: 'actions' });
   let page = 1;
   const form = el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter the audit log', onsubmit: event => {
     event.preventDefault();
@@ -138,7 +138,7 @@ export async function audit(view) {
   field('audit-from', 'From', el('input', { id: 'audit-from', type: 'datetime-local' })),
   field('audit-to', 'To', el('input', { id: 'audit-to', type: 'datetime-local' })),
   el('button', { type: 'submit', class: 'primary' }, 'Filter'));
-  view.replaceChildren(heading('Audit log'), form, status.element, results, pager);
+  view.replaceChildren(heading('Audit log'), form, status.element, results, pages);
 
   const value = id => form.querySelector(`#${id}`).value.trim();
   const time = id => value(id) ? new Date(value(id)).toISOString() : '';
@@ -155,11 +155,10 @@ export async function audit(view) {
           cell(formatTime(entry.time)), cell(entry.actor), cell(entry.address ?? ''), cell(entry.action),
           cell(entry.namespace ?? ''), cell(entry.target ?? ''), cell(entry.outcome, entry.outcome === 'ok' ? null : 'unhealthy'),
           cell(entry.detail ?? '')))));
-      const pages = Math.max(1, Math.ceil(found.total / 50));
-      pager.replaceChildren(
-        el('button', { type: 'button', disabled: page <= 1, onclick: () => { page--; load(); } }, 'Newer'),
-        el('span', {}, ` Page ${page} of ${pages} `),
-        el('button', { type: 'button', disabled: page >= pages, onclick: () => { page++; load(); } }, 'Older'));
+      pages.replaceChildren(...pager(page, found.total, 50, to => {
+        page = to;
+        load();
+      }, ['Newer', 'Older']));
       status.clear();
     } catch (error) {
       status.error(error);

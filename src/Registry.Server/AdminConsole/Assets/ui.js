@@ -97,3 +97,13 @@ export function route(...parts) {
 export function heading(text) {
   return el('h2', { id: 'page-title', tabindex: '-1' }, text);
 }
+
+/** Previous and next buttons around "Page n of m"; go(page) shows another page. */
+export function pager(page, total, size, go, [previous, next] = ['Previous', 'Next']) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  return [
+    el('button', { type: 'button', disabled: page <= 1, onclick: () => go(page - 1) }, previous),
+    el('span', {}, ` Page ${page} of ${pages} `),
+    el('button', { type: 'button', disabled: page >= pages, onclick: () => go(page + 1) }, next),
+  ];
+}
