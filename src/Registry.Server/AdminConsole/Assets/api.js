@@ -69,6 +69,19 @@ export async function send(path, { method = 'GET', body, type, accept = 'applica
   throw new ApiError(response.status, problem);
 }
 
+/**
+ * For a view that reads again on every change: run(read) resolves to what read() resolves to, or to undefined when
+ * a newer run started meanwhile, so an older answer that arrives late never replaces a newer one.
+ */
+export function newestOnly() {
+  let latest = 0;
+  return async read => {
+    const ticket = ++latest;
+    const value = await read();
+    return ticket === latest ? value : undefined;
+  };
+}
+
 export async function getJson(path) {
   return (await send(path)).json();
 }

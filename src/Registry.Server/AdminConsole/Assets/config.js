@@ -1,7 +1,7 @@
 // Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
 // the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
-import { ApiError, can, follow, getJson, query, send, watch } from './api.js';
-import { cell, el, formatTime, heading, messages, pager, route, table } from './ui.js';
+import { ApiError, can, follow, getJson, newestOnly, query, send, watch } from './api.js';
+import { cell, el, formatTime, heading, keepFocus, messages, pager, route, table } from './ui.js';
 import { editor } from './editor.js';
 import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
@@ -49,11 +49,13 @@ export async function list(view, signal, _, parameters) {
     create, status.element, summary, results, pages);
 
   let pending = null;
+  const read = newestOnly();
   async function load() {
     try {
-      const found = await getJson(`/v1/configs${query({
+      const found = await read(() => getJson(`/v1/configs${query({
         namespace: namespace.value, group: group.value.trim() || '*', search: dataId.value.trim(), format: format.value, page, pageSize: 100,
-      })}`);
+      })}`));
+      if (!found) return;
       // The groups seen so far are offered as the group field's suggestions.
       for (const item of found.items.filter(item => !seenGroups.has(item.group))) {
         seenGroups.add(item.group);
@@ -64,11 +66,11 @@ export async function list(view, signal, _, parameters) {
         page = to;
         load();
       }) : []));
-      results.replaceChildren(table(null, ['Data id', 'Group', 'Format', 'Version', 'Size', 'Author', 'Updated'],
+      keepFocus(results, () => results.replaceChildren(table(null, ['Data id', 'Group', 'Format', 'Version', 'Size', 'Author', 'Updated'],
         found.items.map(item => el('tr', {},
           el('th', { scope: 'row' }, el('a', { href: route('config', item.namespace, item.group, item.dataId) }, item.dataId)),
           cell(item.group), cell(item.format), cell(String(item.version), 'count'), cell(`${item.size} B`, 'count'),
-          cell(item.author), cell(formatTime(item.updatedAt))))));
+          cell(item.author), cell(formatTime(item.updatedAt)))))));
       status.clear();
     } catch (error) {
       status.error(error);

@@ -22,7 +22,8 @@ const pages = {
 };
 
 let leaving = new AbortController();
-const noLongerAccepted = 'The token is no longer accepted (revoked or expired). Sign in again.';
+// Why the sign-in shows, until someone signs in: kept, so whichever page asks for the sign-in says it.
+let signInReason = null;
 
 /** Ends what the page on screen follows (its watches and timers) and returns the signal of the next one. */
 function leave() {
@@ -44,17 +45,21 @@ function renderWho() {
     who.replaceChildren(el('span', {}, 'Auth off: every action is allowed.'));
     return;
   }
-  who.replaceChildren(current.token
-    ? el('span', {}, `Signed in as ${current.token.name} (${current.token.roles.join(', ')}; ${current.token.namespaces.join(', ')}) `)
-    : el('span', {}, 'Not signed in '),
-  current.token ? el('button', { type: 'button', onclick: () => {
-    signOut();
-    start();
-  } }, 'Sign out') : null);
+  if (!current.token) {
+    who.replaceChildren(el('span', {}, 'Not signed in'));
+    return;
+  }
+  who.replaceChildren(
+    el('span', {}, `Signed in as ${current.token.name} (${current.token.roles.join(', ')}; ${current.token.namespaces.join(', ')}) `),
+    el('button', { type: 'button', onclick: () => {
+      signOut();
+      start();
+    } }, 'Sign out'));
 }
 
-function signInPage(reason) {
+function signInPage() {
   leave();
+  const reason = signInReason;
   const input = el('input', { id: 'token', type: 'password', required: true, autocomplete: 'off' });
   const error = el('p', { class: 'message error', role: 'alert', hidden: !reason }, reason ?? '');
   const form = el('form', { class: 'stacked sign-in', onsubmit: async event => {
@@ -62,6 +67,7 @@ function signInPage(reason) {
     signIn(input.value.trim());
     try {
       await identify();
+      signInReason = null;
       await route();
     } catch (problem) {
       signOut();
@@ -140,8 +146,9 @@ async function health() {
 async function expired() {
   if (!session.token) return;
   signOut();
+  signInReason = 'The token is no longer accepted (revoked or expired). Sign in again.';
   await identify();
-  signInPage(noLongerAccepted);
+  signInPage();
 }
 
 async function start() {

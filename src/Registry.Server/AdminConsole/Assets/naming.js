@@ -1,7 +1,7 @@
 // Naming: the tree of namespaces, groups and services with their counts, and a page per service with its instances,
 // their leases and the admin actions on them. Both follow the registry's watch streams.
-import { can, failed, follow, getJson, query, sendJson } from './api.js';
-import { cell, confirmAction, el, formatTime, heading, messages, relative, route, table } from './ui.js';
+import { can, failed, follow, getJson, newestOnly, query, sendJson } from './api.js';
+import { cell, confirmAction, el, formatTime, heading, keepFocus, messages, relative, route, table } from './ui.js';
 
 export async function tree(view, signal) {
   const search = el('input', { id: 'search', type: 'search', placeholder: 'name, group or namespace', autocomplete: 'off' });
@@ -31,12 +31,15 @@ export async function tree(view, signal) {
         el('h3', {}, `${ns.id} — ${ns.healthyCount} of ${ns.instanceCount} instances healthy`),
         table(null, ['Group', 'Service', 'Clusters (healthy/all)', 'Instances', 'Healthy'], rows)));
     }
-    content.replaceChildren(...sections);
+    keepFocus(content, () => content.replaceChildren(...sections));
     summary.textContent = `${count} service${count === 1 ? '' : 's'} at revision ${current.revision}${term ? ` matching “${term}”` : ''}.`;
   }
 
+  const read = newestOnly();
   async function load() {
-    current = await getJson('/v1/tree');
+    const answer = await read(() => getJson('/v1/tree'));
+    if (!answer) return;
+    current = answer;
     render();
     // One watch per namespace; namespaces created later are watched from the next read of the tree.
     const fresh = current.namespaces.filter(ns => !watched.has(ns.id));
@@ -129,7 +132,7 @@ export async function service(view, signal, [ns, group, name]) {
 
   function render() {
     details.textContent = `Namespace ${ns}, group ${group}: ${list.instances.filter(i => i.healthy).length} of ${list.instances.length} instances healthy, revision ${list.revision ?? '—'}${list.protectThresholdReached ? '; protect threshold reached: unhealthy instances are served too' : ''}.`;
-    instances.replaceChildren(table(`Instances of ${name}`,
+    keepFocus(instances, () => instances.replaceChildren(table(`Instances of ${name}`,
       ['Instance', 'Cluster', 'Health', 'Enabled', 'Weight', 'Last heartbeat', 'Lease', 'Metadata', 'Actions'],
       list.instances.map(instance => el('tr', { 'data-id': instance.id },
         el('th', { scope: 'row' }, `${instance.ip}:${instance.port}`),
@@ -141,14 +144,17 @@ export async function service(view, signal, [ns, group, name]) {
         cell(lease(instance), 'lease'),
         cell(Object.keys(instance.metadata).length === 0 ? '—'
           : el('ul', { class: 'pairs' }, Object.entries(instance.metadata).map(([k, v]) => el('li', {}, `${k}=${v}`)))),
-        cell(actions(instance))))));
+        cell(actions(instance)))))));
   }
 
+  const read = newestOnly();
   async function load() {
-    const [fresh, found] = await Promise.all([
+    const both = await read(() => Promise.all([
       getJson(`${base}/instances${query(scope)}`),
       getJson(`${base}/leases${query(scope)}`),
-    ]);
+    ]));
+    if (!both) return;
+    const [fresh, found] = both;
     list = fresh;
     leases = new Map(found.map(l => [l.id, l]));
     render();

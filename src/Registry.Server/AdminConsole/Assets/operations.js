@@ -1,5 +1,5 @@
 // Operations: namespaces, tokens (created, shown once, revoked), the audit log with its filters, and backups.
-import { can, getJson, query, send, sendJson } from './api.js';
+import { can, getJson, newestOnly, query, send, sendJson } from './api.js';
 import { cell, confirmAction, el, formatTime, heading, messages, pager, table } from './ui.js';
 
 const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
@@ -143,12 +143,14 @@ export async function audit(view) {
   const value = id => form.querySelector(`#${id}`).value.trim();
   const time = id => value(id) ? new Date(value(id)).toISOString() : '';
 
+  const read = newestOnly();
   async function load() {
     try {
-      const found = await getJson(`/v1/audit${query({
+      const found = await read(() => getJson(`/v1/audit${query({
         actor: value('audit-actor'), action: value('audit-action'), namespace: value('audit-namespace'),
         outcome: value('audit-outcome'), from: time('audit-from'), to: time('audit-to'), page, pageSize: 50,
-      })}`);
+      })}`));
+      if (!found) return;
       results.replaceChildren(table(`${found.total} entr${found.total === 1 ? 'y' : 'ies'}, newest first`,
         ['Time', 'Actor', 'From', 'Action', 'Namespace', 'Target', 'Outcome', 'Detail'],
         found.items.map(entry => el('tr', {},

@@ -107,3 +107,19 @@ export function pager(page, total, size, go, [previous, next] = ['Previous', 'Ne
     el('button', { type: 'button', disabled: page >= pages, onclick: () => go(page + 1) }, next),
   ];
 }
+
+/**
+ * Runs render(), which replaces what <container> holds, and puts the focus back on the matching element (same
+ * row, link target and text) when it was inside: a live update never takes the keyboard's place away.
+ */
+export function keepFocus(container, render) {
+  const active = document.activeElement;
+  const key = active && active !== container && container.contains(active) ? focusKey(active) : null;
+  render();
+  if (key === null) return;
+  [...container.querySelectorAll(active.tagName)].find(element => focusKey(element) === key)?.focus({ preventScroll: true });
+}
+
+function focusKey(element) {
+  return [element.closest('[data-id]')?.dataset.id ?? '', element.getAttribute('href') ?? '', element.id, element.textContent].join('|');
+}
