@@ -24,10 +24,11 @@ public sealed class DependencyTests
         ["Metadata"] = ["Infrastructure", "Events", "Log", "Security", "Namespaces", "Documents", "Naming"],
         ["Config"] = ["Infrastructure", "Events", "Log", "Security", "Namespaces", "Documents"],
         ["Health"] = ["Infrastructure", "Log", "Naming"],
+        ["Probes"] = ["Infrastructure", "Log", "Naming"],
         ["Metrics"] = ["Infrastructure", "Events", "Log", "Namespaces", "Documents", "Naming", "Config"],
         ["Compat"] = ["Infrastructure", "Events", "Security", "Namespaces", "Documents", "Naming", "Metadata", "Config"],
         ["Hosting"] = ["Infrastructure", "Events", "Log", "Storage", "Security", "Audit", "Backups", "Namespaces", "Documents", "Naming",
-            "Metadata", "Config", "Health", "Metrics", "Compat"],
+            "Metadata", "Config", "Health", "Probes", "Metrics", "Compat"],
 
         // The console's assets speak to the server over its HTTP API, like any client.
         ["AdminConsole"] = [],

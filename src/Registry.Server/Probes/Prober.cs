@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Registry.Server.Probes;
+
+/// <summary>
+/// Runs one probe against an address. HTTP probes follow no redirect and use no proxy: they reach exactly the
+/// address that was allowed. A probe that takes longer than its timeout fails; none throws.
+/// </summary>
+internal sealed class Prober : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        ConnectTimeout = Timeout.InfiniteTimeSpan,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    public async Task<ProbeResult> ProbeAsync(IPAddress address, int port, ProbeDefinition check, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(check.Timeout);
+        try
+        {
+            return check.Kind == ProbeKind.Tcp
+                ? await ConnectAsync(address, port, bounded.Token)
+                : await GetAsync(address, port, check.Path, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ProbeResult(false, $"no answer within {check.Timeout.TotalMilliseconds:F0} ms");
+        }
+        catch (Exception error) when (error is SocketException or HttpRequestException or IOException)
+        {
+            return new ProbeResult(false, error.Message);
+        }
+    }
+
+    private static async Task<ProbeResult> ConnectAsync(IPAddress address, int port, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+        return new ProbeResult(true, "connected");
+    }
+
+    private async Task<ProbeResult> GetAsync(IPAddress address, int port, string path, CancellationToken cancellationToken)
+    {
+        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{host}:{port}{path}"));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var status = (int)response.StatusCode;
+        return new ProbeResult(status is >= 200 and < 300, $"HTTP {status}");
+    }
+
+    public void Dispose() => _http.Dispose();
+}
