@@ -7,7 +7,7 @@ namespace Registry.Server.Probes;
 /// Runs one probe against an address. HTTP probes follow no redirect and use no proxy: they reach exactly the
 /// address that was allowed. A probe that takes longer than its timeout fails; none throws.
 /// </summary>
-internal sealed class Prober : IDisposable
+internal sealed class Prober : IProbe, IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
