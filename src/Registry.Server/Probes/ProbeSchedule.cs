@@ -17,77 +17,90 @@ internal interface IProbe
 }
 
 /// <summary>
-/// When each instance is probed next, and what its probes decided. Each instance's first probe falls at a point of
-/// its interval fixed by a hash of its key, so thousands of checks spread over the interval instead of firing
-/// together; at most <c>MaxConcurrency</c> probes are in flight, whatever the number of instances.
+/// When each instance is probed next, and what its probes decided. Each instance's probes fall at a point of its
+/// interval fixed by a hash of its key, so thousands of checks spread over the interval instead of firing together;
+/// at most <c>maxConcurrency</c> probes are in flight, whatever the number of instances, and a probe that hangs
+/// holds up no other instance's (an instance is not probed again while its last probe runs). A flip of health goes
+/// to <c>flipped</c> as its probe completes.
 /// </summary>
-internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConcurrency) : IDisposable
+internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConcurrency, Action<ProbeFlip> flipped) : IDisposable
 {
-    private readonly Dictionary<string, (ProbeDefinition Check, long Due, ProbeVerdict Verdict)> _state = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
     /// <summary>
-    /// Probes the targets that are due now and returns the healths that flipped. Targets no longer given are
-    /// forgotten; a target whose check changed starts over.
+    /// Starts the probes of the targets that are due now. Targets no longer given are forgotten; a target whose check
+    /// changed starts over.
     /// </summary>
-    public async Task<IReadOnlyList<ProbeFlip>> RunDueAsync(IReadOnlyCollection<ProbeTarget> targets, CancellationToken cancellationToken)
+    public void RunDue(IReadOnlyCollection<ProbeTarget> targets, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
         var given = new HashSet<string>(StringComparer.Ordinal);
-        var due = new List<(ProbeTarget Target, ProbeVerdict Verdict)>();
         foreach (var target in targets)
         {
             given.Add(target.Key);
-            if (!_state.TryGetValue(target.Key, out var state) || state.Check != target.Check)
+            var interval = Ticks(target.Check.Interval);
+            if (!_entries.TryGetValue(target.Key, out var entry) || entry.Check != target.Check)
             {
-                state = (target.Check, now + Offset(target.Key, target.Check.Interval), new ProbeVerdict(target.Healthy));
+                entry = new Entry(target.Check, now + Offset(target.Key, interval), new ProbeVerdict(target.Healthy));
+                _entries[target.Key] = entry;
             }
 
-            if (state.Due <= now)
+            if (entry.Due > now || entry.Running is { IsCompleted: false })
             {
-                due.Add((target, state.Verdict));
-                state.Due = Math.Max(state.Due + Ticks(target.Check.Interval), now);
+                continue;
             }
 
-            _state[target.Key] = state;
+            // The next due point in this instance's phase: a stall skips the intervals it missed instead of bunching.
+            entry.Due += ((now - entry.Due) / interval + 1) * interval;
+            entry.Running = ProbeAsync(target, entry.Verdict, cancellationToken);
         }
 
-        foreach (var gone in _state.Keys.Where(key => !given.Contains(key)).ToList())
+        foreach (var gone in _entries.Keys.Where(key => !given.Contains(key)).ToList())
         {
-            _state.Remove(gone);
+            _entries.Remove(gone);
         }
-
-        var results = await Task.WhenAll(due.Select(item => ProbeAsync(item.Target, cancellationToken)));
-        var flips = new List<ProbeFlip>();
-        for (var i = 0; i < due.Count; i++)
-        {
-            if (due[i].Verdict.Record(results[i].Passed, due[i].Target.Check) is { } healthy)
-            {
-                flips.Add(new ProbeFlip(due[i].Target.Key, healthy, results[i].Detail));
-            }
-        }
-
-        return flips;
     }
 
-    private async Task<ProbeResult> ProbeAsync(ProbeTarget target, CancellationToken cancellationToken)
+    /// <summary>Completes when every probe started so far has completed.</summary>
+    public Task IdleAsync() => Task.WhenAll(_entries.Values.Select(entry => entry.Running ?? Task.CompletedTask));
+
+    private async Task ProbeAsync(ProbeTarget target, ProbeVerdict verdict, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
+        ProbeResult result;
         try
         {
-            return await probe.ProbeAsync(target.Address, target.Port, target.Check, cancellationToken);
+            result = await probe.ProbeAsync(target.Address, target.Port, target.Check, cancellationToken);
         }
         finally
         {
             _slots.Release();
         }
+
+        // One probe of an instance at a time: its verdict is never counted from two threads.
+        if (verdict.Record(result.Passed, target.Check) is { } healthy)
+        {
+            flipped(new ProbeFlip(target.Key, healthy, result.Detail));
+        }
     }
 
     /// <summary>Where in its interval an instance's probes fall: the same for the same key on every node.</summary>
-    private long Offset(string key, TimeSpan interval) =>
-        (long)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)) % (ulong)Math.Max(1, Ticks(interval)));
+    private static long Offset(string key, long interval) =>
+        (long)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)) % (ulong)Math.Max(1, interval));
 
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+    private long Ticks(TimeSpan span) => Math.Max(1, (long)(span.TotalSeconds * time.TimestampFrequency));
 
     public void Dispose() => _slots.Dispose();
+
+    private sealed class Entry(ProbeDefinition check, long due, ProbeVerdict verdict)
+    {
+        public ProbeDefinition Check { get; } = check;
+
+        public long Due { get; set; } = due;
+
+        public ProbeVerdict Verdict { get; } = verdict;
+
+        public Task? Running { get; set; }
+    }
 }

@@ -16,17 +16,19 @@ public sealed class ProbeScheduleTests
     {
         var time = new FakeTimeProvider();
         var probe = new FakeProbe();
-        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 16);
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 16, _ => { });
         var targets = Targets(2000);
 
         // The first run finds the targets and places each in the interval from now.
-        await schedule.RunDueAsync(targets, Ct);
+        schedule.RunDue(targets, Ct);
+        await schedule.IdleAsync();
         var perSecond = new List<int>();
         for (var second = 1; second <= 10; second++)
         {
             time.Advance(TimeSpan.FromSeconds(1));
             var before = probe.Calls;
-            await schedule.RunDueAsync(targets, Ct);
+            schedule.RunDue(targets, Ct);
+            await schedule.IdleAsync();
             perSecond.Add(probe.Calls - before);
         }
 
@@ -42,18 +44,47 @@ public sealed class ProbeScheduleTests
     {
         var time = new FakeTimeProvider();
         var probe = new FakeProbe();
-        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4);
+        var flips = new List<ProbeFlip>();
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, flips.Add);
         var targets = Targets(1);
 
-        var flips = new List<ProbeFlip>();
         foreach (var passes in new[] { false, false, false, true, true })
         {
             probe.Passes = passes;
             time.Advance(Check.Interval);
-            flips.AddRange(await schedule.RunDueAsync(targets, Ct));
+            schedule.RunDue(targets, Ct);
+            await schedule.IdleAsync();
         }
 
         Assert.Equal([(false, "failed"), (true, "passed")], flips.Select(f => (f.Healthy, f.Detail)));
+    }
+
+    [Fact]
+    public async Task RunDue_AProbeThatHangs_HoldsUpNoOtherInstanceAndIsNotStartedTwice()
+    {
+        var time = new FakeTimeProvider();
+        var probe = new FakeProbe();
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, _ => { });
+        var targets = Targets(50);
+        var hanging = new TaskCompletionSource<ProbeResult>();
+        probe.Hang = targets[0].Address;
+        probe.Hung = hanging.Task;
+        // The others answer at once: each round's probes have completed when RunDue returns.
+        probe.Yields = false;
+        schedule.RunDue(targets, Ct);
+
+        // Three intervals: every other instance probed in each, the hanging one started once.
+        for (var round = 1; round <= 3; round++)
+        {
+            time.Advance(Check.Interval);
+            schedule.RunDue(targets, Ct);
+            Assert.Equal(49 * round, probe.Completed);
+        }
+
+        Assert.Equal(1 + (49 * 3), probe.Calls);
+        Assert.Equal(1, probe.Probed.Count(address => address.Equals(targets[0].Address)));
+        hanging.SetResult(new ProbeResult(false, "timed out"));
+        await schedule.IdleAsync();
     }
 
     private static List<ProbeTarget> Targets(int count) =>
@@ -70,7 +101,17 @@ public sealed class ProbeScheduleTests
 
         public int MostAtOnce { get; private set; }
 
+        public int Completed { get; private set; }
+
+        /// <summary>Whether a probe yields before it answers, so that several are in flight at once.</summary>
+        public bool Yields { get; set; } = true;
+
         public List<IPAddress> Probed { get; } = [];
+
+        /// <summary>The address whose probe does not complete until <see cref="Hung"/> does.</summary>
+        public IPAddress? Hang { get; set; }
+
+        public Task<ProbeResult>? Hung { get; set; }
 
         public async Task<ProbeResult> ProbeAsync(IPAddress address, int port, ProbeDefinition check, CancellationToken cancellationToken)
         {
@@ -81,10 +122,26 @@ public sealed class ProbeScheduleTests
                 MostAtOnce = Math.Max(MostAtOnce, ++_inFlight);
             }
 
-            await Task.Yield();
+            if (address.Equals(Hang))
+            {
+                var result = await Hung!;
+                lock (Probed)
+                {
+                    _inFlight--;
+                }
+
+                return result;
+            }
+
+            if (Yields)
+            {
+                await Task.Yield();
+            }
+
             lock (Probed)
             {
                 _inFlight--;
+                Completed++;
             }
 
             return new ProbeResult(Passes, Passes ? "passed" : "failed");
