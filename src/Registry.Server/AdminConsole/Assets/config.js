@@ -1,7 +1,7 @@
 // Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
 // the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
 import { ApiError, can, follow, getJson, newestOnly, query, send, watch } from './api.js';
-import { cell, el, formatTime, heading, keepFocus, messages, pager, route, table } from './ui.js';
+import { cell, el, field, formatTime, heading, keepFocus, messages, pager, route, table } from './ui.js';
 import { editor } from './editor.js';
 import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
@@ -15,7 +15,6 @@ export async function namespaceOptions(selected) {
 
 export async function list(view, signal, _, parameters) {
   const ns = parameters.get('namespace') ?? 'public';
-  const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
   const namespace = el('select', { id: 'config-namespace' }, await namespaceOptions(ns));
   const dataId = el('input', { id: 'config-search', type: 'search', value: parameters.get('search') ?? '', autocomplete: 'off' });
   const group = el('input', { id: 'config-group', type: 'search', value: parameters.get('group') ?? '', autocomplete: 'off',
@@ -110,16 +109,25 @@ export async function item(view, signal, [ns, group, dataId]) {
   // The text as last read or published: an editor nobody has touched follows the item's changes.
   let loaded = '';
 
-  let format = guessFormat(dataId);
-  let content = '';
-  try {
-    const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
-    baseVersion = Number(response.headers.get('x-config-version'));
-    format = response.headers.get('x-config-format') ?? format;
-    content = loaded = await response.text();
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  /** The item as stored now: its version, format and content; null when there is none (never published, or deleted). */
+  async function read() {
+    try {
+      const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
+      return {
+        version: Number(response.headers.get('x-config-version')),
+        format: response.headers.get('x-config-format'),
+        content: await response.text(),
+      };
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      return null;
+    }
   }
+
+  const stored = await read();
+  baseVersion = stored?.version ?? null;
+  const format = stored?.format ?? guessFormat(dataId);
+  const content = loaded = stored?.content ?? '';
 
   const formatSelect = el('select', { id: 'format', disabled: !writable },
     formats.map(f => el('option', { value: f, selected: f === format }, f)));
@@ -243,11 +251,11 @@ export async function item(view, signal, [ns, group, dataId]) {
   }
 
   async function reload() {
-    const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
-    baseVersion = Number(response.headers.get('x-config-version'));
-    formatSelect.value = response.headers.get('x-config-format') ?? formatSelect.value;
+    const current = await read();
+    baseVersion = current?.version ?? null;
+    formatSelect.value = current?.format ?? formatSelect.value;
     text.setFormat(formatSelect.value);
-    text.setValue(loaded = await response.text());
+    text.setValue(loaded = current?.content ?? '');
     conflict.replaceChildren();
     showVersion();
     await history.load();

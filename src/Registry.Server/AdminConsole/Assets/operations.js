@@ -1,8 +1,6 @@
 // Operations: namespaces, tokens (created, shown once, revoked), the audit log with its filters, and backups.
 import { can, getJson, newestOnly, query, send, sendJson } from './api.js';
-import { cell, confirmAction, el, formatTime, heading, messages, pager, table } from './ui.js';
-
-const field = (id, text, control) => el('div', { class: 'field' }, el('label', { for: id }, text), control);
+import { cell, confirmAction, el, field, formatTime, heading, messages, pager, table } from './ui.js';
 
 export async function namespaces(view) {
   const status = messages();

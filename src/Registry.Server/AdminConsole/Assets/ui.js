@@ -14,6 +14,11 @@ export function el(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** A labelled control: the label above it. */
+export function field(id, text, control) {
+  return el('div', { class: 'field' }, el('label', { for: id }, text), control);
+}
+
 /** A table with a header row of column titles and the given body rows. */
 export function table(caption, titles, rows) {
   return el('table', {},
