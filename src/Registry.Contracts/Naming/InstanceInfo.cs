@@ -42,6 +42,12 @@ public sealed record InstanceInfo
     /// <summary>When the last heartbeat arrived; only on single-instance reads.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LastHeartbeatAt { get; init; }
+    /// <summary>
+    /// A persistent instance's own health check, over its service's (<c>none</c>: not checked); absent when it
+    /// follows its service's.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HealthCheck? HealthCheck { get; init; }
 }
 
 /// <summary>The values of <see cref="InstanceInfo.WeightSource"/>.</summary>

@@ -48,4 +48,11 @@ public sealed record RegisterInstanceRequest
 
     /// <summary>Evicted after this long without a beat, in ms; default from the server.</summary>
     public long? EvictAfterMs { get; init; }
+
+    /// <summary>
+    /// A persistent instance's own health check, over its service's: <c>{"type": "none"}</c> opts it out of the
+    /// service's, <c>{"type": "service"}</c> follows the service's again. Left out: it keeps the one it has (a new
+    /// instance follows the service's).
+    /// </summary>
+    public HealthCheck? HealthCheck { get; init; }
 }

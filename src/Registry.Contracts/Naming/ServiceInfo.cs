@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Contracts.Naming;
 
 /// <summary>A service with its instance counts.</summary>
@@ -8,6 +10,9 @@ public sealed record ServiceInfo
     public required string Name { get; init; }
     public required double ProtectThreshold { get; init; }
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    /// <summary>The check the server runs against the service's persistent instances; absent when it has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HealthCheck? HealthCheck { get; init; }
     public required int InstanceCount { get; init; }
     public required int HealthyCount { get; init; }
     public required IReadOnlyList<ClusterInfo> Clusters { get; init; }

@@ -14,4 +14,10 @@ public sealed record ServiceRequest
 
     /// <summary>Free string properties of the service.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// The check the server runs against the service's persistent instances; <c>{"type": "none"}</c> removes it.
+    /// Every address it would probe must be in the server's allowed networks.
+    /// </summary>
+    public HealthCheck? HealthCheck { get; init; }
 }

@@ -13,6 +13,7 @@ using Registry.Server.Metadata;
 using Registry.Server.Metrics;
 using Registry.Server.Namespaces;
 using Registry.Server.Naming;
+using Registry.Server.Probes;
 using Registry.Server.Security;
 using Registry.Server.Storage;
 using Registry.Server.Storage.Etcd;
@@ -42,6 +43,7 @@ internal static class RegistryServices
         services.AddValidatedOptions<LimitsOptions>(LimitsOptions.Section);
 
         services.AddValidatedOptions<MetadataOptions>(MetadataOptions.Section);
+        services.AddValidatedOptions<ProbeOptions>(ProbeOptions.Section);
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -71,6 +73,9 @@ internal static class RegistryServices
         services.AddSingleton<LeasePolicy>();
         services.AddSingleton<SelfPreservation>();
         services.AddSingleton<HeartbeatSweeper>();
+        services.AddSingleton<ProbeTargets>();
+        services.AddSingleton<IProbe, Prober>();
+        services.AddSingleton<HealthChecker>();
         services.AddSingleton<ConfigHistoryRetention>();
         services.AddSingleton<MetadataHistoryRetention>();
         services.TryAddSingleton<IAdminTokenAnnouncer, ConsoleAdminTokenAnnouncer>();
@@ -90,6 +95,7 @@ internal static class RegistryServices
         services.AddHostedService<AnonymousNetworkWarning>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditLog>());
         services.AddHostedService(provider => provider.GetRequiredService<HeartbeatSweeper>());
+        services.AddHostedService(provider => provider.GetRequiredService<HealthChecker>());
         services.AddHostedService<InstanceTakeover>();
         services.AddHostedService(provider => provider.GetRequiredService<ConfigHistoryRetention>());
         services.AddHostedService(provider => provider.GetRequiredService<MetadataHistoryRetention>());

@@ -36,6 +36,7 @@ internal sealed class Instance : ILeaseTerms
         _registeredAtTicks = record.RegisteredAt.UtcTicks;
         Revision = revision;
         Owner = NodeIds.Intern(record.Owner);
+        HealthCheck = record.HealthCheck;
         _lastBeat = lastBeat;
     }
 
@@ -80,9 +81,12 @@ internal sealed class Instance : ILeaseTerms
     /// <summary>The node that judges its lease, in a cluster; null on a single node.</summary>
     public string? Owner { get; }
 
+    /// <summary>A persistent instance's own health check; null when it follows its service's.</summary>
+    public HealthCheckRecord? HealthCheck { get; }
+
     public InstanceRecord ToRecord() => new(
         Id, Ip, Port, Cluster, Weight, Enabled, Healthy, Ephemeral, Metadata, HeartbeatIntervalMs, UnhealthyAfterMs, EvictAfterMs,
-        RegisteredAt, Revision, Owner);
+        RegisteredAt, Revision, Owner, HealthCheck);
 
     /// <summary>
     /// Renews the lease of this instance or of whatever replaced it. The instance beaten, or null once it was removed;

@@ -87,13 +87,13 @@ internal static class NamingEndpoints
 
     /// <param name="service">The service name.</param>
     /// <param name="scope">Namespace and group.</param>
-    /// <param name="request">Protect threshold and metadata; omitted fields keep their value.</param>
+    /// <param name="request">Protect threshold, metadata and health check; omitted fields keep their value.</param>
     private static async Task<Results<Created<ServiceInfo>, Ok<ServiceInfo>, ProblemHttpResult>> PutService(
         string service, [AsParameters] ScopeQuery scope, ServiceRequest? request, IMediator mediator, HttpResponse response,
         CancellationToken ct)
     {
         var outcome = await mediator.Send(new PutServiceCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request?.ProtectThreshold, request?.Metadata,
+            scope.NamespaceOrDefault, scope.GroupOrDefault, service, request?.ProtectThreshold, request?.Metadata, request?.HealthCheck,
             RequestActors.From(response.HttpContext.Request)), ct);
         if (outcome.Failure is { } failure)
         {
@@ -122,7 +122,7 @@ internal static class NamingEndpoints
         var outcome = await mediator.Send(new RegisterInstanceCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, request.Ip, request.Port, request.Cluster,
             request.Weight, request.Enabled, request.Ephemeral, request.Metadata,
-            request.HeartbeatIntervalMs, request.UnhealthyAfterMs, request.EvictAfterMs), ct);
+            request.HeartbeatIntervalMs, request.UnhealthyAfterMs, request.EvictAfterMs, request.HealthCheck), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();

@@ -28,4 +28,22 @@ internal static class NamingFailures
     public static Failure EphemeralInstanceHealth(string id) => new(
         StatusCodes.Status409Conflict, "ephemeral-instance-health", "The health of an ephemeral instance comes from its heartbeats.",
         $"Instance '{id}' is ephemeral; only a persistent instance's health can be set.");
+
+    public static Failure ProbeRefused(string field, string detail) => new(
+        StatusCodes.Status400BadRequest, "probe-not-allowed", "The server may not probe this address.", detail, Errors(field, detail));
+
+    public static Failure EphemeralHealthCheck()
+    {
+        const string detail = "'healthCheck' is for persistent instances; an ephemeral instance's health comes from its heartbeats.";
+        return new(StatusCodes.Status400BadRequest, "ephemeral-instance-check", "Ephemeral instances are not health-checked.", detail,
+            Errors("healthCheck", detail));
+    }
+
+    public static Failure CheckedInstanceHealth(string id) => new(
+        StatusCodes.Status409Conflict, "health-checked-instance", "The health of this instance comes from its health check.",
+        $"Instance '{id}' is health-checked by the server; set its service's or its own check to 'none' to set its health by hand.");
+
+    /// <summary>A failure's field and rule, as validation failures carry them.</summary>
+    private static Dictionary<string, object?> Errors(string field, string detail) =>
+        new() { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } };
 }

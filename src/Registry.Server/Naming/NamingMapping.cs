@@ -34,6 +34,7 @@ internal static class NamingMapping
             RegisteredAt = instance.RegisteredAt,
             Revision = instance.Revision,
             LastHeartbeatAt = lastHeartbeatAt,
+            HealthCheck = instance.HealthCheck?.ToContract(),
         };
     }
 
@@ -52,6 +53,7 @@ internal static class NamingMapping
             Name = service.Key.Name,
             ProtectThreshold = record.ProtectThreshold,
             Metadata = record.Metadata,
+            HealthCheck = record.HealthCheck?.ToContract(),
             InstanceCount = instances.Count,
             HealthyCount = instances.Count(static i => i.Healthy),
             Clusters = Clusters(instances),

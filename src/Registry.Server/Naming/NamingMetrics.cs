@@ -17,4 +17,10 @@ internal sealed class NamingMetrics(MetricRegistry metrics)
 
     public Counter MarkedUnhealthy { get; } =
         metrics.Factory.CreateCounter("registry_instances_marked_unhealthy_total", "Instances marked unhealthy for missing heartbeats.");
+
+    public Counter Probes { get; } =
+        metrics.Factory.CreateCounter("registry_health_probes_total", "Health-check probes of persistent instances, by result.", ["result"]);
+
+    public Counter HealthFlips { get; } = metrics.Factory.CreateCounter(
+        "registry_health_check_flips_total", "Healths of persistent instances changed by their health check, by the new health.", ["health"]);
 }

@@ -20,17 +20,28 @@ internal readonly record struct ServiceKey(string Namespace, string Group, strin
     }
 }
 
+/// <param name="HealthCheck">The check of its persistent instances; null when it has none.</param>
 internal sealed record ServiceRecord(
     double ProtectThreshold,
     IReadOnlyDictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
-    long Revision);
+    long Revision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HealthCheckRecord? HealthCheck = null);
+
+/// <summary>
+/// A health check as stored, with every default filled in: <c>tcp</c> or <c>http</c>, or on an instance <c>none</c>
+/// (not checked, whatever its service declares).
+/// </summary>
+/// <param name="Port">The port probed; the instance's own when null.</param>
+internal sealed record HealthCheckRecord(
+    string Type, int? Port, string? Path, long IntervalMs, long TimeoutMs, int UnhealthyThreshold, int HealthyThreshold);
 
 /// <summary>
 /// A registration as persisted. Lease fields are null when the instance uses the server's defaults, so a
 /// change of the defaults applies to it. Its service comes from the store key.
 /// </summary>
 /// <param name="Owner">The node that judges its lease, in a cluster: the one its client beats to. Null on a single node.</param>
+/// <param name="HealthCheck">A persistent instance's own check, over its service's; null when it follows the service's.</param>
 internal sealed record InstanceRecord(
     string Id,
     string Ip,
@@ -46,7 +57,8 @@ internal sealed record InstanceRecord(
     long? EvictAfterMs,
     DateTimeOffset RegisteredAt,
     long Revision,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner = null) : ILeaseTerms;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HealthCheckRecord? HealthCheck = null) : ILeaseTerms;
 
 /// <summary>An instance's own lease, in milliseconds; null where it uses the server's default.</summary>
 internal interface ILeaseTerms

@@ -51,6 +51,11 @@ internal sealed class PatchInstanceHandler(ServiceTable tree, ChangeWriter write
         }
 
         var current = instance.ToRecord();
+        if (command.Healthy is not null && HealthChecks.Of(current, service.Record) is not null)
+        {
+            return NamingFailures.CheckedInstanceHealth(command.Id);
+        }
+
         var patched = current with
         {
             Enabled = command.Enabled ?? current.Enabled,

@@ -5,28 +5,37 @@ using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
 using Registry.Server.Namespaces;
+using Registry.Server.Probes;
 
 namespace Registry.Server.Naming;
 
-/// <summary>Creates a service or updates its protect threshold and metadata.</summary>
+/// <summary>Creates a service or updates its protect threshold, metadata and health check.</summary>
 internal sealed record PutServiceCommand(
-    string Namespace, string Group, string Service, double? ProtectThreshold, IReadOnlyDictionary<string, string>? Metadata, Actor Actor)
+    string Namespace,
+    string Group,
+    string Service,
+    double? ProtectThreshold,
+    IReadOnlyDictionary<string, string>? Metadata,
+    HealthCheck? HealthCheck,
+    Actor Actor)
     : ICommand<Outcome<ServiceChange>>, IServiceAddress;
 
 internal sealed record ServiceChange(ServiceInfo Service, bool Created);
 
 internal sealed class PutServiceValidator : AbstractValidator<PutServiceCommand>
 {
-    public PutServiceValidator(IOptions<NamingOptions> options)
+    public PutServiceValidator(IOptions<NamingOptions> options, IOptions<ProbeOptions> probes)
     {
         this.ValidateServiceAddress();
         RuleFor(c => c.ProtectThreshold).InclusiveBetween(0, 1);
         RuleFor(c => c.Metadata).WithinLimits(options.Value.MetadataLimits());
+        RuleFor(c => c.HealthCheck!).ValidHealthCheck(probes.Value, onInstance: false);
         RuleFor(c => c.Actor).ValidActor();
     }
 }
 
-internal sealed class PutServiceHandler(ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, TimeProvider time)
+internal sealed class PutServiceHandler(
+    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, ProbeTargets probeTargets, TimeProvider time)
     : ICommandHandler<PutServiceCommand, Outcome<ServiceChange>>
 {
     public async ValueTask<Outcome<ServiceChange>> Handle(PutServiceCommand command, CancellationToken cancellationToken) =>
@@ -46,11 +55,19 @@ internal sealed class PutServiceHandler(ServiceTable tree, NamespaceTable namesp
             command.ProtectThreshold ?? current?.ProtectThreshold ?? 0,
             MetadataMaps.OrEmpty(command.Metadata ?? current?.Metadata),
             current?.CreatedAt ?? time.GetUtcNow(),
-            current?.Revision ?? 0);
-        if (service is not null && record.ProtectThreshold == current!.ProtectThreshold
+            current?.Revision ?? 0,
+            command.HealthCheck is null ? current?.HealthCheck : command.HealthCheck.ToRecord(onInstance: false));
+        if (service is not null && record == current! with { Metadata = record.Metadata }
             && MetadataMaps.AreEqual(record.Metadata, current.Metadata))
         {
             return new ServiceChange(service.ToInfo(), Created: false);
+        }
+
+        // Declared only where every instance it covers may be probed: the registry must not probe a network at will.
+        if (service?.Instances.Select(instance => probeTargets.Refusal(instance.ToRecord(), record, "healthCheck"))
+            .FirstOrDefault(refusal => refusal is not null) is { } refused)
+        {
+            return refused;
         }
 
         return new Proposal(at)

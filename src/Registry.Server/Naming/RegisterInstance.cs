@@ -5,6 +5,7 @@ using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
 using Registry.Server.Namespaces;
+using Registry.Server.Probes;
 
 namespace Registry.Server.Naming;
 
@@ -26,13 +27,14 @@ internal sealed record RegisterInstanceCommand(
     IReadOnlyDictionary<string, string>? Metadata,
     long? HeartbeatIntervalMs,
     long? UnhealthyAfterMs,
-    long? EvictAfterMs) : ICommand<Outcome<Registration>>, IServiceAddress;
+    long? EvictAfterMs,
+    HealthCheck? HealthCheck = null) : ICommand<Outcome<Registration>>, IServiceAddress;
 
 internal sealed record Registration(InstanceInfo Instance, bool Created);
 
 internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInstanceCommand>
 {
-    public RegisterInstanceValidator(IOptions<NamingOptions> options)
+    public RegisterInstanceValidator(IOptions<NamingOptions> options, IOptions<ProbeOptions> probes)
     {
         var o = options.Value;
         this.ValidateServiceAddress();
@@ -41,6 +43,7 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
         RuleFor(c => c.Cluster).ValidName(NameRules.ClusterMaxLength).When(c => c.Cluster is not null);
         RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
         RuleFor(c => c.Metadata).ValidInstanceMetadata(o.MetadataLimits());
+        RuleFor(c => c.HealthCheck!).ValidHealthCheck(probes.Value, onInstance: true);
 
         var minInterval = (long)o.MinHeartbeatInterval.TotalMilliseconds;
         var maxInterval = (long)o.MaxHeartbeatInterval.TotalMilliseconds;
@@ -61,8 +64,8 @@ internal sealed class RegisterInstanceValidator : AbstractValidator<RegisterInst
 }
 
 internal sealed partial class RegisterInstanceHandler(
-    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, LeasePolicy leases, IClusterNodes nodes, NamingMetrics metrics,
-    TimeProvider time, ILogger<RegisterInstanceHandler> logger)
+    ServiceTable tree, NamespaceTable namespaces, ChangeWriter writer, LeasePolicy leases, IClusterNodes nodes, ProbeTargets probeTargets,
+    NamingMetrics metrics, TimeProvider time, ILogger<RegisterInstanceHandler> logger)
     : ICommandHandler<RegisterInstanceCommand, Outcome<Registration>>
 {
     public async ValueTask<Outcome<Registration>> Handle(RegisterInstanceCommand command, CancellationToken cancellationToken)
@@ -92,6 +95,12 @@ internal sealed partial class RegisterInstanceHandler(
         var service = tree.Find(key);
         var current = service?.Find(id);
         var ephemeral = command.Ephemeral ?? current?.Ephemeral ?? true;
+        if (ephemeral && command.HealthCheck is not null)
+        {
+            return NamingFailures.EphemeralHealthCheck();
+        }
+
+        var check = ephemeral ? null : command.HealthCheck is null ? current?.HealthCheck : command.HealthCheck.ToRecord(onInstance: true);
 
         // The lease fields go together (the validator checked them with the defaults for those left out): a
         // registration that gives none keeps the instance's lease.
@@ -100,8 +109,9 @@ internal sealed partial class RegisterInstanceHandler(
             id, ip, command.Port.Value, cluster,
             Weight: command.Weight ?? current?.Weight,
             Enabled: command.Enabled ?? current?.Enabled ?? true,
-            // A registration is a sign of life; a persistent instance keeps the health an admin gave it.
-            Healthy: ephemeral || (current?.Healthy ?? true),
+            // A registration is a sign of life; a persistent instance keeps the health an admin or its check gave it,
+            // and a new one that is checked is healthy only once its check passes.
+            Healthy: ephemeral || (current?.Healthy ?? HealthChecks.Of(check, service?.Record) is null),
             ephemeral,
             MetadataMaps.OrEmpty(command.Metadata ?? current?.Metadata),
             leaseGiven ? command.HeartbeatIntervalMs : current?.HeartbeatIntervalMs,
@@ -110,7 +120,13 @@ internal sealed partial class RegisterInstanceHandler(
             RegisteredAt: current?.RegisteredAt ?? now,
             Revision: current?.Revision ?? 0,
             // In a cluster, the node its client talks to judges its lease from now on.
-            Owner: ephemeral ? nodes.Self : null);
+            Owner: ephemeral ? nodes.Self : null,
+            HealthCheck: check);
+        if (probeTargets.Refusal(record, service?.Record, "ip") is { } refused)
+        {
+            return refused;
+        }
+
         if (current is not null && InstanceRules.SameRegistration(current.ToRecord(), record))
         {
             return new Registration(current.ToInfo(key, service!.Routing, leases), Created: false);

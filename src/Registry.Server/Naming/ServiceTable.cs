@@ -22,9 +22,13 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
     /// <summary>Services changed since the last snapshot was taken; changed only between applies, under their gate.</summary>
     private HashSet<ServiceKey> _changed = [];
     private int _ephemeralCount;
+    private long _version;
     private readonly ConcurrentDictionary<string, NamespaceTally> _tallies = new(StringComparer.Ordinal);
 
     public int EphemeralCount => Volatile.Read(ref _ephemeralCount);
+
+    /// <summary>Grows with every entry applied: whoever keeps something built from the tree knows when to build it again.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public IEnumerable<ServiceView> Services => _services.Values.Select(static node => node.View);
 
@@ -92,6 +96,8 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
             var view = node.View;
             Tally(key.Namespace, 1, view.InstanceCount, view.Instances.Count(static i => i.Healthy));
         }
+
+        Interlocked.Increment(ref _version);
     }
 
     public Action<IDocumentWriter> Capture(bool full)
@@ -158,6 +164,9 @@ internal sealed partial class ServiceTable(LeasePolicy leases, TimeProvider time
                     break;
             }
         }
+
+        // Counted once the entry is in: who reads the new version sees its changes.
+        Interlocked.Increment(ref _version);
     }
 
     /// <summary>

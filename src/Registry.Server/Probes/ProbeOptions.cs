@@ -21,6 +21,9 @@ internal sealed class ProbeOptions
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the server looks for probes that are due: the precision of their spread.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
 internal sealed class ProbeOptionsValidator : AbstractValidator<ProbeOptions>
@@ -33,5 +36,6 @@ internal sealed class ProbeOptionsValidator : AbstractValidator<ProbeOptions>
         RuleFor(o => o.MaxConcurrency).InclusiveBetween(1, 4096);
         RuleFor(o => o.MinInterval).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.MaxTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Tick).GreaterThan(TimeSpan.Zero);
     }
 }

@@ -7,8 +7,11 @@ namespace Registry.Server.Probes;
 /// <summary>An instance to check: its key, where to reach it, its check, and its health now.</summary>
 internal sealed record ProbeTarget(string Key, IPAddress Address, int Port, ProbeDefinition Check, bool Healthy);
 
-/// <summary>A health the probes decided on: the instance's key, its new health and the last probe's detail.</summary>
-internal readonly record struct ProbeFlip(string Key, bool Healthy, string Detail);
+/// <summary>
+/// A health the probes call for: the instance's key, the target probed (its check and the health it had), the new
+/// health and the last probe's detail.
+/// </summary>
+internal readonly record struct ProbeFlip(ProbeTarget Target, bool Healthy, string Detail);
 
 /// <summary>Runs one probe; <see cref="Prober"/> in the server, a fake in tests.</summary>
 internal interface IProbe
@@ -21,16 +24,17 @@ internal interface IProbe
 /// interval fixed by a hash of its key, so thousands of checks spread over the interval instead of firing together;
 /// at most <c>maxConcurrency</c> probes are in flight, whatever the number of instances, and a probe that hangs
 /// holds up no other instance's (an instance is not probed again while its last probe runs). A flip of health goes
-/// to <c>flipped</c> as its probe completes.
+/// to <c>flipped</c> as its probe completes, and the instance's next probe waits for it to be handled.
 /// </summary>
-internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConcurrency, Action<ProbeFlip> flipped) : IDisposable
+internal sealed class ProbeSchedule(
+    IProbe probe, TimeProvider time, int maxConcurrency, Func<ProbeFlip, CancellationToken, Task> flipped) : IDisposable
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
     /// <summary>
     /// Starts the probes of the targets that are due now. Targets no longer given are forgotten; a target whose check
-    /// changed starts over.
+    /// changed starts over. Not to be called concurrently.
     /// </summary>
     public void RunDue(IReadOnlyCollection<ProbeTarget> targets, CancellationToken cancellationToken)
     {
@@ -42,9 +46,11 @@ internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConc
             var interval = Ticks(target.Check.Interval);
             if (!_entries.TryGetValue(target.Key, out var entry) || entry.Check != target.Check)
             {
-                entry = new Entry(target.Check, now + Offset(target.Key, interval), new ProbeVerdict(target.Healthy));
+                entry = new Entry(target.Check, now + Offset(target.Key, interval));
                 _entries[target.Key] = entry;
             }
+
+            entry.Target = target;
 
             if (entry.Due > now || entry.Running is { IsCompleted: false })
             {
@@ -53,7 +59,7 @@ internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConc
 
             // The next due point in this instance's phase: a stall skips the intervals it missed instead of bunching.
             entry.Due += ((now - entry.Due) / interval + 1) * interval;
-            entry.Running = ProbeAsync(target, entry.Verdict, cancellationToken);
+            entry.Running = ProbeAsync(entry, cancellationToken);
         }
 
         foreach (var gone in _entries.Keys.Where(key => !given.Contains(key)).ToList())
@@ -65,8 +71,9 @@ internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConc
     /// <summary>Completes when every probe started so far has completed.</summary>
     public Task IdleAsync() => Task.WhenAll(_entries.Values.Select(entry => entry.Running ?? Task.CompletedTask));
 
-    private async Task ProbeAsync(ProbeTarget target, ProbeVerdict verdict, CancellationToken cancellationToken)
+    private async Task ProbeAsync(Entry entry, CancellationToken cancellationToken)
     {
+        var target = entry.Target;
         await _slots.WaitAsync(cancellationToken);
         ProbeResult result;
         try
@@ -78,10 +85,12 @@ internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConc
             _slots.Release();
         }
 
-        // One probe of an instance at a time: its verdict is never counted from two threads.
-        if (verdict.Record(result.Passed, target.Check) is { } healthy)
+        // One probe of an instance at a time: its verdict is never counted from two threads. It counts against the
+        // health the instance has now, which may have changed while the probe ran.
+        target = entry.Target;
+        if (entry.Verdict.Record(result.Passed, target.Healthy, target.Check) is { } healthy)
         {
-            flipped(new ProbeFlip(target.Key, healthy, result.Detail));
+            await flipped(new ProbeFlip(target, healthy, result.Detail), cancellationToken);
         }
     }
 
@@ -93,13 +102,16 @@ internal sealed class ProbeSchedule(IProbe probe, TimeProvider time, int maxConc
 
     public void Dispose() => _slots.Dispose();
 
-    private sealed class Entry(ProbeDefinition check, long due, ProbeVerdict verdict)
+    private sealed class Entry(ProbeDefinition check, long due)
     {
         public ProbeDefinition Check { get; } = check;
 
         public long Due { get; set; } = due;
 
-        public ProbeVerdict Verdict { get; } = verdict;
+        /// <summary>The target as last given: its health as the registry holds it now.</summary>
+        public ProbeTarget Target { get; set; } = null!;
+
+        public ProbeVerdict Verdict { get; } = new();
 
         public Task? Running { get; set; }
     }

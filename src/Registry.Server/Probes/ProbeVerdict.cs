@@ -1,32 +1,29 @@
 namespace Registry.Server.Probes;
 
 /// <summary>
-/// Turns a run of probe results into a health: the health flips only after the check's number of consecutive results
-/// against it, so an instance that flaps does not flap in the registry.
+/// Turns a run of probe results into a health: it calls for a flip only after the check's number of consecutive
+/// results against the instance's health, so an instance that flaps does not flap in the registry. It counts against
+/// the health the registry holds, so a flip that was not written is called for again.
 /// </summary>
-internal sealed class ProbeVerdict(bool healthy)
+internal sealed class ProbeVerdict
 {
     private int _against;
 
-    public bool Healthy { get; private set; } = healthy;
-
-    /// <summary>Counts <paramref name="passed"/>; returns the new health when it flips, else null.</summary>
-    public bool? Record(bool passed, ProbeDefinition check)
+    /// <summary>Counts <paramref name="passed"/> against <paramref name="healthy"/>; returns the health it calls for, else null.</summary>
+    public bool? Record(bool passed, bool healthy, ProbeDefinition check)
     {
-        if (passed == Healthy)
+        if (passed == healthy)
         {
             _against = 0;
             return null;
         }
 
-        _against++;
-        if (_against < (Healthy ? check.FailuresToUnhealthy : check.SuccessesToHealthy))
+        if (++_against < (healthy ? check.FailuresToUnhealthy : check.SuccessesToHealthy))
         {
             return null;
         }
 
         _against = 0;
-        Healthy = passed;
-        return Healthy;
+        return passed;
     }
 }

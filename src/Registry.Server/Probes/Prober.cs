@@ -5,9 +5,9 @@ namespace Registry.Server.Probes;
 
 /// <summary>
 /// Runs one probe against an address. HTTP probes follow no redirect and use no proxy: they reach exactly the
-/// address that was allowed. A probe that takes longer than its timeout fails; none throws.
+/// address that was allowed. A probe that takes longer than its timeout (on <paramref name="time"/>) fails; none throws.
 /// </summary>
-internal sealed class Prober : IProbe, IDisposable
+internal sealed class Prober(TimeProvider time) : IProbe, IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
@@ -23,8 +23,8 @@ internal sealed class Prober : IProbe, IDisposable
 
     public async Task<ProbeResult> ProbeAsync(IPAddress address, int port, ProbeDefinition check, CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(check.Timeout);
+        using var timeout = new CancellationTokenSource(check.Timeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             return check.Kind == ProbeKind.Tcp

@@ -16,7 +16,7 @@ public sealed class ProbeScheduleTests
     {
         var time = new FakeTimeProvider();
         var probe = new FakeProbe();
-        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 16, _ => { });
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 16, (_, _) => Task.CompletedTask);
         var targets = Targets(2000);
 
         // The first run finds the targets and places each in the interval from now.
@@ -45,14 +45,20 @@ public sealed class ProbeScheduleTests
         var time = new FakeTimeProvider();
         var probe = new FakeProbe();
         var flips = new List<ProbeFlip>();
-        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, flips.Add);
-        var targets = Targets(1);
+        var healthy = true;
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, (flip, _) =>
+        {
+            // As the registry does: the flip is written, and the next run gives the target with its new health.
+            flips.Add(flip);
+            healthy = flip.Healthy;
+            return Task.CompletedTask;
+        });
 
         foreach (var passes in new[] { false, false, false, true, true })
         {
             probe.Passes = passes;
             time.Advance(Check.Interval);
-            schedule.RunDue(targets, Ct);
+            schedule.RunDue([Targets(1)[0] with { Healthy = healthy }], Ct);
             await schedule.IdleAsync();
         }
 
@@ -64,7 +70,7 @@ public sealed class ProbeScheduleTests
     {
         var time = new FakeTimeProvider();
         var probe = new FakeProbe();
-        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, _ => { });
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, (_, _) => Task.CompletedTask);
         var targets = Targets(50);
         var hanging = new TaskCompletionSource<ProbeResult>();
         probe.Hang = targets[0].Address;

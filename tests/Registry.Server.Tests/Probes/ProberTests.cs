@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Registry.Server.Probes;
 
 namespace Registry.Server.Tests.Probes;
@@ -15,7 +16,7 @@ public sealed class ProberTests
     {
         using var target = new TcpListener(IPAddress.Loopback, 0);
         target.Start();
-        using var prober = new Prober();
+        using var prober = new Prober(TimeProvider.System);
 
         var result = await prober.ProbeAsync(IPAddress.Loopback, Port(target), Check(ProbeKind.Tcp), Ct);
 
@@ -25,7 +26,7 @@ public sealed class ProberTests
     [Fact]
     public async Task Tcp_ClosedPort_Fails()
     {
-        using var prober = new Prober();
+        using var prober = new Prober(TimeProvider.System);
 
         var result = await prober.ProbeAsync(IPAddress.Loopback, ServerProcess.FreePort(), Check(ProbeKind.Tcp), Ct);
 
@@ -42,7 +43,7 @@ public sealed class ProberTests
         using var target = new TcpListener(IPAddress.Loopback, 0);
         target.Start();
         var served = AnswerOnceAsync(target, $"HTTP/1.1 {status}\r\nLocation: http://10.255.255.1/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        using var prober = new Prober();
+        using var prober = new Prober(TimeProvider.System);
 
         var result = await prober.ProbeAsync(IPAddress.Loopback, Port(target), Check(ProbeKind.Http) with { Path = "/healthz" }, Ct);
 
@@ -55,11 +56,14 @@ public sealed class ProberTests
     {
         using var target = new TcpListener(IPAddress.Loopback, 0);
         target.Start();
-        using var prober = new Prober();
+        var time = new FakeTimeProvider();
+        using var prober = new Prober(time);
 
         var probing = prober.ProbeAsync(IPAddress.Loopback, Port(target), Check(ProbeKind.Http) with { Timeout = TimeSpan.FromMilliseconds(300) }, Ct);
-        // Accepted and never answered: a target that hangs.
+        // Accepted and never answered: a target that hangs, until the timeout passes on the server's clock.
         using var accepted = await target.AcceptTcpClientAsync(Ct);
+        Assert.False(probing.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(300));
         var result = await probing;
 
         Assert.False(result.Passed);

@@ -19,7 +19,7 @@ internal static class NacosServices
             throw new NacosException(StatusCodes.Status400BadRequest, $"specified service already exists, serviceName : {NacosNames.Grouped(group, service)}");
         }
 
-        var command = new PutServiceCommand(ns, group, service, p.Double("protectThreshold") ?? 0, p.Metadata(), actor);
+        var command = new PutServiceCommand(ns, group, service, p.Double("protectThreshold") ?? 0, p.Metadata(), HealthCheck: null, actor);
         (await NacosNamespaces.CreatingNamespaceAsync(mediator, ns, actor, () => mediator.Send(command, ct), ct)).OrThrow();
         return NacosResults.Ok;
     }
@@ -32,7 +32,7 @@ internal static class NacosServices
             throw NotFound(group, service);
         }
 
-        (await mediator.Send(new PutServiceCommand(ns, group, service, p.Double("protectThreshold"), p.Metadata(), actor), ct)).OrThrow();
+        (await mediator.Send(new PutServiceCommand(ns, group, service, p.Double("protectThreshold"), p.Metadata(), HealthCheck: null, actor), ct)).OrThrow();
         return NacosResults.Ok;
     }
 
