@@ -1,6 +1,4 @@
-using System.IO.Hashing;
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
@@ -116,26 +114,8 @@ internal sealed partial class HealthChecker : BackgroundService
     }
 
     /// <summary>Whether this node probes the instance: the live node that ranks highest for its key (every node on its own).</summary>
-    private bool ProbedHere(string key, IReadOnlySet<string> live)
-    {
-        if (_nodes.Self is not { } self || live.Count <= 1)
-        {
-            return true;
-        }
-
-        string? best = null;
-        var bestRank = 0UL;
-        foreach (var node in live)
-        {
-            var rank = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{node}\n{key}"));
-            if (best is null || rank > bestRank || (rank == bestRank && string.CompareOrdinal(node, best) < 0))
-            {
-                (best, bestRank) = (node, rank);
-            }
-        }
-
-        return best == self;
-    }
+    private bool ProbedHere(string key, IReadOnlySet<string> live) =>
+        _nodes.Self is not { } self || live.Count <= 1 || NodeIds.Rendezvous(key, live) == self;
 
     /// <summary>
     /// Writes the health a check called for, if the instance still has the check that was probed and not yet that
