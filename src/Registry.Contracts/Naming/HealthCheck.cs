@@ -10,7 +10,10 @@ namespace Registry.Contracts.Naming;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record HealthCheck
 {
-    /// <summary><c>tcp</c>, <c>http</c>, or <c>none</c> (no check: health is set by an admin).</summary>
+    /// <summary>
+    /// <c>tcp</c>, <c>http</c>, or <c>none</c> (no check: health is set by an admin); on an instance also
+    /// <c>service</c> (follow the service's check).
+    /// </summary>
     public string? Type { get; init; }
 
     /// <summary>The port to probe, 1..65535; the instance's own port when left out.</summary>

@@ -15,7 +15,7 @@ namespace Registry.Server.Naming;
 /// </summary>
 internal sealed partial class HealthChecker : BackgroundService
 {
-    public static readonly Actor Actor = new("health-check", "");
+    public const string ActorName = "health-check";
 
     private readonly ServiceTable _tree;
     private readonly ChangeWriter _writer;
@@ -138,7 +138,9 @@ internal sealed partial class HealthChecker : BackgroundService
                 var why = $"{(flip.Healthy ? "passed" : "failed")} {flip.Target.Check.Kind.ToString().ToUpperInvariant()} check: {flip.Detail}";
                 return new Proposal(at)
                     .Add(new InstancePut(key, instance.ToRecord() with { Healthy = flip.Healthy }, Created: false))
-                    .Audited(AuditNote.Change(_time.GetUtcNow(), Actor, "instance.health", key.Namespace, $"{key.Group}/{key.Name}/{id}", why))
+                    // From the node that probed it: in a cluster, the audit says which node decided.
+                    .Audited(AuditNote.Change(
+                        _time.GetUtcNow(), new Actor(ActorName, _nodes.Self ?? ""), "instance.health", key.Namespace, $"{key.Group}/{key.Name}/{id}", why))
                     .Then(revision =>
                     {
                         _metrics.HealthFlips.WithLabels(flip.Healthy ? "healthy" : "unhealthy").Inc();
