@@ -21,7 +21,7 @@ internal static class NamingEndpoints
             .WithSummary("Read a service with its instance counts per cluster.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         services.MapPut("/{service}", PutService).WithName(nameof(PutService)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
-            .WithSummary("Create a service or update its protect threshold and metadata.")
+            .WithSummary("Create a service or update its protect threshold, metadata and health check (of its persistent instances).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesWriteProblems();
         services.MapDelete("/{service}", DeleteService).WithName(nameof(DeleteService)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
             .WithSummary("Delete a service; refused while it has instances.")
