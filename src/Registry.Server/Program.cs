@@ -57,6 +57,7 @@ try
     app.MapNamespaces();
     app.MapNaming();
     app.MapConfig();
+    app.MapGrayConfig();
     app.MapMetadata();
     app.MapConsole();
     app.MapTokens();

@@ -46,7 +46,8 @@ internal sealed class ConfigDocuments : DocumentKind<ConfigKey, ConfigBody>
         var (current, body) = (head.Current, head.Current.Body);
         return JsonSerializer.SerializeToUtf8Bytes(new ConfigRecord(
             current.Version, head.FirstVersion, current.Deleted, body?.Content ?? "", body?.Format ?? "", body?.Md5 ?? "", body?.Size ?? 0,
-            current.Op, current.Author, current.SourceAddress, current.Time, current.Revision), ConfigJson.Default.ConfigRecord);
+            current.Op, current.Author, current.SourceAddress, current.Time, current.Revision,
+            head.Last > current.Version ? head.Last : null, head.Candidate is { } gray ? Record(gray) : null), ConfigJson.Default.ConfigRecord);
     }
 
     public override DocumentHead<ConfigBody> DecodeHead(byte[] document)
@@ -56,19 +57,23 @@ internal sealed class ConfigDocuments : DocumentKind<ConfigKey, ConfigBody>
         var body = record.Deleted ? null : new ConfigBody(record.Content, record.Format, record.Md5, record.Size);
         return new DocumentHead<ConfigBody>(
             new DocumentVersion<ConfigBody>(record.Version, record.Op, body, record.Author, record.SourceAddress, record.UpdatedAt, record.Revision),
-            record.FirstVersion);
+            record.FirstVersion, record.LastVersion ?? 0, record.Gray is { } gray ? Version(gray) : null);
     }
 
     public override byte[] EncodeVersion(DocumentVersion<ConfigBody> version) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ConfigVersionRecord(
-            version.Version, version.Op, version.Body?.Content, version.Body?.Format ?? "", version.Body?.Md5 ?? "", version.Body?.Size ?? 0,
-            version.Author, version.SourceAddress, version.Time, version.Revision), ConfigJson.Default.ConfigVersionRecord);
+        JsonSerializer.SerializeToUtf8Bytes(Record(version), ConfigJson.Default.ConfigVersionRecord);
 
-    public override DocumentVersion<ConfigBody> DecodeVersion(byte[] document)
+    public override DocumentVersion<ConfigBody> DecodeVersion(byte[] document) =>
+        Version(JsonSerializer.Deserialize(document, ConfigJson.Default.ConfigVersionRecord)
+            ?? throw new InvalidDataException("A null config version is stored."));
+
+    private static ConfigVersionRecord Record(DocumentVersion<ConfigBody> version) => new(
+        version.Version, version.Op, version.Body?.Content, version.Body?.Format ?? "", version.Body?.Md5 ?? "", version.Body?.Size ?? 0,
+        version.Author, version.SourceAddress, version.Time, version.Revision, version.Body?.Rule);
+
+    private static DocumentVersion<ConfigBody> Version(ConfigVersionRecord record)
     {
-        var record = JsonSerializer.Deserialize(document, ConfigJson.Default.ConfigVersionRecord)
-            ?? throw new InvalidDataException("A null config version is stored.");
-        var body = record.Content is null ? null : new ConfigBody(record.Content, record.Format, record.Md5, record.Size);
+        var body = record.Content is null ? null : new ConfigBody(record.Content, record.Format, record.Md5, record.Size, record.Rule);
         return new DocumentVersion<ConfigBody>(record.Version, record.Op, body, record.Author, record.SourceAddress, record.Time, record.Revision);
     }
 
@@ -87,8 +92,14 @@ internal sealed class ConfigDocuments : DocumentKind<ConfigKey, ConfigBody>
     public override Failure VersionMismatch(ConfigKey key, long currentVersion) => ConfigFailures.VersionMismatch(key, currentVersion);
 }
 
-internal sealed record ConfigWritten(ConfigKey Document, DocumentVersion<ConfigBody> Version, long FirstVersion, long TrimmedFrom)
-    : DocumentWritten<ConfigKey, ConfigBody>(Document, Version, FirstVersion, TrimmedFrom)
+internal sealed record ConfigWritten(
+    ConfigKey Document,
+    DocumentVersion<ConfigBody> Version,
+    long FirstVersion,
+    long TrimmedFrom,
+    DocumentVersion<ConfigBody>? Current = null,
+    DocumentVersion<ConfigBody>? Candidate = null)
+    : DocumentWritten<ConfigKey, ConfigBody>(Document, Version, FirstVersion, TrimmedFrom, Current, Candidate)
 {
     protected override DocumentKind<ConfigKey, ConfigBody> Kind() => ConfigDocuments.Kind;
 }

@@ -74,10 +74,11 @@ internal static class ConfigEndpoints
     /// <param name="lastEventIdHeader">Resume after this revision: the id of the last event received.</param>
     private static async Task<IResult> WatchConfigs(
         [AsParameters] ScopeQuery scope, [FromQuery] string[]? dataId, bool? snapshot, string? lastEventId,
-        [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, IMediator mediator, CancellationToken ct)
+        [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, HttpRequest request, IMediator mediator, CancellationToken ct)
     {
         var watch = await mediator.Send(new WatchConfigsQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId ?? [], snapshot ?? false, lastEventIdHeader ?? lastEventId), ct);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId ?? [], snapshot ?? false, lastEventIdHeader ?? lastEventId,
+            GrayRules.ClientOf(request)), ct);
         return new EventStreamResult(watch);
     }
 
@@ -127,10 +128,11 @@ internal static class ConfigEndpoints
     /// <param name="ifNoneMatch">304 when the current version is one of these (<c>"3"</c>).</param>
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetConfig(
         string dataId, [AsParameters] ScopeQuery scope, long? version, long? waitAfterVersion, long? timeoutMs,
-        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, HttpResponse response, IMediator mediator, CancellationToken ct)
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, HttpRequest request, HttpResponse response, IMediator mediator,
+        CancellationToken ct)
     {
         var outcome = await mediator.Send(new GetConfigQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, version, waitAfterVersion, timeoutMs), ct);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, version, waitAfterVersion, timeoutMs, GrayRules.ClientOf(request)), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -143,6 +145,10 @@ internal static class ConfigEndpoints
             response.Headers["X-Config-Version"] = config.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             response.Headers["X-Config-Format"] = config.Format;
             response.Headers["X-Config-Md5"] = config.Md5;
+            if (config.Gray)
+            {
+                response.Headers["X-Config-Gray"] = "true";
+            }
         }
 
         return read.NotModified || read.Config is null || ifNoneMatch is not null && EntityTags.Matches(ifNoneMatch, read.Config.Version)

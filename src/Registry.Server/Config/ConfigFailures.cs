@@ -31,4 +31,13 @@ internal static class ConfigFailures
         StatusCodes.Status400BadRequest, "content-not-utf8", "The content is not UTF-8 text.",
         "Config content must be text encoded as UTF-8.",
         new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["content"] = ["'content' must be text encoded as UTF-8."] } });
+
+    public static Failure GrayNotFound(ConfigKey key) => new(
+        StatusCodes.Status404NotFound, "gray-not-found", "The config has no gray version.",
+        $"Config '{key.DataId}' (group '{key.Group}', namespace '{key.Namespace}') has no gray version; publish one first.");
+
+    public static Failure GrayWithoutRelease(ConfigKey key) => new(
+        StatusCodes.Status409Conflict, "no-released-version", "A gray version needs a released version.",
+        $"Config '{key.DataId}' (group '{key.Group}', namespace '{key.Namespace}') has no released version for the other clients to "
+        + "fall back to; publish it first.");
 }

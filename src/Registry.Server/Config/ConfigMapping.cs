@@ -19,7 +19,32 @@ internal static class ConfigMapping
         UpdatedAt = version.Time,
         Size = version.Body?.Size ?? 0,
         Revision = version.Revision,
+        Gray = version.Body?.Rule is not null,
     };
+
+    /// <summary>The wire shape of an item's gray version, beside its released one.</summary>
+    public static ConfigGrayInfo ToGrayInfo(this DocumentHead<ConfigBody> head, ConfigKey key)
+    {
+        var gray = head.Candidate!;
+        var body = gray.Body!;
+        return new ConfigGrayInfo
+        {
+            Namespace = key.Namespace,
+            Group = key.Group,
+            DataId = key.DataId,
+            Version = gray.Version,
+            ReleasedVersion = head.Version,
+            Format = body.Format,
+            Md5 = body.Md5,
+            Size = body.Size,
+            Rule = body.Rule!.ToContract(),
+            Op = gray.Op,
+            Author = gray.Author,
+            SourceAddress = gray.SourceAddress,
+            UpdatedAt = gray.Time,
+            Revision = gray.Revision,
+        };
+    }
 
     public static ConfigVersionInfo ToHistoryEntry(this DocumentVersion<ConfigBody> version) => new()
     {
@@ -32,5 +57,6 @@ internal static class ConfigMapping
         Time = version.Time,
         Size = version.Body?.Size ?? 0,
         Revision = version.Revision,
+        Rule = version.Body?.Rule?.ToContract(),
     };
 }

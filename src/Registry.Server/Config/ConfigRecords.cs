@@ -18,8 +18,11 @@ internal readonly record struct ConfigKey(string Namespace, string Group, string
     }
 }
 
-/// <summary>What a version of a config item holds: its content, in a format, with the content's fingerprint and size.</summary>
-internal sealed record ConfigBody(string Content, string Format, string Md5, int Size);
+/// <summary>
+/// What a version of a config item holds: its content, in a format, with the content's fingerprint and size; a gray
+/// version also the rule of the clients it is meant for.
+/// </summary>
+internal sealed record ConfigBody(string Content, string Format, string Md5, int Size, ConfigGrayRule? Rule = null);
 
 /// <summary>
 /// The current state of a config item as stored. A deleted item stays as a tombstone (<see cref="Deleted"/>) so
@@ -38,9 +41,11 @@ internal sealed record ConfigRecord(
     string Author,
     string SourceAddress,
     DateTimeOffset UpdatedAt,
-    long Revision);
+    long Revision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? LastVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConfigVersionRecord? Gray = null);
 
-/// <summary>One version in a config item's history as stored; a deletion has no content.</summary>
+/// <summary>One version in a config item's history as stored; a deletion (or a gray release's end) has no content.</summary>
 internal sealed record ConfigVersionRecord(
     long Version,
     string Op,
@@ -51,4 +56,5 @@ internal sealed record ConfigVersionRecord(
     string Author,
     string SourceAddress,
     DateTimeOffset Time,
-    long Revision);
+    long Revision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConfigGrayRule? Rule = null);

@@ -35,7 +35,7 @@ internal sealed class DeleteConfigHandler(ConfigTable configs, ChangeWriter writ
         var proposal = new Proposal(at);
         var decided = configs.Decide(
             proposal, command.ConfigKey(), body: null, ConfigNames.Delete, command.Actor, now, command.IfMatch, ifNoneMatch: null,
-            skipUnchanged: false);
+            skipUnchanged: false, endsCandidate: true);
         if (decided.Failure is { } failure)
         {
             return failure;

@@ -8,11 +8,12 @@ using Registry.Server.Infrastructure;
 namespace Registry.Server.Config;
 
 /// <summary>
-/// Reads a config item: the current content, or a version from history. With <c>WaitAfterVersion</c> it is a
-/// long poll: it answers as soon as the version exceeds it, or <see cref="ConfigRead.NotModified"/> at the timeout.
+/// Reads a config item: the version meant for the client (the gray version, if the client matches its rule, else the
+/// released one), or a version from history. With <c>WaitAfterVersion</c> it is a long poll: it answers as soon as the
+/// version meant for the client is another, or <see cref="ConfigRead.NotModified"/> at the timeout.
 /// </summary>
 internal sealed record GetConfigQuery(
-    string Namespace, string Group, string DataId, long? Version, long? WaitAfterVersion, long? TimeoutMs)
+    string Namespace, string Group, string DataId, long? Version, long? WaitAfterVersion, long? TimeoutMs, ConfigClient Client)
     : IQuery<Outcome<ConfigRead>>, IConfigAddress;
 
 /// <summary>
@@ -38,7 +39,8 @@ internal sealed class GetConfigValidator : AbstractValidator<GetConfigQuery>
 }
 
 internal sealed class GetConfigHandler(
-    ConfigTable configs, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+    ConfigTable configs, ConfigClients clients, ChangeFeed feed, IOptions<ConfigOptions> options, TimeProvider time,
+    IHostApplicationLifetime lifetime)
     : IQueryHandler<GetConfigQuery, Outcome<ConfigRead>>
 {
     public async ValueTask<Outcome<ConfigRead>> Handle(GetConfigQuery query, CancellationToken cancellationToken)
@@ -46,7 +48,9 @@ internal sealed class GetConfigHandler(
         var key = query.ConfigKey();
         if (query.WaitAfterVersion is not { } after)
         {
-            return query.Version is { } version ? await ReadVersionAsync(key, version, cancellationToken) : ReadCurrent(key);
+            return query.Version is { } version
+                ? await ReadVersionAsync(key, version, cancellationToken)
+                : ReadCurrent(key, query.Client, ConfigClients.Read);
         }
 
         // Subscribe before looking, so a change between the look and the wait cannot be missed.
@@ -57,7 +61,8 @@ internal sealed class GetConfigHandler(
         // A poll ends at its timeout, or early (as unchanged) when the server stops.
         using var expiry = new CancellationTokenSource(timeout, time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, lifetime.ApplicationStopping, cancellationToken);
-        while ((configs.Find(key)?.Version ?? 0) <= after)
+        // A gray release widened or ended changes the version meant for a client without a newer one: any other counts.
+        while (MeantVersion(key, query.Client) == after)
         {
             try
             {
@@ -72,17 +77,27 @@ internal sealed class GetConfigHandler(
             }
             catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return new ConfigRead(configs.FindLive(key)?.ToInfo(key), "", NotModified: true);
+                return new ConfigRead(configs.Resolve(key, query.Client)?.ToInfo(key), "", NotModified: true);
             }
         }
 
-        return ReadCurrent(key);
+        return ReadCurrent(key, query.Client, ConfigClients.Poll);
     }
 
-    private Outcome<ConfigRead> ReadCurrent(ConfigKey key) =>
-        configs.FindLive(key) is { Body: { } body } live
-            ? new ConfigRead(live.ToInfo(key), body.Content)
-            : ConfigFailures.NotFound(key);
+    /// <summary>The version meant for the client, or the deletion the item's history ends with, or 0.</summary>
+    private long MeantVersion(ConfigKey key, ConfigClient client) =>
+        configs.Resolve(key, client)?.Version ?? configs.Find(key)?.Version ?? 0;
+
+    private Outcome<ConfigRead> ReadCurrent(ConfigKey key, ConfigClient client, string via)
+    {
+        if (configs.Resolve(key, client) is not { Body: { } body } meant)
+        {
+            return ConfigFailures.NotFound(key);
+        }
+
+        clients.Saw(key, client, meant, via);
+        return new ConfigRead(meant.ToInfo(key), body.Content);
+    }
 
     private async Task<Outcome<ConfigRead>> ReadVersionAsync(ConfigKey key, long version, CancellationToken cancellationToken)
     {

@@ -40,8 +40,9 @@ internal sealed class RollbackConfigHandler(ConfigTable configs, ChangeWriter wr
     {
         var now = time.GetUtcNow();
         var proposal = new Proposal(at);
+        // A gray version rolled back to is released to everyone: without its rule.
         var decided = configs.Decide(
-            proposal, key, body, ConfigNames.Rollback, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: true);
+            proposal, key, body with { Rule = null }, ConfigNames.Rollback, command.Actor, now, command.IfMatch, ifNoneMatch: null, skipUnchanged: true);
         if (decided.Failure is { } failure)
         {
             return failure;

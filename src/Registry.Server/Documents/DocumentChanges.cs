@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Registry.Server.Log;
 
 namespace Registry.Server.Documents;
@@ -6,7 +7,18 @@ namespace Registry.Server.Documents;
 /// A version of a document written (a deletion is a version too), with history kept from <see cref="FirstVersion"/>:
 /// what count retention let go, from <see cref="TrimmedFrom"/>, leaves history with it.
 /// </summary>
-internal abstract record DocumentWritten<TKey, TBody>(TKey Document, DocumentVersion<TBody> Version, long FirstVersion, long TrimmedFrom)
+/// <param name="Current">
+/// Null when <see cref="Version"/> becomes the current version; else it is a note of history (a candidate, or its
+/// end) and the document's current version stays this one.
+/// </param>
+/// <param name="Candidate">The document's candidate after the write (<see cref="Version"/> itself, when it is the note).</param>
+internal abstract record DocumentWritten<TKey, TBody>(
+    TKey Document,
+    DocumentVersion<TBody> Version,
+    long FirstVersion,
+    long TrimmedFrom,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DocumentVersion<TBody>? Current = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DocumentVersion<TBody>? Candidate = null)
     : Change
     where TKey : struct, IDocumentKey
     where TBody : class
@@ -15,11 +27,20 @@ internal abstract record DocumentWritten<TKey, TBody>(TKey Document, DocumentVer
 
     public override IEnumerable<string> Scopes() => Kind().Scopes(Document);
 
+    /// <summary>The document after the write, with the revision it took.</summary>
+    public DocumentHead<TBody> Head(long revision)
+    {
+        var version = Version with { Revision = revision };
+        var candidate = Candidate is { } c && c.Version == version.Version ? version : Candidate;
+        return new DocumentHead<TBody>(Current ?? version, FirstVersion, version.Version, candidate);
+    }
+
     public override void Materialize(IDocumentWriter writer, long revision)
     {
         var kind = Kind();
+        var head = Head(revision);
         var version = Version with { Revision = revision };
-        writer.Put(kind.HeadCollection, DocumentKeys.Store(Document), kind.EncodeHead(new DocumentHead<TBody>(version, FirstVersion)));
+        writer.Put(kind.HeadCollection, DocumentKeys.Store(Document), kind.EncodeHead(head));
         writer.Put(kind.HistoryCollection, DocumentKeys.Version(Document, version.Version), kind.EncodeVersion(version), created: true);
         if (TrimmedFrom < FirstVersion)
         {

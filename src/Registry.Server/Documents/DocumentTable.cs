@@ -69,10 +69,10 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
             switch (change)
             {
                 case DocumentWritten<TKey, TBody> written:
-                    var head = new DocumentHead<TBody>(written.Version with { Revision = entry.Revision }, written.FirstVersion);
+                    var head = written.Head(entry.Revision);
                     Counted(written.Document, _heads.GetValueOrDefault(written.Document), head);
                     _heads[written.Document] = head;
-                    Written(written.Document, head, events);
+                    Written(written.Document, head, written.Version with { Revision = entry.Revision }, events);
                     break;
                 case DocumentTrimmed<TKey, TBody> trimmed:
                     Counted(trimmed.Document, _heads.GetValueOrDefault(trimmed.Document), trimmed.Head);
@@ -94,16 +94,17 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
     /// </summary>
     public DocumentDecision<TBody> Decide(
         Proposal proposal, TKey key, TBody? body, string? op, Actor actor, DateTimeOffset now, string? ifMatch, string? ifNoneMatch,
-        bool skipUnchanged) =>
-        Decide(proposal, key, _ => body, op, actor, now, ifMatch, ifNoneMatch, skipUnchanged);
+        bool skipUnchanged, bool endsCandidate = false) =>
+        Decide(proposal, key, _ => body, op, actor, now, ifMatch, ifNoneMatch, skipUnchanged, endsCandidate);
 
     /// <summary>
     /// As the other <c>Decide</c>, with the next body made from the live one (null when there is none): a change to
-    /// part of a document builds on the version it decides after, pending ones included.
+    /// part of a document builds on the version it decides after, pending ones included. A candidate stays one, unless
+    /// <paramref name="endsCandidate"/> (it is what becomes current).
     /// </summary>
     public DocumentDecision<TBody> Decide(
         Proposal proposal, TKey key, Func<TBody?, TBody?> next, string? op, Actor actor, DateTimeOffset now, string? ifMatch,
-        string? ifNoneMatch, bool skipUnchanged)
+        string? ifNoneMatch, bool skipUnchanged, bool endsCandidate = false)
     {
         var head = Latest(proposal, key);
         var live = head?.Live;
@@ -123,13 +124,40 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
             return new DocumentDecision<TBody>(Unchanged: live);
         }
 
-        var number = (head?.Version ?? 0) + 1;
-        var trimmedFrom = head?.FirstVersion ?? 1;
-        var first = MaxVersions > 0 ? Math.Max(trimmedFrom, number - MaxVersions + 1) : trimmedFrom;
-        var version = new DocumentVersion<TBody>(
-            number, op ?? (live is null ? DocumentOps.Create : DocumentOps.Update), body, actor.Name, actor.SourceAddress, now, 0);
-        proposal.Add(Write(key, version, first, trimmedFrom));
+        var version = Next(head, op ?? (live is null ? DocumentOps.Create : DocumentOps.Update), body, actor, now, out var first, out var trimmedFrom);
+        proposal.Add(Write(key, version, first, trimmedFrom, current: null, candidate: endsCandidate ? null : head?.Candidate));
         return new DocumentDecision<TBody>(Written: version, Created: live is null);
+    }
+
+    /// <summary>
+    /// Decides a note of history into <paramref name="proposal"/>: a version that does not become current. With
+    /// <paramref name="isCandidate"/> it becomes the document's candidate, else the document has none after it (its
+    /// candidate was abandoned). The document must be live.
+    /// </summary>
+    public DocumentDecision<TBody> DecideNote(
+        Proposal proposal, TKey key, TBody? body, string op, bool isCandidate, Actor actor, DateTimeOffset now)
+    {
+        if (Latest(proposal, key) is not { Live: not null } head)
+        {
+            return new DocumentDecision<TBody>(Kind.NotFound(key));
+        }
+
+        var version = Next(head, op, body, actor, now, out var first, out var trimmedFrom);
+        proposal.Add(Write(key, version, first, trimmedFrom, current: head.Current, candidate: isCandidate ? version : null));
+        return new DocumentDecision<TBody>(Written: version);
+    }
+
+    /// <summary>The document as a write decided into <paramref name="proposal"/> builds on it, pending versions included.</summary>
+    public DocumentHead<TBody>? Head(Proposal proposal, TKey key) => Latest(proposal, key);
+
+    /// <summary>The next version after <paramref name="head"/>, and the history count retention keeps with it.</summary>
+    private DocumentVersion<TBody> Next(
+        DocumentHead<TBody>? head, string op, TBody? body, Actor actor, DateTimeOffset now, out long first, out long trimmedFrom)
+    {
+        var number = (head?.Last ?? 0) + 1;
+        trimmedFrom = head?.FirstVersion ?? 1;
+        first = MaxVersions > 0 ? Math.Max(trimmedFrom, number - MaxVersions + 1) : trimmedFrom;
+        return new DocumentVersion<TBody>(number, op, body, actor.Name, actor.SourceAddress, now, 0);
     }
 
     /// <summary>A version: the current one from memory, any other from history.</summary>
@@ -140,7 +168,7 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
             return Kind.NotFound(key);
         }
 
-        var found = version == head.Version ? head.Current : await ReadHistoryAsync(key, version, cancellationToken);
+        var found = Held(head, version) ?? await ReadHistoryAsync(key, version, cancellationToken);
         return found switch
         {
             null => Kind.VersionNotFound(key, version),
@@ -157,15 +185,15 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
             return Kind.NotFound(key);
         }
 
-        // Versions run without gaps from FirstVersion to Version, so a page is a range of keys.
-        var total = (int)(head.Version - head.FirstVersion + 1);
-        var newest = head.Version - ((long)(page - 1) * pageSize);
+        // Versions run without gaps from FirstVersion to the last, so a page is a range of keys.
+        var total = (int)(head.Last - head.FirstVersion + 1);
+        var newest = head.Last - ((long)(page - 1) * pageSize);
         var oldest = Math.Max(head.FirstVersion, newest - pageSize + 1);
-        var store = newest > oldest || newest < head.Version ? await log.ReadStoreAsync(cancellationToken) : null;
+        var store = newest > oldest || Held(head, newest) is null ? await log.ReadStoreAsync(cancellationToken) : null;
         var items = new List<DocumentVersion<TBody>>();
         for (var version = newest; version >= oldest; version--)
         {
-            var found = version == head.Version ? head.Current : Read(store!, key, version);
+            var found = Held(head, version) ?? Read(store!, key, version);
             if (found is not null)
             {
                 items.Add(found);
@@ -243,7 +271,7 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         {
             case { Change: DocumentWritten<TKey, TBody> written } pending:
                 proposal.ReadPending(logKey, pending.Revision);
-                return new DocumentHead<TBody>(written.Version with { Revision = pending.Revision }, written.FirstVersion);
+                return written.Head(pending.Revision);
             case { Change: DocumentTrimmed<TKey, TBody> trimmed } pending:
                 proposal.ReadPending(logKey, pending.Revision);
                 return trimmed.Head;
@@ -255,14 +283,16 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
         }
     }
 
-    /// <summary>The change that writes a version of this kind.</summary>
-    protected abstract Change Write(TKey key, DocumentVersion<TBody> version, long firstVersion, long trimmedFrom);
+    /// <summary>The change that writes a version of this kind (see <see cref="DocumentWritten{TKey, TBody}"/>).</summary>
+    protected abstract Change Write(
+        TKey key, DocumentVersion<TBody> version, long firstVersion, long trimmedFrom, DocumentVersion<TBody>? current,
+        DocumentVersion<TBody>? candidate);
 
     /// <summary>The change that lets history before <paramref name="head"/>'s first version go.</summary>
     public abstract Change Trim(TKey key, DocumentHead<TBody> head, long trimmedFrom);
 
-    /// <summary>A version was applied: say so on the feed.</summary>
-    protected abstract void Written(TKey key, DocumentHead<TBody> head, EventBatch events);
+    /// <summary>A version was applied (<paramref name="written"/>, which may be a note of history): say so on the feed.</summary>
+    protected abstract void Written(TKey key, DocumentHead<TBody> head, DocumentVersion<TBody> written, EventBatch events);
 
     protected virtual void Loaded(TKey key, DocumentHead<TBody> head)
     {
@@ -278,9 +308,13 @@ internal abstract class DocumentTable<TKey, TBody>(DocumentKind<TKey, TBody> kin
     private DocumentVersion<TBody>? Read(IDocumentReader store, TKey key, long version) =>
         store.Get(Kind.HistoryCollection, DocumentKeys.Version(key, version)) is { } document ? Kind.DecodeVersion(document) : null;
 
+    /// <summary>The current version or the candidate, which the head holds in memory; null for any other.</summary>
+    private static DocumentVersion<TBody>? Held(DocumentHead<TBody> head, long version) =>
+        version == head.Version ? head.Current : head.Candidate is { } candidate && candidate.Version == version ? candidate : null;
+
     private async Task<Outcome<string>> TextOfAsync(TKey key, DocumentHead<TBody> head, long version, CancellationToken cancellationToken)
     {
-        var found = version == head.Version ? head.Current : await ReadHistoryAsync(key, version, cancellationToken);
+        var found = Held(head, version) ?? await ReadHistoryAsync(key, version, cancellationToken);
         return found is null ? Kind.VersionNotFound(key, version) : found.Body is { } body ? Kind.Text(body) : "";
     }
 

@@ -23,12 +23,19 @@ internal sealed record DocumentVersion<TBody>(
 }
 
 /// <summary>
-/// Where a document stands: its current version (a deletion too, so numbering goes on when it is saved again) and
-/// the oldest version its history still keeps.
+/// Where a document stands: its current version (a deletion too, so numbering goes on when it is saved again), the
+/// oldest version its history still keeps, and a candidate: a version served to some readers before it becomes
+/// current (a config's gray release). Every version, current, candidate or a note of history (a candidate widened or
+/// abandoned), takes the next number.
 /// </summary>
-internal sealed record DocumentHead<TBody>(DocumentVersion<TBody> Current, long FirstVersion) where TBody : class
+/// <param name="LastVersion">The newest number taken, when a note of history came after the current version.</param>
+internal sealed record DocumentHead<TBody>(
+    DocumentVersion<TBody> Current, long FirstVersion, long LastVersion = 0, DocumentVersion<TBody>? Candidate = null) where TBody : class
 {
     public long Version => Current.Version;
+
+    /// <summary>The newest number taken: the next version takes the one after it.</summary>
+    public long Last => Math.Max(LastVersion, Math.Max(Current.Version, Candidate?.Version ?? 0));
 
     /// <summary>The current version unless it is a deletion.</summary>
     public DocumentVersion<TBody>? Live => Current.Deleted ? null : Current;

@@ -70,6 +70,7 @@ internal static class RegistryServices
 
         services.AddSingleton<NamingMetrics>();
         services.AddSingleton<ConfigMetrics>();
+        services.AddSingleton<ConfigClients>();
         services.AddSingleton<LeasePolicy>();
         services.AddSingleton<SelfPreservation>();
         services.AddSingleton<HeartbeatSweeper>();

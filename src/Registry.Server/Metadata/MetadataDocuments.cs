@@ -87,8 +87,14 @@ internal sealed class MetadataDocuments : DocumentKind<ServiceKey, MetadataBody>
         record.Author, record.SourceAddress, record.UpdatedAt, record.Revision);
 }
 
-internal sealed record MetadataWritten(ServiceKey Document, DocumentVersion<MetadataBody> Version, long FirstVersion, long TrimmedFrom)
-    : DocumentWritten<ServiceKey, MetadataBody>(Document, Version, FirstVersion, TrimmedFrom)
+internal sealed record MetadataWritten(
+    ServiceKey Document,
+    DocumentVersion<MetadataBody> Version,
+    long FirstVersion,
+    long TrimmedFrom,
+    DocumentVersion<MetadataBody>? Current = null,
+    DocumentVersion<MetadataBody>? Candidate = null)
+    : DocumentWritten<ServiceKey, MetadataBody>(Document, Version, FirstVersion, TrimmedFrom, Current, Candidate)
 {
     protected override DocumentKind<ServiceKey, MetadataBody> Kind() => MetadataDocuments.Kind;
 }

@@ -21,13 +21,15 @@ internal sealed class MetadataTable(ServiceTable services, IOptions<MetadataOpti
 
     public override Change Trim(ServiceKey key, DocumentHead<MetadataBody> head, long trimmedFrom) => new MetadataTrimmed(key, head, trimmedFrom);
 
-    protected override Change Write(ServiceKey key, DocumentVersion<MetadataBody> version, long firstVersion, long trimmedFrom) =>
-        new MetadataWritten(key, version, firstVersion, trimmedFrom);
+    protected override Change Write(
+        ServiceKey key, DocumentVersion<MetadataBody> version, long firstVersion, long trimmedFrom, DocumentVersion<MetadataBody>? current,
+        DocumentVersion<MetadataBody>? candidate) =>
+        new MetadataWritten(key, version, firstVersion, trimmedFrom, current, candidate);
 
     protected override void Loaded(ServiceKey key, DocumentHead<MetadataBody> head) =>
         services.SetRouting(key, Routing(key, head.Current), head.Current.Revision, events: null);
 
-    protected override void Written(ServiceKey key, DocumentHead<MetadataBody> head, EventBatch events)
+    protected override void Written(ServiceKey key, DocumentHead<MetadataBody> head, DocumentVersion<MetadataBody> written, EventBatch events)
     {
         // The document first, then the instance list it changes (effective weights, endpoints): same revision, that order.
         var document = new MetadataPayload(key, head.Current);

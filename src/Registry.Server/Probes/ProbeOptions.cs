@@ -1,5 +1,6 @@
 using System.Net;
 using FluentValidation;
+using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Probes;
 
@@ -31,7 +32,7 @@ internal sealed class ProbeOptionsValidator : AbstractValidator<ProbeOptions>
     public ProbeOptionsValidator()
     {
         RuleForEach(o => o.AllowedNetworks)
-            .Must(network => ProbeTargets.TryParseNetwork(network, out _))
+            .Must(network => Networks.TryParse(network, out _))
             .WithMessage("'{PropertyValue}' in AllowedNetworks is not a network: write it as CIDR (10.20.0.0/16) or one address.");
         RuleFor(o => o.MaxConcurrency).InclusiveBetween(1, 4096);
         RuleFor(o => o.MinInterval).GreaterThan(TimeSpan.Zero);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Registry.Server.Infrastructure;
 
 namespace Registry.Server.Probes;
 
@@ -19,10 +20,7 @@ internal sealed class ProbeTargets(IOptions<ProbeOptions> options)
             return $"'{host}' is a host name; health checks probe addresses only (what a name resolves to can change).";
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+        address = Networks.Normalize(address);
 
         return _allowed.Any(network => network.Contains(address))
             ? null
@@ -31,24 +29,6 @@ internal sealed class ProbeTargets(IOptions<ProbeOptions> options)
                 : $"{address} may not be probed: it is outside Registry:Probes:AllowedNetworks ({string.Join(", ", _allowed)}).";
     }
 
-    /// <summary>A network as CIDR (<c>10.20.0.0/16</c>) or one address (a /32 or /128).</summary>
-    public static bool TryParseNetwork(string? text, out IPNetwork network)
-    {
-        network = default;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        if (IPAddress.TryParse(text, out var single) && !text.Contains('/', StringComparison.Ordinal))
-        {
-            network = new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-            return true;
-        }
-
-        return IPNetwork.TryParse(text, out network);
-    }
-
     private static IPNetwork Parse(string text) =>
-        TryParseNetwork(text, out var network) ? network : throw new FormatException($"'{text}' is not a network.");
+        Networks.TryParse(text, out var network) ? network : throw new FormatException($"'{text}' is not a network.");
 }

@@ -22,7 +22,12 @@ internal static partial class NacosConfigs
         var ns = NacosNames.ConfigNamespace(p);
         NacosAccess.Demand(http, p, Roles.Read, ns);
         var (group, dataId) = (p.Required("group"), p.Required("dataId"));
-        var outcome = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null), ct);
+        if (p["beta"] == "true")
+        {
+            return await BetaAsync(mediator, ns, group, dataId, p["tenant"] ?? "", ct);
+        }
+
+        var outcome = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null, GrayRules.ClientOf(http.Request)), ct);
         if (outcome.Failure is { Code: "config-not-found" })
         {
             return NacosResults.Text(NotFoundText, StatusCodes.Status404NotFound);
@@ -45,7 +50,24 @@ internal static partial class NacosConfigs
         headers.Pragma = "no-cache";
         headers.Expires = "0";
         headers.CacheControl = "no-cache,no-store";
+        if (info.Gray)
+        {
+            headers["isBeta"] = "true";
+        }
+
         return NacosResults.Raw(read.Content, ContentType(info.Format));
+    }
+
+    /// <summary><c>GET ?beta=true</c>: the gray version, with the addresses it is for.</summary>
+    private static async Task<IResult> BetaAsync(IMediator mediator, string ns, string group, string dataId, string tenant, CancellationToken ct)
+    {
+        var read = await mediator.Send(new GetGrayConfigQuery(ns, group, dataId), ct);
+        var beta = read.Value is { } gray
+            ? new NacosBeta(
+                NacosHistory.Id(gray.Gray.Version), dataId, group, tenant, gray.Content, gray.Gray.Md5,
+                string.Join(',', gray.Gray.Rule.Addresses ?? []), Type(gray.Gray.Format), gray.Gray.UpdatedAt.ToUnixTimeMilliseconds())
+            : null;
+        return NacosResults.Json(new NacosBetaResult(StatusCodes.Status200OK, "query beta ok", beta), NacosJson.Default.NacosBetaResult);
     }
 
     /// <summary>
@@ -72,7 +94,7 @@ internal static partial class NacosConfigs
         {
             // Compare-and-set by md5 becomes the native one by version: the md5 read here names the version
             // the write may replace, and the writer checks that version atomically.
-            var current = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null), ct);
+            var current = await mediator.Send(new GetConfigQuery(ns, group, dataId, null, null, null, ConfigClient.Anonymous), ct);
             if (current.Value?.Config is not { } live || live.Md5 != casMd5)
             {
                 throw CasFailed();
@@ -86,6 +108,14 @@ internal static partial class NacosConfigs
         {
             LogKeptAsText(loggers.CreateLogger(typeof(NacosConfigs).FullName!), ns, group, dataId, format, broken.Message);
             format = ConfigNames.Text;
+        }
+
+        if (http.Request.Headers["betaIps"].ToString() is { Length: > 0 } betaIps)
+        {
+            // A beta is a gray version for the listed client addresses.
+            var rule = new GrayRule { Addresses = betaIps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+            (await mediator.Send(new PublishGrayConfigCommand(ns, group, dataId, content, format, rule, actor), ct)).OrThrow();
+            return NacosResults.True;
         }
 
         var command = new PublishConfigCommand(ns, group, dataId, content, format, ifMatch, ifNoneMatch, actor);
@@ -105,6 +135,17 @@ internal static partial class NacosConfigs
         var ns = NacosNames.ConfigNamespace(p);
         var actor = NacosAccess.Demand(http, p, Roles.Write, ns);
         var (group, dataId) = (p.Required("group"), p.Required("dataId"));
+        if (p["beta"] == "true")
+        {
+            // Stopping a beta that is not there is no error to Nacos.
+            if ((await mediator.Send(new AbortGrayConfigCommand(ns, group, dataId, actor), ct)).Failure is { Code: not "gray-not-found" } refused)
+            {
+                throw NacosException.From(refused);
+            }
+
+            return NacosResults.Json(new NacosStopBetaResult(StatusCodes.Status200OK, "stop beta ok", true), NacosJson.Default.NacosStopBetaResult);
+        }
+
         var outcome = await mediator.Send(new DeleteConfigCommand(ns, group, dataId, null, actor), ct);
         // Nacos answers true for a key that is already absent.
         if (outcome.Failure is { Code: not "config-not-found" } failure)

@@ -79,7 +79,7 @@ internal static class NacosHistory
     private static async Task<IResult> VersionAsync(
         IMediator mediator, string ns, string group, string dataId, string tenant, long version, CancellationToken ct)
     {
-        var read = await mediator.Send(new GetConfigQuery(ns, group, dataId, version < 1 ? null : version, null, null), ct);
+        var read = await mediator.Send(new GetConfigQuery(ns, group, dataId, version < 1 ? null : version, null, null, ConfigClient.Anonymous), ct);
         if (version >= 1 && read.Value?.Config is { } info)
         {
             return NacosResults.Json(new NacosHistoryItem(

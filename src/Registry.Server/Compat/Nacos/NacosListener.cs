@@ -19,7 +19,7 @@ internal sealed record ListenKey(string DataId, string Group, string? Tenant, st
 /// Nacos's config long poll: the keys whose md5 differs from the listener's at once, else the first that
 /// changes within <see cref="Hold"/> (nothing at its end). A null hold answers at once either way.
 /// </summary>
-internal sealed record ListenConfigsQuery(IReadOnlyList<ListenKey> Keys, TimeSpan? Hold) : IQuery<IReadOnlyList<ListenKey>>;
+internal sealed record ListenConfigsQuery(IReadOnlyList<ListenKey> Keys, TimeSpan? Hold, ConfigClient Client) : IQuery<IReadOnlyList<ListenKey>>;
 
 internal sealed class ListenConfigsValidator : AbstractValidator<ListenConfigsQuery>
 {
@@ -34,7 +34,8 @@ internal sealed class ListenConfigsValidator : AbstractValidator<ListenConfigsQu
 /// Holds the poll on a change-feed subscription and a timer of the injected clock, so no thread waits.
 /// Subscribing before the first comparison means a change between the look and the wait is not missed.
 /// </summary>
-internal sealed class ListenConfigsHandler(ConfigTable configs, ChangeFeed feed, TimeProvider time, IHostApplicationLifetime lifetime)
+internal sealed class ListenConfigsHandler(
+    ConfigTable configs, ConfigClients clients, ChangeFeed feed, TimeProvider time, IHostApplicationLifetime lifetime)
     : IQueryHandler<ListenConfigsQuery, IReadOnlyList<ListenKey>>
 {
     public async ValueTask<IReadOnlyList<ListenKey>> Handle(ListenConfigsQuery query, CancellationToken cancellationToken)
@@ -43,7 +44,7 @@ internal sealed class ListenConfigsHandler(ConfigTable configs, ChangeFeed feed,
         using var subscription = query.Hold is null ? null : feed.Subscribe(change =>
             change.Topic.Kind == ConfigTable.EventKind
             && watched.Contains(new ConfigKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name)));
-        var changed = Changed(query.Keys);
+        var changed = Changed(query.Keys, query.Client, noteClient: true);
         if (changed.Count > 0 || subscription is null)
         {
             return changed;
@@ -59,7 +60,7 @@ internal sealed class ListenConfigsHandler(ConfigTable configs, ChangeFeed feed,
                 {
                 }
 
-                if (Changed(query.Keys) is { Count: > 0 } now)
+                if (Changed(query.Keys, query.Client) is { Count: > 0 } now)
                 {
                     return now;
                 }
@@ -70,11 +71,32 @@ internal sealed class ListenConfigsHandler(ConfigTable configs, ChangeFeed feed,
         }
 
         // The hold ended, the server is stopping, or the subscriber fell behind: answer with what differs now.
-        return Changed(query.Keys);
+        return Changed(query.Keys, query.Client);
     }
 
-    private List<ListenKey> Changed(IReadOnlyList<ListenKey> keys) =>
-        [.. keys.Where(k => (configs.FindLive(k.Key)?.Body?.Md5 ?? "") != k.Md5)];
+    /// <summary>
+    /// The keys whose version meant for the client (by its address, for a beta) has another md5 than it holds; the first
+    /// look notes which version each key has for it.
+    /// </summary>
+    private List<ListenKey> Changed(IReadOnlyList<ListenKey> keys, ConfigClient client, bool noteClient = false)
+    {
+        var changed = new List<ListenKey>();
+        foreach (var key in keys)
+        {
+            var meant = configs.Resolve(key.Key, client);
+            if (noteClient && meant is not null)
+            {
+                clients.Saw(key.Key, client, meant, ConfigClients.Poll);
+            }
+
+            if ((meant?.Body?.Md5 ?? "") != key.Md5)
+            {
+                changed.Add(key);
+            }
+        }
+
+        return changed;
+    }
 }
 
 /// <summary><c>POST /nacos/v1/cs/configs/listener</c>: the wire format of Nacos's long poll.</summary>
@@ -112,7 +134,7 @@ internal static class NacosListener
         try
         {
             // The request's own token now: it also ends when the listener's token is revoked or expires.
-            changed = await mediator.Send(new ListenConfigsQuery(keys, hold), http.RequestAborted);
+            changed = await mediator.Send(new ListenConfigsQuery(keys, hold, GrayRules.ClientOf(http.Request)), http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.EndedEarly() is { } ended)
         {

@@ -63,6 +63,16 @@ internal sealed record NacosConfigAll(
     string Id, string DataId, string Group, string? Content, string Md5, string Tenant, string AppName, string Type,
     long? CreateTime, long? ModifyTime, string? CreateUser, string? CreateIp);
 
+/// <summary>A beta (gray) config as <c>GET ?beta=true</c> shows it.</summary>
+internal sealed record NacosBeta(
+    string Id, string DataId, string Group, string Tenant, string Content, string Md5, string BetaIps, string Type, long LastModified);
+
+/// <summary>Nacos's <c>RestResult</c> around a beta config (none: no <c>data</c>).</summary>
+internal sealed record NacosBetaResult(int Code, string Message, NacosBeta? Data);
+
+/// <summary>Nacos's <c>RestResult</c> of stopping a beta.</summary>
+internal sealed record NacosStopBetaResult(int Code, string Message, bool Data);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -81,6 +91,8 @@ internal sealed record NacosConfigAll(
 [JsonSerializable(typeof(NacosPage))]
 [JsonSerializable(typeof(NacosHistoryItem))]
 [JsonSerializable(typeof(NacosConfigAll))]
+[JsonSerializable(typeof(NacosBetaResult))]
+[JsonSerializable(typeof(NacosStopBetaResult))]
 [JsonSerializable(typeof(List<NacosConfigAll>))]
 internal sealed partial class NacosJson : JsonSerializerContext;
 
