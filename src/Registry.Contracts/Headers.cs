@@ -17,4 +17,10 @@ public static class RegistryHeaders
     /// behind the cluster, and refuses writes.
     /// </summary>
     public const string Stale = "X-Registry-Stale";
+
+    /// <summary>On a config read: the client's labels, <c>name=value</c> pairs separated by commas, for gray rules.</summary>
+    public const string Labels = "X-Registry-Labels";
+
+    /// <summary>On a config read: the client's stable id, which a gray release by percentage hashes.</summary>
+    public const string ClientId = "X-Registry-Client-Id";
 }

@@ -28,6 +28,18 @@ public sealed class RegistryConfigOptions
     /// <summary>Follow the item's changes over the registry's watch and reload (default true).</summary>
     public bool ReloadOnChange { get; set; } = true;
 
+    /// <summary>
+    /// Labels this application sends with every read (<c>X-Registry-Labels</c>), which a gray release can select it by,
+    /// such as <c>zone=eu</c> or <c>canary=true</c>; by default <c>Registry:Client:Labels</c>.
+    /// </summary>
+    public IDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// This instance's id (<c>X-Registry-Client-Id</c>): a gray release by percentage picks instances by it, so it should
+    /// stay the same across restarts; by default <c>Registry:Client:ClientId</c>, else the machine's name.
+    /// </summary>
+    public string ClientId { get; set; } = Environment.MachineName;
+
     /// <summary>A prefix for every key, such as <c>Orders</c>; none by default.</summary>
     public string? SectionPrefix { get; set; }
 

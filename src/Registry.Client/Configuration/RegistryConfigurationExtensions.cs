@@ -12,8 +12,9 @@ public static class RegistryConfigurationExtensions
     /// <summary>
     /// Adds the config item <paramref name="dataId"/> (json, yaml or properties) as configuration keys, reloaded
     /// live when a new version is published; the last good values stay when the registry is unreachable or a
-    /// bad document is published. The server, token, namespace and group default to <c>Registry:Client</c> of
-    /// the configuration built so far.
+    /// bad document is published. The server, token, namespace, group, labels and client id default to
+    /// <c>Registry:Client</c> of the configuration built so far. During a gray release of the item, the application gets
+    /// the version meant for it by its labels, id and address.
     /// </summary>
     public static IConfigurationBuilder AddRegistryConfig(
         this IConfigurationBuilder builder, string dataId, Action<RegistryConfigOptions>? configure = null)
@@ -28,6 +29,11 @@ public static class RegistryConfigurationExtensions
             options.Token = client["Token"] ?? options.Token;
             options.Namespace = client["Namespace"] ?? options.Namespace;
             options.Group = client["Group"] ?? options.Group;
+            options.ClientId = client["ClientId"] ?? options.ClientId;
+            foreach (var label in client.GetSection("Labels").GetChildren().Where(static label => label.Value is not null))
+            {
+                options.Labels[label.Key] = label.Value!;
+            }
         }
 
         configure?.Invoke(options);

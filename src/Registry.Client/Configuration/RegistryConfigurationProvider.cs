@@ -46,6 +46,18 @@ internal sealed class RegistryConfigurationProvider : ConfigurationProvider, IDi
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        // Who reads, as a gray release selects its clients.
+        if (options.ClientId is { Length: > 0 } clientId)
+        {
+            _http.DefaultRequestHeaders.TryAddWithoutValidation(RegistryHeaders.ClientId, clientId);
+        }
+
+        if (options.Labels.Count > 0)
+        {
+            _http.DefaultRequestHeaders.TryAddWithoutValidation(
+                RegistryHeaders.Labels, string.Join(',', options.Labels.Select(static label => $"{label.Key}={label.Value}")));
+        }
+
         _age = RegistryClientMetrics.ObserveConfigAge(() => new Measurement<double>(
             StaleSince is { } since ? (_options.TimeProvider.GetUtcNow() - since).TotalSeconds : 0,
             new KeyValuePair<string, object?>("registry.config.data_id", _dataId)));

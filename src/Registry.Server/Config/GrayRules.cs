@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Net;
 using System.Text;
 using FluentValidation;
+using Registry.Contracts;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
 
@@ -28,8 +29,8 @@ internal sealed record ConfigClient(string Id, IPAddress? Address, IReadOnlyDict
 
 internal static class GrayRules
 {
-    public const string LabelsHeader = "X-Registry-Labels";
-    public const string ClientIdHeader = "X-Registry-Client-Id";
+    public const string LabelsHeader = RegistryHeaders.Labels;
+    public const string ClientIdHeader = RegistryHeaders.ClientId;
     public const int MaxAddresses = 256;
     public const int MaxLabels = 32;
     public const int MaxLabelLength = 128;

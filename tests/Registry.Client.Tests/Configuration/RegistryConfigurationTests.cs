@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -126,6 +127,31 @@ public sealed class RegistryConfigurationTests
         });
 
         Assert.Equal((new Uri("http://registry.example:8848"), "t", "prod", "shop"), (seen!.Server, seen.Token, seen.Namespace, seen.Group));
+    }
+
+    [Fact]
+    public async Task AddRegistryConfig_LabelsOfAGrayRelease_GetTheGrayVersionAndFollowItsEnd()
+    {
+        await using var server = new RegistryServer();
+        await server.PublishAsync("orders.json", """{"mode":"old"}""");
+        using var admin = server.Client();
+        using var gray = await admin.PutAsJsonAsync(
+            "/v1/configs/orders.json/gray", new { content = """{"mode":"new"}""", rule = new { labels = new { canary = "true" } } },
+            TestContext.Current.CancellationToken);
+        gray.EnsureSuccessStatusCode();
+        // As an application's builder: the labels and the id come from its Registry:Client section.
+        using var canary = new ConfigurationManager();
+        canary.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:Client:Labels:canary"] = "true", ["Registry:Client:ClientId"] = "pod-7" });
+        canary.AddRegistryConfig("orders.json", o => o.CreateHandler = server.Handler);
+        using var plain = Build(server, "orders.json");
+        Assert.Equal(("new", "old"), (canary["mode"], plain["mode"]));
+
+        using var aborted = await admin.DeleteAsync("/v1/configs/orders.json/gray", TestContext.Current.CancellationToken);
+        aborted.EnsureSuccessStatusCode();
+
+        await Eventually.MatchesAsync(() => Task.FromResult(canary["mode"]), mode => mode == "old", "fell back");
+        var clients = await admin.GetStringAsync("/v1/configs/orders.json/clients", TestContext.Current.CancellationToken);
+        Assert.Contains("\"id\":\"pod-7\"", clients, StringComparison.Ordinal);
     }
 
     private static ConfigurationRoot Build(RegistryServer server, string dataId)
