@@ -74,11 +74,12 @@ internal static class ConfigEndpoints
     /// <param name="lastEventIdHeader">Resume after this revision: the id of the last event received.</param>
     private static async Task<IResult> WatchConfigs(
         [AsParameters] ScopeQuery scope, [FromQuery] string[]? dataId, bool? snapshot, string? lastEventId,
-        [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, HttpRequest request, IMediator mediator, CancellationToken ct)
+        [FromHeader(Name = LastEventIds.Header)] string? lastEventIdHeader, [AsParameters] ConfigReader reader, IMediator mediator,
+        CancellationToken ct)
     {
         var watch = await mediator.Send(new WatchConfigsQuery(
             scope.NamespaceOrDefault, scope.GroupOrDefault, dataId ?? [], snapshot ?? false, lastEventIdHeader ?? lastEventId,
-            GrayRules.ClientOf(request)), ct);
+            reader.Client()), ct);
         return new EventStreamResult(watch);
     }
 
@@ -128,11 +129,11 @@ internal static class ConfigEndpoints
     /// <param name="ifNoneMatch">304 when the current version is one of these (<c>"3"</c>).</param>
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetConfig(
         string dataId, [AsParameters] ScopeQuery scope, long? version, long? waitAfterVersion, long? timeoutMs,
-        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, HttpRequest request, HttpResponse response, IMediator mediator,
-        CancellationToken ct)
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, [AsParameters] ConfigReader reader, HttpResponse response,
+        IMediator mediator, CancellationToken ct)
     {
         var outcome = await mediator.Send(new GetConfigQuery(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, version, waitAfterVersion, timeoutMs, GrayRules.ClientOf(request)), ct);
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, version, waitAfterVersion, timeoutMs, reader.Client()), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();
@@ -209,4 +210,20 @@ internal static class ConfigEndpoints
         var location = $"/v1/configs/{Uri.EscapeDataString(config.DataId)}?namespace={Uri.EscapeDataString(config.Namespace)}&group={Uri.EscapeDataString(config.Group)}";
         return created ? TypedResults.Created(location, config) : TypedResults.Ok(config);
     }
+}
+
+/// <summary>Who reads a config item, as its request says: what a gray rule selects clients by.</summary>
+internal readonly record struct ConfigReader
+{
+    /// <summary>The client's labels, <c>name=value</c> pairs separated by commas (<c>zone=eu,canary=true</c>), for gray rules.</summary>
+    [FromHeader(Name = RegistryHeaders.Labels)]
+    public string? Labels { get; init; }
+
+    /// <summary>The client's stable id, which a gray release by percentage hashes; its address when left out.</summary>
+    [FromHeader(Name = RegistryHeaders.ClientId)]
+    public string? ClientId { get; init; }
+
+    public HttpContext Context { get; init; }
+
+    public ConfigClient Client() => GrayRules.Client(Labels, ClientId, Context.Connection.RemoteIpAddress);
 }

@@ -66,17 +66,21 @@ internal static class GrayRules
         .WithMessage("The percentage of '{PropertyName}' must be between 0 and 100.");
 
     /// <summary>A client as its request describes it; a malformed header is a 400 naming it.</summary>
-    public static ConfigClient ClientOf(HttpRequest request)
+    public static ConfigClient ClientOf(HttpRequest request) =>
+        Client(request.Headers[LabelsHeader].ToString(), request.Headers[ClientIdHeader].ToString(), request.HttpContext.Connection.RemoteIpAddress);
+
+    /// <summary>A client from its headers and address; a malformed header is a 400 naming it.</summary>
+    public static ConfigClient Client(string? labelsHeader, string? clientId, IPAddress? remote)
     {
-        var address = request.HttpContext.Connection.RemoteIpAddress is { } remote ? Networks.Normalize(remote) : null;
-        var id = request.Headers[ClientIdHeader].ToString();
+        var address = remote is null ? null : Networks.Normalize(remote);
+        var id = clientId ?? "";
         if (id.Length > MaxLabelLength || id.Any(char.IsControl))
         {
             throw Invalid(ClientIdHeader, $"'{ClientIdHeader}' must be at most {MaxLabelLength} printable characters.");
         }
 
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in request.Headers[LabelsHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var pair in (labelsHeader ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (pair.Split('=', 2, StringSplitOptions.TrimEntries) is not [var name, var value] || !IsLabel(name, value)
                 || !labels.TryAdd(name, value) || labels.Count > MaxLabels)
