@@ -42,10 +42,11 @@ internal static class GrayEndpoints
     /// <param name="scope">Namespace and group.</param>
     /// <param name="request">The content (format: the released version's unless given) and the rule.</param>
     private static async Task<Results<Ok<ConfigGrayInfo>, ProblemHttpResult>> PublishGrayConfig(
-        string dataId, [AsParameters] ScopeQuery scope, GrayReleaseRequest request, HttpRequest http, IMediator mediator, CancellationToken ct) =>
-        (await mediator.Send(new PublishGrayConfigCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, request.Content, request.Format, request.Rule, RequestActors.From(http)), ct))
-        .ToOk();
+        string dataId, [AsParameters] ScopeQuery scope, GrayReleaseRequest request, HttpRequest http, HttpResponse response, IMediator mediator,
+        CancellationToken ct) =>
+        GrayChanged(await mediator.Send(new PublishGrayConfigCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, request.Content, request.Format, request.Rule, RequestActors.From(http)), ct),
+            response);
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
@@ -60,9 +61,22 @@ internal static class GrayEndpoints
     /// <param name="scope">Namespace and group.</param>
     /// <param name="rule">The clients that get the gray version from now on.</param>
     private static async Task<Results<Ok<ConfigGrayInfo>, ProblemHttpResult>> SetGrayRule(
-        string dataId, [AsParameters] ScopeQuery scope, GrayRule rule, HttpRequest http, IMediator mediator, CancellationToken ct) =>
-        (await mediator.Send(new SetGrayRuleCommand(
-            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, rule, RequestActors.From(http)), ct)).ToOk();
+        string dataId, [AsParameters] ScopeQuery scope, GrayRule rule, HttpRequest http, HttpResponse response, IMediator mediator,
+        CancellationToken ct) =>
+        GrayChanged(await mediator.Send(new SetGrayRuleCommand(
+            scope.NamespaceOrDefault, scope.GroupOrDefault, dataId, rule, RequestActors.From(http)), ct), response);
+
+    /// <summary>The gray version after a change, with the revision it took (to read it on another node).</summary>
+    private static Results<Ok<ConfigGrayInfo>, ProblemHttpResult> GrayChanged(Outcome<ConfigGrayInfo> outcome, HttpResponse response)
+    {
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+
+        response.SetRevision(outcome.Value!.Revision);
+        return TypedResults.Ok(outcome.Value);
+    }
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>
