@@ -44,6 +44,15 @@ internal sealed record BenchmarkOptions
     /// <summary>Cluster mode instead: three etcd members and three nodes (etcd must be installed).</summary>
     public bool Cluster { get; init; }
 
+    /// <summary>Health-check mode instead: persistent instances checked by HTTP against the /ping app.</summary>
+    public bool HealthChecks { get; init; }
+
+    /// <summary>Instances health-check mode checks.</summary>
+    public int CheckedInstances { get; init; } = 5_000;
+
+    /// <summary>The interval of their checks.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a server is left quiet before its memory is read, so the figure is of a settled heap.</summary>
     public TimeSpan Quiet { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -58,6 +67,8 @@ internal sealed record BenchmarkOptions
         Subscribers = [20],
         Publishes = 3,
         Quiet = TimeSpan.FromMilliseconds(300),
+        CheckedInstances = 200,
+        CheckInterval = TimeSpan.FromSeconds(1),
     };
 
     public const string Usage = """
@@ -78,6 +89,11 @@ internal sealed record BenchmarkOptions
           --cluster                cluster mode: three etcd members and three nodes on this machine; durable
                                    writes beside raw etcd transactions, heartbeats on one node, push
                                    across nodes and a watcher's fail-over (docs/benchmarks-cluster.md)
+          --health-checks          health-check mode: persistent instances checked by HTTP against the /ping
+                                   app; time to healthy and to unhealthy, probes a second, the server's CPU,
+                                   threads and memory (docs/benchmarks-health-checks.md)
+          --checked <n>            instances health-check mode checks (default 5000)
+          --check-interval <s>     their checks' interval, seconds (default 5)
           --smoke                  every scenario, tiny and short (the CI run)
         """;
 
@@ -97,6 +113,12 @@ internal sealed record BenchmarkOptions
                 continue;
             }
 
+            if (args[i] == "--health-checks")
+            {
+                options = options with { HealthChecks = true };
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             options = args[i - 1] switch
             {
@@ -110,6 +132,8 @@ internal sealed record BenchmarkOptions
                 "--instances" => options with { HeartbeatInstances = [.. value.Split(',').Select(v => (long)Positive(v))] },
                 "--subscribers" => options with { Subscribers = [.. value.Split(',').Select(Positive)] },
                 "--publishes" => options with { Publishes = Positive(value) },
+                "--checked" => options with { CheckedInstances = Positive(value) },
+                "--check-interval" => options with { CheckInterval = TimeSpan.FromSeconds(Positive(value)) },
                 _ => throw new ArgumentException($"Unknown option {args[i - 1]}.\n{Usage}"),
             };
         }

@@ -1,4 +1,5 @@
 using Registry.Benchmarks.Load.Cluster;
+using Registry.Benchmarks.Load.HealthChecks;
 using Registry.Benchmarks.Load.Load;
 using Registry.Benchmarks.Load.Report;
 
@@ -45,6 +46,21 @@ internal static class Program
         {
             var cluster = await new ClusterRun(options, generator, Console.Out).RunAsync(stop.Token);
             var report = ClusterReport.Render(cluster, command, DateTimeOffset.UtcNow);
+            Console.WriteLine();
+            Console.Write(report);
+            if (options.Output is { } file)
+            {
+                await File.WriteAllTextAsync(file, report);
+                Console.WriteLine($"Wrote {file}");
+            }
+
+            return 0;
+        }
+
+        if (options.HealthChecks)
+        {
+            var checks = await new HealthCheckRun(options, Console.Out).RunAsync(stop.Token);
+            var report = HealthCheckReport.Render(checks, command, DateTimeOffset.UtcNow);
             Console.WriteLine();
             Console.Write(report);
             if (options.Output is { } file)

@@ -89,11 +89,23 @@ internal sealed class AppProcess : IAsyncDisposable
     };
 
     /// <summary>The process's resident set size (VmRSS), bytes.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => Status("VmRSS:") * 1024;
+
+    /// <summary>The process's threads now.</summary>
+    public int Threads() => (int)Status("Threads:");
+
+    /// <summary>The CPU time the process has used so far, user and system.</summary>
+    public TimeSpan CpuTime()
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-        return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>A number field of <c>/proc/[pid]/status</c>.</summary>
+    private long Status(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     /// <summary>SIGTERM, then waits for the graceful shutdown to finish.</summary>

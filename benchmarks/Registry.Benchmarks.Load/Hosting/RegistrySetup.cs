@@ -44,7 +44,14 @@ internal static class RegistrySetup
     /// A gauge from /metrics, such as <c>dotnet_total_memory_bytes</c>, summed over its labels (as
     /// <c>registry_instances</c> by namespace and health); none when the server does not export it (yet).
     /// </summary>
-    public static async Task<double?> MetricAsync(HttpClient client, string name, CancellationToken cancellationToken)
+    public static Task<double?> MetricAsync(HttpClient client, string name, CancellationToken cancellationToken) =>
+        MetricAsync(client, name, having: null, cancellationToken);
+
+    /// <summary>
+    /// A metric summed over the series whose labels include <paramref name="having"/> (<c>health="healthy"</c>), or
+    /// over all of them; none when the server does not export it (yet).
+    /// </summary>
+    public static async Task<double?> MetricAsync(HttpClient client, string name, string? having, CancellationToken cancellationToken)
     {
         using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
@@ -55,6 +62,7 @@ internal static class RegistrySetup
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var values = text.Split('\n')
             .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Where(l => having is null || l[..l.LastIndexOf(' ')].Contains(having, StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
             .ToList();
         return values.Count == 0 ? null : values.Sum();

@@ -1,5 +1,6 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
 using Registry.Server.Infrastructure;
 using Registry.Server.Security;
@@ -13,7 +14,7 @@ internal static class GrayEndpoints
     {
         var configs = app.MapGroup("/v1/configs").WithTags("Configs");
         configs.MapPut("/{dataId}/gray", PublishGrayConfig).WithName(nameof(PublishGrayConfig)).RecordsAuthor().RequireAccess(Roles.Write)
-            .RateLimitedWrite().WithBodyLimit(static o => o.MaxMetadataBodyBytes)
+            .RateLimitedWrite().WithBodyLimit(static services => MaxReleaseBytes(services.GetRequiredService<IOptions<ConfigOptions>>().Value))
             .WithSummary("Publish a gray version: content that only the clients its rule names get, until it is promoted or aborted.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesWriteProblems();
@@ -37,6 +38,12 @@ internal static class GrayEndpoints
             .ProducesValidationProblem();
         return app;
     }
+
+    /// <summary>
+    /// A gray release's JSON body: its content at the config content limit, escaped as JSON may escape it (six bytes a
+    /// byte at worst), and room for a rule of thousands of addresses. The content's own limit is checked once read.
+    /// </summary>
+    private static long MaxReleaseBytes(ConfigOptions options) => 6L * options.MaxContentBytes + 256 * 1024;
 
     /// <param name="dataId">The config item's id.</param>
     /// <param name="scope">Namespace and group.</param>

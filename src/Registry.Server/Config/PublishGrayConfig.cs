@@ -1,5 +1,6 @@
 using System.Text;
 using FluentValidation;
+using FluentValidation.Results;
 using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
@@ -20,37 +21,45 @@ internal sealed record PublishGrayConfigCommand(
 
 internal sealed class PublishGrayConfigValidator : AbstractValidator<PublishGrayConfigCommand>
 {
-    public PublishGrayConfigValidator(IOptions<ConfigOptions> options)
+    public PublishGrayConfigValidator(ConfigTable configs)
     {
-        var maxBytes = options.Value.MaxContentBytes;
         this.ValidateConfigAddress();
-        RuleFor(c => c.Content).NotNull()
-            .Must(content => content is null || Encoding.UTF8.GetByteCount(content) <= maxBytes)
-            .WithMessage($"'content' may be at most {maxBytes} bytes.");
+        RuleFor(c => c.Content).NotNull();
         RuleFor(c => c.Format).KnownFormat().When(c => c.Format is not null);
+
+        // Checked as a publish checks content, in the format it will have: its own, else the released version's.
+        RuleFor(c => c.Content).Custom((content, context) =>
+        {
+            var command = context.InstanceToValidate;
+            var format = command.Format ?? configs.FindLive(command.ConfigKey())?.Body?.Format ?? ConfigNames.Text;
+            if (content is not null && ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
+            {
+                context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
+            }
+        });
         RuleFor(c => c.Rule).ValidGrayRule();
         RuleFor(c => c.Actor).ValidActor();
     }
 }
 
 internal sealed class PublishGrayConfigHandler(
-    ConfigTable configs, NamespaceTable namespaces, ChangeWriter writer, ConfigMetrics metrics, TimeProvider time)
+    ConfigTable configs, NamespaceTable namespaces, ChangeWriter writer, ConfigMetrics metrics, IOptions<ConfigOptions> options,
+    TimeProvider time)
     : ICommandHandler<PublishGrayConfigCommand, Outcome<ConfigGrayInfo>>
 {
     public async ValueTask<Outcome<ConfigGrayInfo>> Handle(PublishGrayConfigCommand command, CancellationToken cancellationToken)
     {
-        // Checked as a publish checks content, in the format it will have.
-        var key = command.ConfigKey();
-        var format = command.Format ?? configs.FindLive(key)?.Body?.Format ?? ConfigNames.Text;
-        if (ConfigFormat.Validate(format, command.Content!) is { } error)
+        // As large as a publish may be, and refused as a publish is.
+        var maxBytes = options.Value.MaxContentBytes;
+        if (Encoding.UTF8.GetByteCount(command.Content!) > maxBytes)
         {
-            throw new ValidationException([new FluentValidation.Results.ValidationFailure("content", error.Message) { CustomState = error }]);
+            return ConfigFailures.ContentTooLarge(maxBytes);
         }
 
-        return await writer.WriteAsync(at => Decide(at, command, format), cancellationToken, serializeOn: configs.Kind.LogKey(key));
+        return await writer.WriteAsync(at => Decide(at, command), cancellationToken, serializeOn: configs.Kind.LogKey(command.ConfigKey()));
     }
 
-    private Decision<ConfigGrayInfo> Decide(ReadPoint at, PublishGrayConfigCommand command, string format)
+    private Decision<ConfigGrayInfo> Decide(ReadPoint at, PublishGrayConfigCommand command)
     {
         if (namespaces.Find(command.Namespace) is null)
         {
@@ -59,12 +68,12 @@ internal sealed class PublishGrayConfigHandler(
 
         var key = command.ConfigKey();
         var proposal = new Proposal(at).Read(NamespaceChanges.Key(command.Namespace));
-        if (configs.Head(proposal, key) is not { Live: not null } head)
+        if (configs.Head(proposal, key) is not { Live.Body: { } released } head)
         {
             return ConfigFailures.GrayWithoutRelease(key);
         }
 
-        var body = ConfigDocuments.Body(command.Content!, format) with { Rule = command.Rule!.ToRecord() };
+        var body = ConfigDocuments.Body(command.Content!, command.Format ?? released.Format) with { Rule = command.Rule!.ToRecord() };
         if (head.Candidate?.Body is { } gray && configs.Kind.SameContent(gray, body) && GrayRules.SameRule(gray.Rule!, body.Rule))
         {
             return head.ToGrayInfo(key);

@@ -112,6 +112,10 @@ internal static class Limits
 
     /// <summary>Lets this route take bodies up to the limit <paramref name="bytes"/> picks.</summary>
     public static RouteHandlerBuilder WithBodyLimit(this RouteHandlerBuilder builder, Func<LimitsOptions, int> bytes) =>
+        builder.WithBodyLimit(services => bytes(services.GetRequiredService<IOptions<LimitsOptions>>().Value));
+
+    /// <summary>Lets this route take bodies up to the limit <paramref name="bytes"/> picks from the options it needs.</summary>
+    public static RouteHandlerBuilder WithBodyLimit(this RouteHandlerBuilder builder, Func<IServiceProvider, long> bytes) =>
         builder.WithMetadata(new BodyLimit(bytes));
 
     /// <summary>
@@ -124,7 +128,7 @@ internal static class Limits
             if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } limit
                 && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             {
-                feature.MaxRequestBodySize = limit.Bytes(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value);
+                feature.MaxRequestBodySize = limit.Bytes(context.RequestServices);
             }
 
             // Not async: no state machine on every request.
@@ -159,4 +163,4 @@ internal static class Limits
 }
 
 /// <summary>Endpoint metadata: a body limit other than the default.</summary>
-internal sealed record BodyLimit(Func<LimitsOptions, int> Bytes);
+internal sealed record BodyLimit(Func<IServiceProvider, long> Bytes);

@@ -255,6 +255,25 @@ public sealed class GrayReleaseTests
     }
 
     [Fact]
+    public async Task Gray_ContentUpToTheConfigLimit_IsTakenAndLargerIsRefusedAsAPublishIs()
+    {
+        // Above the largest metadata body: a gray release's body is bounded by the config content limit.
+        const int limit = 3 * 1024 * 1024;
+        await using var app = new RegistryApp(settings: new Dictionary<string, string?> { ["Registry:Config:MaxContentBytes"] = $"{limit}" });
+        using var admin = app.CreateClient();
+        await admin.PublishAsync("big.txt", "old");
+
+        using var atLimit = await admin.PutAsJsonAsync(
+            ConfigApi.Path("big.txt/gray"), new { content = new string('a', limit), rule = new { percentage = 5 } }, Ct);
+        using var above = await admin.PutAsJsonAsync(
+            ConfigApi.Path("big.txt/gray"), new { content = new string('b', limit + 1), rule = new { percentage = 5 } }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
+        Assert.Equal("content-too-large", (await above.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)).Code());
+        Assert.Equal(limit, (await admin.GetFromJsonAsync<ConfigGrayInfo>(ConfigApi.Path("big.txt/gray"), Ct))!.Size);
+    }
+
+    [Fact]
     public async Task Gray_ItemWithoutAReleasedVersion_IsRefused()
     {
         await using var app = new RegistryApp();
