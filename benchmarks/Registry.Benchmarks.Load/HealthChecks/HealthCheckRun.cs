@@ -58,9 +58,10 @@ internal sealed class HealthCheckRun(BenchmarkOptions options, TextWriter log)
                 var cpu = server.Process.CpuTime() - cpuBefore;
                 var probes = await ProbesAsync(server, null, cancellationToken) - probesBefore;
                 var failed = await ProbesAsync(server, "failed", cancellationToken) - failedBefore;
+                var heap = await RegistrySetup.MetricAsync(server.Client, "dotnet_total_memory_bytes", cancellationToken) ?? 0;
                 var steady = new SteadyState(
                     probes / elapsed.TotalSeconds, instances / interval.TotalSeconds, failed, cpu / elapsed,
-                    idleThreads, server.Process.Threads(), server.Process.ResidentBytes());
+                    idleThreads, server.Process.Threads(), server.Process.ResidentBytes(), (long)heap);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {steady.ProbesPerSecond:F0} probes/s of {steady.ExpectedPerSecond:F0} called for, {failed:F0} failed; CPU {steady.CpuShare:P0} of a core, {steady.Threads} threads"));
 
@@ -136,7 +137,8 @@ internal sealed class HealthCheckRun(BenchmarkOptions options, TextWriter log)
 /// <param name="CpuShare">The server's CPU time over the wall time: 1 is one core busy.</param>
 /// <param name="IdleThreads">The server's threads once started, before any check.</param>
 internal sealed record SteadyState(
-    double ProbesPerSecond, double ExpectedPerSecond, double Failed, double CpuShare, int IdleThreads, int Threads, long ResidentBytes);
+    double ProbesPerSecond, double ExpectedPerSecond, double Failed, double CpuShare, int IdleThreads, int Threads, long ResidentBytes,
+    long HeapBytes);
 
 internal sealed record HealthCheckResults(
     int Instances, TimeSpan Interval, TimeSpan AllHealthyAfter, SteadyState Steady, TimeSpan AllUnhealthyAfter);

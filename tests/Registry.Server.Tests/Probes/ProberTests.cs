@@ -51,6 +51,27 @@ public sealed class ProberTests
         Assert.StartsWith("GET /healthz HTTP/1.1", await served, StringComparison.Ordinal);
     }
 
+    // A prober that kept connections would leave the target waiting for the close: bounded, so that fails rather than hangs.
+    [Fact(Timeout = 60_000)]
+    public async Task Http_TargetThatKeepsConnectionsAlive_EachProbeClosesItsOwn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var target = new TcpListener(IPAddress.Loopback, 0);
+        target.Start();
+        using var prober = new Prober(TimeProvider.System);
+
+        var served = AnswerOnceAsync(target, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", thenReadToEnd: true);
+        var first = await prober.ProbeAsync(IPAddress.Loopback, Port(target), Check(ProbeKind.Http), ct);
+        var head = await served;
+        // A second probe cannot ride the first's connection: that one is closed, so this one is accepted anew.
+        var again = AnswerOnceAsync(target, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", thenReadToEnd: true);
+        var second = await prober.ProbeAsync(IPAddress.Loopback, Port(target), Check(ProbeKind.Http), ct);
+        await again;
+
+        Assert.True(first.Passed && second.Passed);
+        Assert.Contains("Connection: close", head, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Http_TargetThatNeverAnswers_FailsAtTheTimeout()
     {
@@ -75,8 +96,11 @@ public sealed class ProberTests
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    /// <summary>Reads one request's head and writes <paramref name="answer"/>; returns the request line and headers.</summary>
-    private static async Task<string> AnswerOnceAsync(TcpListener listener, string answer)
+    /// <summary>
+    /// Reads one request's head and writes <paramref name="answer"/>, then, if <paramref name="thenReadToEnd"/>, waits for
+    /// the client to close the connection; returns the request line and headers.
+    /// </summary>
+    private static async Task<string> AnswerOnceAsync(TcpListener listener, string answer, bool thenReadToEnd = false)
     {
         using var client = await listener.AcceptTcpClientAsync(Ct);
         var stream = client.GetStream();
@@ -94,6 +118,10 @@ public sealed class ProberTests
         }
 
         await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), Ct);
+        while (thenReadToEnd && await stream.ReadAsync(buffer, Ct) > 0)
+        {
+        }
+
         return head.ToString();
     }
 }
