@@ -45,30 +45,14 @@ internal static class Program
         if (options.Cluster)
         {
             var cluster = await new ClusterRun(options, generator, Console.Out).RunAsync(stop.Token);
-            var report = ClusterReport.Render(cluster, command, DateTimeOffset.UtcNow);
-            Console.WriteLine();
-            Console.Write(report);
-            if (options.Output is { } file)
-            {
-                await File.WriteAllTextAsync(file, report);
-                Console.WriteLine($"Wrote {file}");
-            }
-
+            await ReportAsync(ClusterReport.Render(cluster, command, DateTimeOffset.UtcNow), options.Output);
             return 0;
         }
 
         if (options.HealthChecks)
         {
             var checks = await new HealthCheckRun(options, Console.Out).RunAsync(stop.Token);
-            var report = HealthCheckReport.Render(checks, command, DateTimeOffset.UtcNow);
-            Console.WriteLine();
-            Console.Write(report);
-            if (options.Output is { } file)
-            {
-                await File.WriteAllTextAsync(file, report);
-                Console.WriteLine($"Wrote {file}");
-            }
-
+            await ReportAsync(HealthCheckReport.Render(checks, command, DateTimeOffset.UtcNow), options.Output);
             return 0;
         }
 
@@ -82,6 +66,18 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>Shows a mode's report, and writes it whole into <paramref name="file"/> if one is given.</summary>
+    private static async Task ReportAsync(string report, string? file)
+    {
+        Console.WriteLine();
+        Console.Write(report);
+        if (file is not null)
+        {
+            await File.WriteAllTextAsync(file, report);
+            Console.WriteLine($"Wrote {file}");
+        }
     }
 
     /// <summary>
