@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Registry.Contracts;
 using Registry.Server.Audit;
 using Registry.Server.Compat.Eureka;
@@ -116,7 +117,7 @@ internal static class RegistryServices
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
         });
         services.AddRegistryAuth(configuration);
-        services.AddRegistryLimits();
+        services.AddRegistryLimits(provider => provider.GetRequiredService<IOptions<ProbeOptions>>().Value.Sockets);
         services.AddRegistryHealthChecks();
         services.AddRegistryOpenApi();
         services.AddEureka();

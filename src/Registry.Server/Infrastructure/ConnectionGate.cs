@@ -52,11 +52,12 @@ internal sealed partial class ConnectionGate(int max, ILogger<ConnectionGate> lo
     /// <summary>
     /// The cap: what the descriptor limit leaves once the descriptors open now (the runtime keeps every loaded
     /// assembly open: some 250) and a reserve for what opens later (assemblies, data files, journal segments, backups:
-    /// an eighth of the limit, 128 to 1,024) are set aside; <paramref name="configured"/> when it is lower.
+    /// an eighth of the limit, 128 to 1,024, and the <paramref name="outbound"/> sockets the server opens itself) are set
+    /// aside; <paramref name="configured"/> when it is lower.
     /// </summary>
-    public static int Cap(int configured, long fileLimit, int openNow)
+    public static int Cap(int configured, long fileLimit, int openNow, int outbound)
     {
-        var reserve = Math.Clamp(fileLimit / 8, 128, 1024);
+        var reserve = Math.Clamp(fileLimit / 8, 128, 1024) + outbound;
         var left = fileLimit - openNow - reserve;
         if (left < MinConnections)
         {

@@ -59,12 +59,16 @@ internal static class Limits
 {
     public const string WritePolicy = "writes";
 
-    public static IServiceCollection AddRegistryLimits(this IServiceCollection services)
+    /// <summary>
+    /// Body, header, connection and write-rate limits. <paramref name="outboundSockets"/> says how many sockets the
+    /// server may open itself at once (health-check probes), kept out of the connection cap.
+    /// </summary>
+    public static IServiceCollection AddRegistryLimits(this IServiceCollection services, Func<IServiceProvider, int> outboundSockets)
     {
         services.AddSingleton(provider => new ConnectionGate(
             ConnectionGate.Cap(
                 provider.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxConnections, ConnectionGate.RaiseFileLimit() ?? long.MaxValue,
-                ConnectionGate.OpenDescriptors()),
+                ConnectionGate.OpenDescriptors(), outboundSockets(provider)),
             provider.GetRequiredService<ILogger<ConnectionGate>>()));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, ConnectionGate>((kestrel, limits, gate) =>
         {

@@ -28,6 +28,7 @@ internal sealed partial class HealthChecker : BackgroundService
     private readonly ProbeSchedule _schedule;
     private readonly Lock _gate = new();
     private Targets? _targets;
+    private long _inconclusiveLoggedAt;
 
     public HealthChecker(
         ServiceTable tree, ChangeWriter writer, IClusterNodes nodes, ProbeTargets allowed, IProbe probe, NamingMetrics metrics,
@@ -41,7 +42,7 @@ internal sealed partial class HealthChecker : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _schedule = new ProbeSchedule(new CountedProbe(probe, metrics), time, _options.MaxConcurrency, WriteAsync);
+        _schedule = new ProbeSchedule(new CountedProbe(probe, this), time, _options.MaxConcurrency, WriteAsync);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -168,13 +169,38 @@ internal sealed partial class HealthChecker : BackgroundService
 
     private sealed record Targets(long Version, IReadOnlySet<string> Live, List<ProbeTarget> List);
 
+    /// <summary>
+    /// Says, at most once a minute, that probes cannot run for want of this server's own resources: they count for no
+    /// verdict, so the instances keep their health, but nothing is checked until the server has sockets again.
+    /// </summary>
+    private void Inconclusive(string detail)
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _inconclusiveLoggedAt);
+        if ((last == 0 || _time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
+            && Interlocked.CompareExchange(ref _inconclusiveLoggedAt, now, last) == last)
+        {
+            LogInconclusive(detail);
+        }
+    }
+
     /// <summary>Counts each probe's result.</summary>
-    private sealed class CountedProbe(IProbe probe, NamingMetrics metrics) : IProbe
+    private sealed class CountedProbe(IProbe probe, HealthChecker checker) : IProbe
     {
         public async Task<ProbeResult> ProbeAsync(IPAddress address, int port, ProbeDefinition check, CancellationToken cancellationToken)
         {
             var result = await probe.ProbeAsync(address, port, check, cancellationToken);
-            metrics.Probes.WithLabels(result.Passed ? "passed" : "failed").Inc();
+            checker._metrics.Probes.WithLabels(result switch
+            {
+                { Inconclusive: true } => "inconclusive",
+                { Passed: true } => "passed",
+                _ => "failed",
+            }).Inc();
+            if (result.Inconclusive)
+            {
+                checker.Inconclusive(result.Detail);
+            }
+
             return result;
         }
     }
@@ -195,4 +221,8 @@ internal sealed partial class HealthChecker : BackgroundService
 
     [LoggerMessage(EventId = 2024, Level = LogLevel.Error, Message = "A round of health checks failed")]
     private partial void LogRunFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Warning,
+        Message = "Health checks cannot run: the server is short of its own resources ({Reason}); instances keep their health until they can")]
+    private partial void LogInconclusive(string reason);
 }

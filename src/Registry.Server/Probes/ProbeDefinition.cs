@@ -20,5 +20,12 @@ internal enum ProbeKind
 internal sealed record ProbeDefinition(
     ProbeKind Kind, int? Port, string Path, TimeSpan Interval, TimeSpan Timeout, int FailuresToUnhealthy, int SuccessesToHealthy);
 
-/// <summary>The outcome of one probe: whether it passed, and what was seen (for logs and the audit).</summary>
-internal readonly record struct ProbeResult(bool Passed, string Detail);
+/// <summary>
+/// The outcome of one probe: whether it passed, and what was seen (for logs and the audit). An inconclusive probe
+/// failed on this server's side (out of sockets or buffers): it says nothing about the instance and counts for no
+/// verdict.
+/// </summary>
+internal readonly record struct ProbeResult(bool Passed, string Detail, bool Inconclusive = false)
+{
+    public static ProbeResult Local(string detail) => new(false, detail, Inconclusive: true);
+}

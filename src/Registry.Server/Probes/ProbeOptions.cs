@@ -25,6 +25,9 @@ internal sealed class ProbeOptions
 
     /// <summary>How often the server looks for probes that are due: the precision of their spread.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The sockets probes may hold at once: none while no network may be probed.</summary>
+    public int Sockets => AllowedNetworks.Count == 0 ? 0 : MaxConcurrency;
 }
 
 internal sealed class ProbeOptionsValidator : AbstractValidator<ProbeOptions>

@@ -88,7 +88,7 @@ internal sealed class ProbeSchedule(
         // One probe of an instance at a time: its verdict is never counted from two threads. It counts against the
         // health the instance has now, which may have changed while the probe ran.
         target = entry.Target;
-        if (entry.Verdict.Record(result.Passed, target.Healthy, target.Check) is { } healthy)
+        if (!result.Inconclusive && entry.Verdict.Record(result.Passed, target.Healthy, target.Check) is { } healthy)
         {
             await flipped(new ProbeFlip(target, healthy, result.Detail), cancellationToken);
         }

@@ -40,7 +40,7 @@ internal sealed class Prober(TimeProvider time) : IProbe, IDisposable
         }
         catch (Exception error) when (error is SocketException or HttpRequestException or IOException)
         {
-            return new ProbeResult(false, error.Message);
+            return IsLocal(error) ? ProbeResult.Local(error.Message) : new ProbeResult(false, error.Message);
         }
     }
 
@@ -59,6 +59,20 @@ internal sealed class Prober(TimeProvider time) : IProbe, IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var status = (int)response.StatusCode;
         return new ProbeResult(status is >= 200 and < 300, $"HTTP {status}");
+    }
+
+    /// <summary>Whether the probe failed for want of this server's own resources (descriptors, buffers), not the instance's.</summary>
+    internal static bool IsLocal(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose() => _http.Dispose();

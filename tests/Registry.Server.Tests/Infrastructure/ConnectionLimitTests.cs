@@ -52,17 +52,18 @@ public sealed class ConnectionLimitTests
     }
 
     [Theory]
-    [InlineData(0, 1024, 212, 684)]
-    [InlineData(100, 1024, 212, 100)]
-    [InlineData(5000, 1024, 212, 684)]
-    [InlineData(0, 1_048_576, 300, 1_047_252)]
-    public void Cap_FileLimitAndOpenDescriptors_LeavesTheReserve(int configured, long fileLimit, int open, int cap) =>
-        Assert.Equal(cap, ConnectionGate.Cap(configured, fileLimit, open));
+    [InlineData(0, 1024, 212, 0, 684)]
+    [InlineData(100, 1024, 212, 0, 100)]
+    [InlineData(5000, 1024, 212, 0, 684)]
+    [InlineData(0, 1024, 212, 64, 620)]
+    [InlineData(0, 1_048_576, 300, 0, 1_047_252)]
+    public void Cap_FileLimitOpenDescriptorsAndProbes_LeavesTheReserve(int configured, long fileLimit, int open, int probes, int cap) =>
+        Assert.Equal(cap, ConnectionGate.Cap(configured, fileLimit, open, probes));
 
     [Fact]
     public void Cap_FileLimitTooLowToServe_RefusesToStartSayingWhatToRaise()
     {
-        var refused = Assert.Throws<StartupException>(() => ConnectionGate.Cap(0, 256, 212));
+        var refused = Assert.Throws<StartupException>(() => ConnectionGate.Cap(0, 256, 212, 0));
 
         Assert.Contains("file-descriptor limit (256) is too low", refused.Message, StringComparison.Ordinal);
     }

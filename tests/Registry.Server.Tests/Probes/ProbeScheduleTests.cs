@@ -66,6 +66,33 @@ public sealed class ProbeScheduleTests
     }
 
     [Fact]
+    public async Task RunDue_ProbesThatFailOnTheServersSide_CountForNoFlip()
+    {
+        var time = new FakeTimeProvider();
+        var probe = new FakeProbe { Passes = false, Inconclusive = true };
+        var flips = new List<ProbeFlip>();
+        using var schedule = new ProbeSchedule(probe, time, maxConcurrency: 4, (flip, _) =>
+        {
+            flips.Add(flip);
+            return Task.CompletedTask;
+        });
+
+        // Placed in its interval first; then out of sockets for many intervals, and one real failure: not yet the two
+        // in a row that flip it.
+        schedule.RunDue(Targets(1), Ct);
+        for (var round = 0; round < 6; round++)
+        {
+            probe.Inconclusive = round < 5;
+            time.Advance(Check.Interval);
+            schedule.RunDue(Targets(1), Ct);
+            await schedule.IdleAsync();
+        }
+
+        Assert.Equal(6, probe.Calls);
+        Assert.Empty(flips);
+    }
+
+    [Fact]
     public async Task RunDue_AProbeThatHangs_HoldsUpNoOtherInstanceAndIsNotStartedTwice()
     {
         var time = new FakeTimeProvider();
@@ -102,6 +129,9 @@ public sealed class ProbeScheduleTests
         private int _inFlight;
 
         public bool Passes { get; set; } = true;
+
+        /// <summary>Whether a failure is on the prober's side (out of sockets).</summary>
+        public bool Inconclusive { get; set; }
 
         public int Calls { get; private set; }
 
@@ -150,7 +180,9 @@ public sealed class ProbeScheduleTests
                 Completed++;
             }
 
-            return new ProbeResult(Passes, Passes ? "passed" : "failed");
+            return Passes ? new ProbeResult(true, "passed")
+                : Inconclusive ? ProbeResult.Local("Too many open files")
+                : new ProbeResult(false, "failed");
         }
     }
 }

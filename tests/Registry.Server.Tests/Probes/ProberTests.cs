@@ -51,6 +51,15 @@ public sealed class ProberTests
         Assert.StartsWith("GET /healthz HTTP/1.1", await served, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void IsLocal_OutOfSocketsOrBuffersHoweverWrapped_IsTheServersOwnFailure()
+    {
+        Assert.True(Prober.IsLocal(new SocketException((int)SocketError.TooManyOpenSockets)));
+        Assert.True(Prober.IsLocal(new HttpRequestException("no socket", new SocketException((int)SocketError.NoBufferSpaceAvailable))));
+        Assert.False(Prober.IsLocal(new HttpRequestException("refused", new SocketException((int)SocketError.ConnectionRefused))));
+        Assert.False(Prober.IsLocal(new IOException("reset")));
+    }
+
     // A prober that kept connections would leave the target waiting for the close: bounded, so that fails rather than hangs.
     [Fact(Timeout = 60_000)]
     public async Task Http_TargetThatKeepsConnectionsAlive_EachProbeClosesItsOwn()
