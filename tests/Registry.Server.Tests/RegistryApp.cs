@@ -53,6 +53,20 @@ internal sealed class RegistryApp(
         }
     }
 
+    /// <summary>
+    /// Serves on a real loopback socket at a free port, for tests that need one. Not <c>UseKestrel(0)</c>: that sets the
+    /// port after the app's own thread may have bound its addresses, a race the test can lose; the port is asked for as
+    /// the app's <c>urls</c> setting instead, before it starts.
+    /// </summary>
+    public void StartOnKestrel()
+    {
+        _onKestrel = true;
+        UseKestrel();
+        StartServer();
+    }
+
+    private bool _onKestrel;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -64,6 +78,11 @@ internal sealed class RegistryApp(
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_onKestrel)
+        {
+            builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         }
 
         builder.ConfigureServices(collection =>

@@ -86,6 +86,12 @@ internal sealed class WatchConfigsHandler(ConfigTable configs, ConfigClients cli
             var payload = (ConfigPayload)change.Payload;
             if (!payload.Gray && configs.Find(key)?.Candidate is null)
             {
+                // Unless a gray change just sent this version already: it was the one meant then.
+                if (_sent.TryGetValue(key, out var sent) && sent == payload.Version)
+                {
+                    return null;
+                }
+
                 _sent[key] = payload.Version;
                 return new SseMessage(change.Type, change.Revision, payload.Json);
             }
@@ -95,8 +101,11 @@ internal sealed class WatchConfigsHandler(ConfigTable configs, ConfigClients cli
                 return null;
             }
 
+            // An older version is meant because of this change (a fallback, sent under its op); a newer one because the
+            // watcher is behind the item, and it is sent as what it is.
             Sent(key, meant);
-            var json = meant.Version == payload.Version ? payload.Json : ConfigTable.ToEvent(key, meant, payload.Op).Payload.Json;
+            var json = meant.Version == payload.Version ? payload.Json
+                : ConfigTable.ToEvent(key, meant, meant.Version > payload.Version ? meant.Op : payload.Op).Payload.Json;
             return new SseMessage(change.Type, change.Revision, json);
         }
 

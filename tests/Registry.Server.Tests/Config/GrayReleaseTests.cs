@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Registry.Contracts;
 using Registry.Contracts.Config;
+using Mediator;
 using Registry.Server.Config;
+using Registry.Server.Events;
 
 namespace Registry.Server.Tests.Config;
 
@@ -210,6 +212,46 @@ public sealed class GrayReleaseTests
         Assert.Equal((4L, "update", false, "mode: fixed\n"), Shape((await grayStream.NextAsync())!.Json));
         // The other watcher was sent nothing of the gray release.
         Assert.Equal((4L, "update", false, "mode: fixed\n"), Shape((await plainStream.NextAsync())!.Json));
+    }
+
+    [Fact]
+    public async Task Watch_WatcherBehindAWholeGrayRelease_IsSentTheVersionNowMeantOnceAsWhatItIs()
+    {
+        await using var app = new RegistryApp();
+        using var admin = app.CreateClient();
+        await admin.PublishAsync(Item, "mode: old\n");
+        var mediator = app.Service<IMediator>();
+        var labels = new Dictionary<string, string> { ["canary"] = "true" };
+        using var canary = await mediator.Send(new WatchConfigsQuery("public", "DEFAULT_GROUP", [], false, null, new("pod-a", null, labels)), Ct);
+        using var plain = await mediator.Send(new WatchConfigsQuery("public", "DEFAULT_GROUP", [], false, null, new("pod-b", null, new Dictionary<string, string>())), Ct);
+
+        // The whole release happens before either watcher renders its first event, as for a watcher that is behind.
+        await PublishGrayAsync(admin, "mode: new\n", new { labels = new { canary = "true" } });
+        (await admin.DeleteAsync(ConfigApi.Path(Item + "/gray"), Ct)).EnsureSuccessStatusCode();
+        await admin.PublishAsync(Item, "mode: fixed\n");
+        await admin.PublishAsync("marker.txt", "end");
+
+        // Each is sent the released version once, as the update it is, then the marker: nothing twice, no stale op.
+        string[] expected = [$"{Item} 4 update", "marker.txt 1 create"];
+        Assert.Equal(expected, await MessagesAsync(canary, 2));
+        Assert.Equal(expected, await MessagesAsync(plain, 2));
+    }
+
+    /// <summary>The first <paramref name="count"/> messages of a watch, as "dataId version op".</summary>
+    private static async Task<List<string>> MessagesAsync(Watch watch, int count)
+    {
+        var messages = new List<string>();
+        await foreach (var message in watch.ReadAllAsync(Ct))
+        {
+            var json = JsonDocument.Parse(message.Data).RootElement;
+            messages.Add($"{json.GetProperty("dataId").GetString()} {json.GetProperty("version").GetInt64()} {json.GetProperty("op").GetString()}");
+            if (messages.Count == count)
+            {
+                break;
+            }
+        }
+
+        return messages;
     }
 
     [Fact]

@@ -18,12 +18,10 @@ public sealed class SlowSubscriberTests
     {
         await using var app = new RegistryApp(settings: new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["Registry:Events:SubscriberBuffer"] = "32",
             ["Registry:Events:OverflowGrace"] = "00:00:05",
         });
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnKestrel();
         using var client = app.CreateClient();
         var feed = app.Service<ChangeFeed>();
 
@@ -60,11 +58,9 @@ public sealed class SlowSubscriberTests
     {
         await using var app = new RegistryApp(settings: new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["Registry:Events:SubscriberBuffer"] = "2",
         });
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnKestrel();
         using var client = app.CreateClient();
         var feed = app.Service<ChangeFeed>();
         using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };

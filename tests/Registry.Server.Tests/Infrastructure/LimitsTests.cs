@@ -157,10 +157,8 @@ public sealed class LimitsTests
 
     private static RegistryApp KestrelApp(Dictionary<string, string?> settings)
     {
-        settings["urls"] = "http://127.0.0.1:0";
         var app = new RegistryApp(settings: settings);
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnKestrel();
         return app;
     }
 }
