@@ -58,11 +58,13 @@ internal sealed class EventStream(IOptions<EventOptions> options, TimeProvider t
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        // The keep-alive interval counts from before the client sees the stream open, not from some moment after it.
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval, time);
         await response.WriteAsync(
             $"retry: {(long)_options.ReconnectDelay.TotalMilliseconds}\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
 
-        using var timer = new PeriodicTimer(_options.KeepAliveInterval, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var enumerator = watch.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Task<bool>? next = null;

@@ -1,8 +1,9 @@
 // Config: the items of a namespace searched by data id, group and format; an item's editor, which checks the text by
-// the server's own rules as it is typed and publishes with If-Match; its history, diffs and rollback.
+// the server's own rules as it is typed and publishes with If-Match; its gray release; its history, diffs and rollback.
 import { ApiError, can, follow, getJson, newestOnly, query, send, watch } from './api.js';
 import { cell, el, field, formatTime, heading, keepFocus, messages, pager, route, table } from './ui.js';
 import { editor } from './editor.js';
+import { graySection } from './gray.js';
 import { changedMessage, conflictMessage, historySection, showChanges } from './versions.js';
 
 const formats = ['text', 'json', 'yaml', 'properties', 'xml'];
@@ -135,6 +136,9 @@ export async function item(view, signal, [ns, group, dataId]) {
   const version = el('span', { id: 'version' });
   const publish = writable ? el('button', { type: 'submit', class: 'primary' }, 'Publish') : null;
   const history = historySection({ base, scope, ns, onRolledBack: reload });
+  const gray = graySection({
+    base, scope, ns, draft: () => ({ content: text.value, format: formatSelect.value }), onChanged: history.load, onReleased: reload,
+  });
 
   view.replaceChildren(
     el('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, el('a', { href: route('config') }, 'Config'), ` › ${ns} › ${group}`),
@@ -148,7 +152,7 @@ export async function item(view, signal, [ns, group, dataId]) {
     el('label', { for: 'content' }, 'Content'),
     text.element, verdict,
     writable ? el('div', { class: 'actions' }, publish) : el('p', {}, 'Your token may read this item but not change it.')),
-    status.element, conflict, history.element);
+    status.element, conflict, gray.element, history.element);
   formatSelect.addEventListener('change', () => {
     text.setFormat(formatSelect.value);
     check();
@@ -156,9 +160,12 @@ export async function item(view, signal, [ns, group, dataId]) {
   const versions = await history.load();
   deleted = !baseVersion && versions.length > 0;
   showVersion();
+  await gray.load(Boolean(baseVersion));
   // The watch starts with the item as it is then (a snapshot), so nothing published since the read above is missed.
   watch(`/v1/configs/watch${query({ ...scope, dataId, snapshot: true })}`, (name, data) => {
-    if (name === 'config') changedElsewhere(JSON.parse(data)).catch(error => status.error(error));
+    if (name === 'config') {
+      changedElsewhere(JSON.parse(data)).then(() => gray.load(Boolean(baseVersion))).catch(error => status.error(error));
+    }
   }, signal);
   if (writable) check();
 
@@ -204,7 +211,7 @@ export async function item(view, signal, [ns, group, dataId]) {
       loaded = text.value;
       showVersion();
       status.show(`Published version ${published.version}.`);
-      await history.load();
+      await Promise.all([history.load(), gray.load(true)]);
     } catch (error) {
       if (error.status === 412) await showConflict(error.problem);
       else status.error(error);
@@ -258,7 +265,7 @@ export async function item(view, signal, [ns, group, dataId]) {
     text.setValue(loaded = current?.content ?? '');
     conflict.replaceChildren();
     showVersion();
-    await history.load();
+    await Promise.all([history.load(), gray.load(Boolean(baseVersion))]);
     check();
   }
 }
