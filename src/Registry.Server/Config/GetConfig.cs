@@ -53,13 +53,15 @@ internal sealed class GetConfigHandler(
                 : ReadCurrent(key, query.Client, ConfigClients.Read);
         }
 
+        // A poll ends at its timeout, counted from before it is seen waiting, or early (as unchanged) when the server
+        // stops.
+        var timeout = query.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultLongPollTimeout;
+        using var expiry = new CancellationTokenSource(timeout, time);
+
         // Subscribe before looking, so a change between the look and the wait cannot be missed.
         using var subscription = feed.Subscribe(change =>
             change.Topic.Kind == ConfigTable.EventKind && change.Topic.Namespace == key.Namespace
             && change.Topic.Group == key.Group && change.Topic.Name == key.DataId);
-        var timeout = query.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultLongPollTimeout;
-        // A poll ends at its timeout, or early (as unchanged) when the server stops.
-        using var expiry = new CancellationTokenSource(timeout, time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, lifetime.ApplicationStopping, cancellationToken);
         // A gray release widened or ended changes the version meant for a client without a newer one: any other counts.
         while (MeantVersion(key, query.Client) == after)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Registry.Server.Tests.Cluster;
 
@@ -23,21 +22,39 @@ internal sealed class EtcdCluster : IAsyncDisposable
     /// <summary>Whether the etcd server is installed here (<c>.ci/run</c> installs it).</summary>
     public static bool Available => FindExecutable() is not null;
 
-    /// <summary>Starts <paramref name="size"/> members as one cluster and waits until every one has a leader.</summary>
+    /// <summary>
+    /// Starts <paramref name="size"/> members as one cluster and waits until every one has a leader. A port found free
+    /// can be taken by another process before its member binds it: a cluster whose member exits at start, or that is
+    /// not healthy in time, is removed and started again on other ports.
+    /// </summary>
     public static async Task<EtcdCluster> StartAsync(int size = 3)
     {
-        var members = Enumerable.Range(0, size)
-            .Select(i => new Member($"m{i}", new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}"), new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}")))
-            .ToList();
-        var cluster = new EtcdCluster(members);
-        var initial = string.Join(',', members.Select(m => $"{m.Name}={Bare(m.PeerUrl)}"));
-        foreach (var member in members)
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
         {
-            member.Start(FindExecutable() ?? throw new InvalidOperationException("etcd is not installed."), cluster._dir.File(member.Name), initial);
-        }
+            var members = Enumerable.Range(0, size)
+                .Select(i => new Member($"m{i}", new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}"), new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}")))
+                .ToList();
+            var cluster = new EtcdCluster(members);
+            var initial = string.Join(',', members.Select(m => $"{m.Name}={Bare(m.PeerUrl)}"));
+            foreach (var member in members)
+            {
+                member.Start(FindExecutable() ?? throw new InvalidOperationException("etcd is not installed."), cluster._dir.File(member.Name), initial);
+            }
 
-        await Task.WhenAll(members.Select(m => m.WaitUntilHealthyAsync()));
-        return cluster;
+            var healthy = await Task.WhenAll(members.Select(m => m.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30))));
+            if (healthy.All(ok => ok))
+            {
+                return cluster;
+            }
+
+            var output = string.Join('\n', members.Select(m => $"{m.Name}: {m.LastOutput}"));
+            await cluster.DisposeAsync();
+            if (attempt == Attempts)
+            {
+                throw new InvalidOperationException($"etcd did not start as a cluster in {Attempts} attempts; the last one said:\n{output}");
+            }
+        }
     }
 
     /// <summary>SIGKILL to member <paramref name="index"/>: it stops at once, as a crash would.</summary>
@@ -100,28 +117,39 @@ internal sealed class EtcdCluster : IAsyncDisposable
 
             _process = Process.Start(start) ?? throw new InvalidOperationException($"etcd member {name} did not start.");
 
-            // Drained, so a chatty member never blocks on a full pipe.
-            _process.OutputDataReceived += (_, _) => { };
-            _process.ErrorDataReceived += (_, _) => { };
+            // Drained, so a chatty member never blocks on a full pipe; its last line kept to say why it did not start.
+            _process.OutputDataReceived += (_, e) => LastOutput = e.Data ?? LastOutput;
+            _process.ErrorDataReceived += (_, e) => LastOutput = e.Data ?? LastOutput;
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
         }
 
-        public async Task WaitUntilHealthyAsync()
+        public string LastOutput { get; private set; } = "";
+
+        /// <summary>Whether the member says it is healthy within <paramref name="limit"/>; false at once if it exited.</summary>
+        public async Task<bool> WaitUntilHealthyAsync(TimeSpan limit)
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             var health = new Uri(ClientUrl, "/health");
-            await Eventually.TrueAsync(async () =>
+            var started = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(started) < limit && _process is { HasExited: false })
             {
                 try
                 {
-                    return (await client.GetStringAsync(health)).Contains("\"health\":\"true\"", StringComparison.Ordinal);
+                    if ((await client.GetStringAsync(health)).Contains("\"health\":\"true\"", StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
-                    return false;
+                    // Not serving yet.
                 }
-            }, string.Create(CultureInfo.InvariantCulture, $"etcd member {name} healthy"));
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+
+            return false;
         }
 
         public void Kill()

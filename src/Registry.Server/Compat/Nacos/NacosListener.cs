@@ -41,6 +41,8 @@ internal sealed class ListenConfigsHandler(
     public async ValueTask<IReadOnlyList<ListenKey>> Handle(ListenConfigsQuery query, CancellationToken cancellationToken)
     {
         var watched = query.Keys.Select(static k => k.Key).ToHashSet();
+        // The hold counts from before the poll is seen waiting.
+        using var expiry = query.Hold is { } hold ? new CancellationTokenSource(hold, time) : null;
         using var subscription = query.Hold is null ? null : feed.Subscribe(change =>
             change.Topic.Kind == ConfigTable.EventKind
             && watched.Contains(new ConfigKey(change.Topic.Namespace, change.Topic.Group, change.Topic.Name)));
@@ -50,8 +52,7 @@ internal sealed class ListenConfigsHandler(
             return changed;
         }
 
-        using var expiry = new CancellationTokenSource(query.Hold!.Value, time);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, lifetime.ApplicationStopping, cancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(expiry!.Token, lifetime.ApplicationStopping, cancellationToken);
         try
         {
             while (await subscription.Events.WaitToReadAsync(wait.Token))
