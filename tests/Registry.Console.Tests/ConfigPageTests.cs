@@ -185,6 +185,10 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         await Assertions.Expect(page.GetByText("Published gray version 2.")).ToBeVisibleAsync();
         await Assertions.Expect(summary).ToHaveTextAsync(
             "Gray version 2 (yaml, 10 bytes) goes to clients labelled canary=true; every other client gets version 1.");
+        // Version 1 is still the released one: nothing to roll back to.
+        var history = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "History" }) });
+        await Assertions.Expect(history.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(history.GetByRole(AriaRole.Button, new() { Name = "Roll back to 1" })).ToHaveCountAsync(0);
         using var canary = console.Client();
         canary.DefaultRequestHeaders.Add("X-Registry-Labels", "canary=true");
         canary.DefaultRequestHeaders.Add("X-Registry-Client-Id", "pod-canary");

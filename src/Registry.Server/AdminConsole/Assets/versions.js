@@ -54,6 +54,9 @@ export function diffTable(unified, leftTitle, rightTitle) {
       cell(rn ?? '', 'line'), cell(rt ?? '', kind === 'removed' ? 'blank' : 'text')))));
 }
 
+/** The ops of a config item's gray release in its history: versions beside the released one, not after it. */
+const grayOps = ['gray', 'gray-rule', 'gray-abort'];
+
 /**
  * The history section of a versioned document.
  * base: the document's path (e.g. /v1/configs/app.yaml); scope: { namespace, group }; ns: for role checks;
@@ -100,8 +103,10 @@ export function historySection({ base, scope, ns, onRolledBack }) {
       return [];
     }
     const items = page.items;
-    // The newest version is current unless it deleted the document; any other can be rolled back to.
-    const current = items[0]?.op === 'delete' ? null : items[0]?.version;
+    // The newest released version is current unless it deleted the document (a config item's gray versions and notes
+    // may be newer); any other can be rolled back to.
+    const released = items.find(item => !grayOps.includes(item.op));
+    const current = released?.op === 'delete' ? null : released?.version;
     list.replaceChildren(table(`${page.total} version${page.total === 1 ? '' : 's'}, newest first`,
       ['Version', 'Change', 'Author', 'From', 'Time', 'Rollback'],
       items.map(item => el('tr', {},
