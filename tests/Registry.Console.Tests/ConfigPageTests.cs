@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Registry.Console.Tests;
@@ -211,5 +213,28 @@ public sealed class ConfigPageTests(ConsoleFixture console) : IClassFixture<Cons
         await Assertions.Expect(summary).ToHaveTextAsync("No gray release: every client gets the released version.");
         await Assertions.Expect(page.GetByText("Version 3 (yaml).")).ToBeVisibleAsync();
         Assert.Equal("mode: new\n", await http.GetStringAsync("/v1/configs/gray.yaml", Ct));
+    }
+
+    [Fact]
+    public async Task Editor_GrayRuleNamingTheBrowsersAddress_EditsAndPublishesTheReleasedVersion()
+    {
+        using var http = console.Client();
+        await ConsoleFixture.PublishAsync(http, "mine.yaml", "mode: old\n");
+        using var gray = await http.PutAsJsonAsync(
+            "/v1/configs/mine.yaml/gray", new { content = "mode: gray\n", rule = new { addresses = new[] { "127.0.0.0/8", "::1" } } }, Ct);
+        gray.EnsureSuccessStatusCode();
+
+        var page = await console.OpenAsync("/console/#/config/public/DEFAULT_GROUP/mine.yaml");
+        var content = page.GetByLabel("Content of mine.yaml");
+
+        // The browser's reads get the gray version; the editor holds the released one, and publishes over it.
+        await Assertions.Expect(page.GetByText("Version 1 (yaml).")).ToBeVisibleAsync();
+        await Assertions.Expect(content).ToHaveValueAsync("mode: old\n");
+        await content.FillAsync("mode: fixed\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Published version 3.")).ToBeVisibleAsync();
+        Assert.Equal("mode: fixed\n", await http.GetStringAsync("/v1/configs/mine.yaml?version=3", Ct));
+        Assert.Equal(2, (await http.GetFromJsonAsync<JsonElement>("/v1/configs/mine.yaml/gray", Ct)).GetProperty("version").GetInt32());
     }
 }

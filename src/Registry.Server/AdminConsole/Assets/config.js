@@ -110,10 +110,21 @@ export async function item(view, signal, [ns, group, dataId]) {
   // The text as last read or published: an editor nobody has touched follows the item's changes.
   let loaded = '';
 
-  /** The item as stored now: its version, format and content; null when there is none (never published, or deleted). */
+  /**
+   * The item's released version as stored now: its version, format and content; null when there is none (never
+   * published, or deleted). The editor edits the released version even where a gray rule names this browser's address.
+   */
   async function read() {
     try {
-      const response = await send(`${base}${query(scope)}`, { accept: '*/*' });
+      let response = await send(`${base}${query(scope)}`, { accept: '*/*' });
+      if (response.headers.get('x-config-gray') === 'true') {
+        // Ended meanwhile (404): the item as it is now is the released version.
+        const gray = await getJson(`${base}/gray${query(scope)}`).catch(error => {
+          if (error.status !== 404) throw error;
+          return null;
+        });
+        response = await send(`${base}${query({ ...scope, version: gray?.releasedVersion })}`, { accept: '*/*' });
+      }
       return {
         version: Number(response.headers.get('x-config-version')),
         format: response.headers.get('x-config-format'),
@@ -238,7 +249,8 @@ export async function item(view, signal, [ns, group, dataId]) {
 
   /** A change of the item from its watch: followed when the editor is untouched, else shown as a coming conflict. */
   async function changedElsewhere(change) {
-    if (change.dataId !== dataId || change.version <= (baseVersion ?? 0)) return;
+    // A gray version (this browser's address named by the rule) is not the released one the editor holds.
+    if (change.dataId !== dataId || change.gray || change.version <= (baseVersion ?? 0)) return;
     if (change.content === null || change.content === undefined) {
       if (!baseVersion) return;
       baseVersion = null;
