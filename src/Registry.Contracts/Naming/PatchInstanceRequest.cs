@@ -21,4 +21,10 @@ public sealed record PatchInstanceRequest
 
     /// <summary>Replacement metadata.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// The health check of a persistent instance: its own (tcp, http), <c>none</c> to opt out of the service's, or
+    /// <c>service</c> to follow the service's again. The instance keeps its health until its probes say otherwise.
+    /// </summary>
+    public HealthCheck? HealthCheck { get; init; }
 }

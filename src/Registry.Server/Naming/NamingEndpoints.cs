@@ -54,7 +54,7 @@ internal static class NamingEndpoints
             .WithSummary("The leases of a service's instances: last heartbeat, when each turns unhealthy and when it is evicted.")
             .ProducesValidationProblem();
         instances.MapPatch("/{id}", PatchInstance).WithName(nameof(PatchInstance)).RecordsAuthor().RequireAccess(Roles.Write).RateLimitedWrite()
-            .WithSummary("Admin change: enabled, weight, metadata, health of a persistent instance.")
+            .WithSummary("Admin change: enabled, weight, metadata, and of a persistent instance its health or health check.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesWriteProblems();
         instances.MapDelete("/{id}", DeregisterInstance).WithName(nameof(DeregisterInstance)).RequireAccess(Roles.Register).RateLimitedWrite()
@@ -204,7 +204,8 @@ internal static class NamingEndpoints
     {
         var outcome = await mediator.Send(new PatchInstanceCommand(
             scope.NamespaceOrDefault, scope.GroupOrDefault, service, id,
-            request.Enabled, request.Weight, request.Healthy, request.Metadata, RequestActors.From(response.HttpContext.Request)), ct);
+            request.Enabled, request.Weight, request.Healthy, request.Metadata, RequestActors.From(response.HttpContext.Request),
+            request.HealthCheck), ct);
         if (outcome.Failure is { } failure)
         {
             return failure.ToProblem();

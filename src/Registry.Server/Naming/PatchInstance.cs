@@ -4,10 +4,14 @@ using Microsoft.Extensions.Options;
 using Registry.Contracts.Naming;
 using Registry.Server.Infrastructure;
 using Registry.Server.Log;
+using Registry.Server.Probes;
 
 namespace Registry.Server.Naming;
 
-/// <summary>An admin change to an instance: enabled, weight, metadata, and the health of persistent ones.</summary>
+/// <summary>
+/// An admin change to an instance: enabled, weight, metadata, and of persistent ones the health (unless a check
+/// decides it) and the health check.
+/// </summary>
 internal sealed record PatchInstanceCommand(
     string Namespace,
     string Group,
@@ -17,21 +21,24 @@ internal sealed record PatchInstanceCommand(
     double? Weight,
     bool? Healthy,
     IReadOnlyDictionary<string, string>? Metadata,
-    Actor Actor) : ICommand<Outcome<InstanceInfo>>, IServiceAddress;
+    Actor Actor,
+    HealthCheck? HealthCheck = null) : ICommand<Outcome<InstanceInfo>>, IServiceAddress;
 
 internal sealed class PatchInstanceValidator : AbstractValidator<PatchInstanceCommand>
 {
-    public PatchInstanceValidator(IOptions<NamingOptions> options)
+    public PatchInstanceValidator(IOptions<NamingOptions> options, IOptions<ProbeOptions> probes)
     {
         this.ValidateServiceAddress();
         RuleFor(c => c.Id).NotEmpty().MaximumLength(InstanceRules.MaxIdLength);
         RuleFor(c => c.Weight).InclusiveBetween(0, InstanceRules.MaxWeight);
         RuleFor(c => c.Metadata).ValidInstanceMetadata(options.Value.MetadataLimits());
+        RuleFor(c => c.HealthCheck!).ValidHealthCheck(probes.Value, onInstance: true);
         RuleFor(c => c.Actor).ValidActor();
     }
 }
 
-internal sealed class PatchInstanceHandler(ServiceTable tree, ChangeWriter writer, LeasePolicy leases, TimeProvider time)
+internal sealed class PatchInstanceHandler(
+    ServiceTable tree, ChangeWriter writer, LeasePolicy leases, ProbeTargets probeTargets, TimeProvider time)
     : ICommandHandler<PatchInstanceCommand, Outcome<InstanceInfo>>
 {
     public async ValueTask<Outcome<InstanceInfo>> Handle(PatchInstanceCommand command, CancellationToken cancellationToken) =>
@@ -50,19 +57,32 @@ internal sealed class PatchInstanceHandler(ServiceTable tree, ChangeWriter write
             return NamingFailures.EphemeralInstanceHealth(command.Id);
         }
 
-        var current = instance.ToRecord();
-        if (command.Healthy is not null && HealthChecks.Of(current, service.Record) is not null)
+        if (command.HealthCheck is not null && instance.Ephemeral)
         {
-            return NamingFailures.CheckedInstanceHealth(command.Id);
+            return NamingFailures.EphemeralHealthCheck();
         }
 
+        var current = instance.ToRecord();
         var patched = current with
         {
             Enabled = command.Enabled ?? current.Enabled,
             Weight = command.Weight ?? current.Weight,
             Healthy = command.Healthy ?? current.Healthy,
             Metadata = command.Metadata is null ? current.Metadata : MetadataMaps.OrEmpty(command.Metadata),
+            HealthCheck = command.HealthCheck is null ? current.HealthCheck : command.HealthCheck.ToRecord(onInstance: true),
         };
+
+        // The health is the check's to decide, under the check the instance has after this change.
+        if (command.Healthy is not null && HealthChecks.Of(patched, service.Record) is not null)
+        {
+            return NamingFailures.CheckedInstanceHealth(command.Id);
+        }
+
+        if (command.HealthCheck is not null && probeTargets.Refusal(patched, service.Record, "healthCheck") is { } refused)
+        {
+            return refused;
+        }
+
         if (InstanceRules.SameRegistration(current, patched))
         {
             return instance.ToInfo(key, service.Routing, leases);

@@ -237,6 +237,35 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public async Task Patch_AnInstancesCheck_IsSetOptedOutAndFollowsTheServiceAgainWithoutRegisteringIt()
+    {
+        await using var app = new RegistryApp(settings: Allowing("127.0.0.0/8"));
+        using var client = app.CreateClient();
+        await PutCheckAsync(client, "orders", Check("tcp"));
+        var registered = await client.RegisterAsync("orders", new { ip = "127.0.0.1", port = 9, ephemeral = false });
+        var outside = await client.RegisterAsync("orders", new { ip = "10.9.9.9", port = 9, ephemeral = false, healthCheck = new { type = "none" } });
+        var ephemeral = await client.RegisterAsync("orders", new { ip = "127.0.0.2", port = 9 });
+
+        var own = await PatchAsync(client, registered.Id, new { healthCheck = Check("http", "/ready") });
+        var optedOut = await PatchAsync(client, registered.Id, new { healthCheck = new { type = "none" }, healthy = true });
+        var following = await PatchAsync(client, registered.Id, new { healthCheck = new { type = "service" } });
+        using var refused = await client.PatchAsJsonAsync(Api.Instance("orders", outside.Id), new { healthCheck = new { type = "service" } }, Ct);
+        using var onEphemeral = await client.PatchAsJsonAsync(Api.Instance("orders", ephemeral.Id), new { healthCheck = Check("tcp") }, Ct);
+        using var invalid = await client.PatchAsJsonAsync(Api.Instance("orders", registered.Id), new { healthCheck = new { type = "ping" } }, Ct);
+
+        Assert.Equal(("http", "/ready"), (own.HealthCheck?.Type, own.HealthCheck?.Path));
+        Assert.Equal(("none", true), (optedOut.HealthCheck?.Type, optedOut.Healthy));
+        // Following the service's check again, it keeps its health until its probes say otherwise.
+        Assert.Equal((null, true), (following.HealthCheck?.Type, following.Healthy));
+        var problem = await refused.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("probe-not-allowed", problem.Code());
+        Assert.Contains("10.9.9.9", Assert.Single(problem.Errors("healthCheck")), StringComparison.Ordinal);
+        Assert.Equal("ephemeral-instance-check", (await onEphemeral.ProblemAsync(HttpStatusCode.BadRequest)).Code());
+        Assert.NotEmpty((await invalid.ProblemAsync(HttpStatusCode.BadRequest)).Errors("healthCheck.type"));
+        Assert.Equal("none", (await client.GetFromJsonAsync<InstanceInfo>(Api.Instance("orders", outside.Id), Ct))!.HealthCheck?.Type);
+    }
+
+    [Fact]
     public async Task Check_AnInstancesOwnCheck_OverridesItsServiceUntilItFollowsTheServiceAgain()
     {
         await using var target = new LoopbackTarget { Status = _ => 500 };
@@ -286,6 +315,13 @@ public sealed class HealthCheckTests
     {
         using var response = await client.PutAsJsonAsync($"/v1/services/{service}", new { healthCheck = check }, Ct);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    private static async Task<InstanceInfo> PatchAsync(HttpClient client, string id, object patch)
+    {
+        using var response = await client.PatchAsJsonAsync(Api.Instance("orders", id), patch, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        return (await response.Content.ReadFromJsonAsync<InstanceInfo>(Ct))!;
     }
 
     private static async Task<ServiceInfo> GetServiceAsync(HttpClient client, string service) =>
