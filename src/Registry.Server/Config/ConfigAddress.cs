@@ -42,13 +42,20 @@ internal static class ConfigAddressRules
     public static void ValidateConfigContent<T>(this AbstractValidator<T> validator) where T : IConfigContent
     {
         validator.RuleFor(c => c.Format).KnownFormat();
-        validator.RuleFor(c => c.Content).Custom((content, context) =>
+        validator.RuleFor(c => c.Content).ValidIn(c => c.Format);
+    }
+
+    /// <summary>
+    /// Content valid for the format <paramref name="formatOf"/> gives it, when that is a known one (its own rule says
+    /// so); a failure names <c>content</c> and carries its line and column where the format has them.
+    /// </summary>
+    public static IRuleBuilderOptionsConditions<T, string?> ValidIn<T>(this IRuleBuilder<T, string?> rule, Func<T, string?> formatOf) =>
+        rule.Custom((content, context) =>
         {
-            var format = context.InstanceToValidate.Format;
-            if (ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
+            var format = formatOf(context.InstanceToValidate);
+            if (content is not null && ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format!, content) is { } error)
             {
                 context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
             }
         });
-    }
 }

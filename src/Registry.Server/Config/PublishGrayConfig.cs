@@ -1,6 +1,5 @@
 using System.Text;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using Microsoft.Extensions.Options;
 using Registry.Contracts.Config;
@@ -28,15 +27,7 @@ internal sealed class PublishGrayConfigValidator : AbstractValidator<PublishGray
         RuleFor(c => c.Format).KnownFormat().When(c => c.Format is not null);
 
         // Checked as a publish checks content, in the format it will have: its own, else the released version's.
-        RuleFor(c => c.Content).Custom((content, context) =>
-        {
-            var command = context.InstanceToValidate;
-            var format = command.Format ?? configs.FindLive(command.ConfigKey())?.Body?.Format ?? ConfigNames.Text;
-            if (content is not null && ConfigFormat.IsKnown(format) && ConfigFormat.Validate(format, content) is { } error)
-            {
-                context.AddFailure(new ValidationFailure("content", error.Message) { CustomState = error });
-            }
-        });
+        RuleFor(c => c.Content).ValidIn(c => c.Format ?? configs.FindLive(c.ConfigKey())?.Body?.Format ?? ConfigNames.Text);
         RuleFor(c => c.Rule).ValidGrayRule();
         RuleFor(c => c.Actor).ValidActor();
     }
